@@ -1,0 +1,201 @@
+"""Timing, parity and Markdown helpers for bench/run.py.
+
+This module imports numpy: run.py sets the single-thread environment before importing it.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+def timeit_many(
+    fns: list[Callable[[], Any]], repeats: int, min_sample_s: float = 0.002
+) -> list[tuple[float, Any]]:
+    """Median wall time of one call of each fn, in ms, measured interleaved.
+
+    Each fn first gets one untimed warm-up call (JIT compilation, caches, lazy
+    initialisation); then `repeats` rounds each take one sample of every fn in turn, so slow
+    drifts of the machine (clock, noisy neighbours) hit all of them alike. Calls faster than
+    `min_sample_s` are looped inside a sample (up to 100 times) and the sample divided by the
+    loop count, as timeit does. GC is collected first and disabled while timing.
+
+    Returns [(median_ms, result of the warm-up call)] in the order of fns. A fn whose
+    warm-up call raises is not timed: its entry is (nan, the exception), see unwrap().
+    """
+    results: list[Any] = []
+    numbers: list[int] = []
+    for fn in fns:
+        t0 = time.perf_counter()
+        try:
+            results.append(fn())
+        except Exception as exc:
+            results.append(exc)
+            numbers.append(0)
+            continue
+        first = time.perf_counter() - t0
+        numbers.append(
+            1 if first >= min_sample_s else min(100, math.ceil(min_sample_s / max(first, 1e-7)))
+        )
+    times: list[list[float]] = [[] for _ in fns]
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(repeats):
+            for fn, number, samples in zip(fns, numbers, times, strict=True):
+                if number == 0:
+                    continue
+                t0 = time.perf_counter()
+                for _ in range(number):
+                    fn()
+                samples.append((time.perf_counter() - t0) / number)
+    finally:
+        if was_enabled:
+            gc.enable()
+    return [
+        (statistics.median(samples) * 1e3 if samples else float("nan"), result)
+        for samples, result in zip(times, results, strict=True)
+    ]
+
+
+def unwrap(timing: tuple[float, Any]) -> tuple[float, Any]:
+    """Re-raise the exception of a timing entry whose function failed."""
+    if isinstance(timing[1], Exception):
+        raise timing[1]
+    return timing
+
+
+def parity(a: Any, ref: Any) -> float:
+    """max|a - ref| / max|ref| in float64 (complex-aware); ValueError on a shape mismatch."""
+    a = np.asarray(a)
+    ref = np.asarray(ref)
+    if a.shape != ref.shape:
+        raise ValueError(f"shape {a.shape} != reference shape {ref.shape}")
+    a = a.astype(np.complex128 if np.iscomplexobj(a) else np.float64)
+    ref = ref.astype(np.complex128 if np.iscomplexobj(ref) else np.float64)
+    scale = float(np.max(np.abs(ref))) if ref.size else 0.0
+    if not np.all(np.isfinite(a)):
+        return float("inf")
+    err = float(np.max(np.abs(a - ref))) if ref.size else 0.0
+    if scale == 0.0:
+        return err
+    return err / scale
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class Target:
+    """Speed-up target on ratio = ref_ms / genrefx_ms. min=None means informational."""
+
+    min: float | None = None
+    strict: bool = False  # True: ratio > min, False: ratio >= min
+
+    def label(self) -> str:
+        if self.min is None:
+            return "info"
+        return f"> {self.min:g}x" if self.strict else f">= {self.min:g}x"
+
+    def check(self, ratio: float) -> bool | None:
+        if self.min is None or not np.isfinite(ratio):
+            return None
+        return ratio > self.min if self.strict else ratio >= self.min
+
+
+@dataclass
+class Row:
+    section: str
+    name: str
+    ref_name: str
+    target: Target
+    ours_ms: float = float("nan")
+    ref_ms: float = float("nan")
+    parity: float | None = None
+    error: str | None = None  # set when the row could not be measured
+    skip: str | None = None  # set when the target does not apply (e.g. 1 CPU)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float:
+        if self.error or not (self.ours_ms > 0):
+            return float("nan")
+        return self.ref_ms / self.ours_ms
+
+    @property
+    def status(self) -> str:
+        if self.error:
+            return "ERROR"
+        if self.parity is not None and not np.isfinite(self.parity):
+            return "FAIL (output)"  # wrong shape or non-finite values
+        if self.skip:
+            return "SKIP"
+        ok = self.target.check(self.ratio)
+        if ok is None:
+            return "-"
+        return "PASS" if ok else "FAIL"
+
+
+def _ms(x: float) -> str:
+    if not np.isfinite(x):
+        return "-"
+    if x >= 100:
+        return f"{x:.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def _ratio(x: float) -> str:
+    if not np.isfinite(x):
+        return "-"
+    return f"{x:.1f}x" if x >= 10 else f"{x:.2f}x"
+
+
+def _parity(p: float | None, tol: float) -> str:
+    if p is None:
+        return "-"
+    if not np.isfinite(p):
+        return f"**{p}**"
+    s = f"{p:.1e}"
+    return f"**{s}**" if p > tol else s
+
+
+def markdown_table(rows: list[Row], parity_tol: float) -> str:
+    head = (
+        "| section | benchmark | genrefx ms | reference | ref ms | ratio (ref/genrefx) "
+        "| target | status | parity |"
+    )
+    lines = [head, "|---|---|--:|---|--:|--:|--:|:-:|--:|"]
+    for r in rows:
+        lines.append(
+            f"| {r.section} | {r.name} | {_ms(r.ours_ms)} | {r.ref_name} | {_ms(r.ref_ms)} "
+            f"| {_ratio(r.ratio)} | {r.target.label()} | {r.status} "
+            f"| {_parity(r.parity, parity_tol)} |"
+        )
+    return "\n".join(lines)

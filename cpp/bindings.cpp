@@ -1,0 +1,301 @@
+// genrefx._core: the Python binding. The Python layer (python/genrefx) validates every argument
+// and hands over C-contiguous float32 arrays of shape (B, n) or (B, F, T); this file only checks
+// what it must to stay memory-safe, allocates the outputs, and releases the GIL while computing.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "dispatch.hpp"
+#include "extract.hpp"
+#include "plans.hpp"
+
+namespace py = pybind11;
+using namespace genrefx;
+
+namespace {
+
+using f32 = py::array_t<float, py::array::c_style | py::array::forcecast>;
+using f64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using i32 = py::array_t<int32_t, py::array::c_style | py::array::forcecast>;
+
+// A framing and window, reusable across calls (the FFT plan is shared by n_fft).
+class StftPlan {
+public:
+    StftPlan(int n_fft, int hop_length, f32 window, bool center, const std::string& pad_mode) {
+        if (n_fft < 1) throw std::invalid_argument("n_fft=" + std::to_string(n_fft) + " must be positive");
+        if (hop_length < 1) {
+            throw std::invalid_argument("hop_length=" + std::to_string(hop_length) + " must be positive");
+        }
+        if (window.ndim() != 1 || window.shape(0) != n_fft) {
+            throw std::invalid_argument("window must have n_fft=" + std::to_string(n_fft) + " samples");
+        }
+        framing_.n_fft = n_fft;
+        framing_.hop = hop_length;
+        framing_.center = center;
+        framing_.pad = parse_pad_mode(pad_mode);
+        window_.assign(window.data(), window.data() + n_fft);
+        fft_ = RfftPlan::get(n_fft);
+    }
+    const Framing& framing() const { return framing_; }
+    const RfftPlan& fft() const { return *fft_; }
+    const float* window() const { return window_.data(); }
+
+private:
+    Framing framing_;
+    std::vector<float> window_;
+    std::shared_ptr<const RfftPlan> fft_;
+};
+
+const float* signals(const f32& y, int64_t& B, int64_t& n) {
+    if (y.ndim() != 2) throw std::invalid_argument("y must be 2-D (signals, samples)");
+    B = y.shape(0);
+    n = y.shape(1);
+    if (n < 1) throw std::invalid_argument("y must not be empty");
+    return y.data();
+}
+
+template <class T>
+T get(const py::dict& d, const char* key, T fallback) {
+    if (!d.contains(key) || d[key].is_none()) return fallback;
+    return d[key].cast<T>();
+}
+
+// Parses the request dict (see python/genrefx/_request.py) and allocates the outputs.
+struct Prepared {
+    Request req;
+    Outputs out;
+    py::dict arrays;
+    std::vector<std::string> features;
+    // keep-alive for arrays referenced by pointer
+    f64 bw_centroid_arr;
+};
+
+void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
+    Request& r = p.req;
+    for (auto item : d["features"]) p.features.push_back(item.cast<std::string>());
+    r.sr = get<double>(d, "sr", 22050.0);
+    if (d.contains("freq") && !d["freq"].is_none()) {
+        f64 freq = d["freq"].cast<f64>();
+        if (freq.ndim() != 1 || freq.shape(0) != F) {
+            throw std::invalid_argument("freq must have " + std::to_string(F) + " entries");
+        }
+        r.freq.assign(freq.data(), freq.data() + F);
+    } else {
+        r.freq.resize(F);
+        const double nfft = 2.0 * static_cast<double>(F - 1);
+        for (int64_t k = 0; k < F; ++k) r.freq[k] = static_cast<double>(k) * (1.0 / (nfft * (1.0 / r.sr)));
+    }
+    auto alloc32 = [&](const std::string& name, int64_t rows) {
+        py::array_t<float> a({B, rows, T});
+        p.arrays[name.c_str()] = a;
+        return a.mutable_data();
+    };
+    auto alloc64 = [&](const std::string& name, int64_t rows) {
+        py::array_t<double> a({B, rows, T});
+        p.arrays[name.c_str()] = a;
+        return a.mutable_data();
+    };
+    for (const std::string& f : p.features) {
+        if (f == "stft") {
+            py::array_t<std::complex<float>> a({B, F, T});
+            p.arrays["stft"] = a;
+            p.out.stft = a.mutable_data();
+            r.stft = true;
+        } else if (f == "melspectrogram" || f == "mfcc") {
+            if (!r.mel_bank) {
+                auto bank = d["mel_bank"].cast<std::shared_ptr<SparseBank>>();
+                if (bank->n_bins() != F) throw std::invalid_argument("mel filterbank does not match n_fft");
+                r.mel_bank = bank;
+            }
+            if (f == "melspectrogram") {
+                r.mel = true;
+                p.out.mel = alloc32(f, r.mel_bank->n_rows());
+            } else {
+                r.mfcc = true;
+                f32 dct = d["dct"].cast<f32>();
+                if (dct.ndim() != 2 || dct.shape(1) != r.mel_bank->n_rows()) {
+                    throw std::invalid_argument("dct matrix must be (n_mfcc, n_mels)");
+                }
+                r.n_mfcc = static_cast<int>(dct.shape(0));
+                r.dct.assign(dct.data(), dct.data() + dct.size());
+                r.top_db = get<double>(d, "top_db", -1.0);
+                r.db_amin = get<float>(d, "db_amin", 1e-10f);
+                p.out.mfcc = alloc32(f, r.n_mfcc);
+            }
+        } else if (f == "chroma_stft") {
+            r.chroma = true;
+            r.n_chroma = get<int>(d, "n_chroma", 12);
+            r.chroma_n_fft = get<int>(d, "chroma_n_fft", static_cast<int>(2 * (F - 1)));
+            if (r.chroma_n_fft / 2 + 1 != F) throw std::invalid_argument("chroma_n_fft does not match the bins");
+            r.estimate_tuning = !d.contains("tuning") || d["tuning"].is_none();
+            r.tuning = get<double>(d, "tuning", 0.0);
+            r.ctroct = get<double>(d, "ctroct", 5.0);
+            r.octwidth = get<double>(d, "octwidth", 0.0);
+            r.base_c = get<bool>(d, "base_c", true);
+            r.chroma_norm = get<double>(d, "chroma_norm", 0.0);
+            p.out.chroma = alloc32(f, r.n_chroma);
+        } else if (f == "spectral_centroid") {
+            r.centroid = true;
+            p.out.centroid = alloc64(f, 1);
+        } else if (f == "spectral_bandwidth") {
+            r.bandwidth = true;
+            r.bw_p = get<double>(d, "bw_p", 2.0);
+            r.bw_norm = get<bool>(d, "bw_norm", true);
+            if (d.contains("bw_centroid") && !d["bw_centroid"].is_none()) {
+                p.bw_centroid_arr = d["bw_centroid"].cast<f64>();
+                if (p.bw_centroid_arr.size() != B * T) throw std::invalid_argument("centroid shape mismatch");
+                r.bw_centroid = p.bw_centroid_arr.data();
+            }
+            p.out.bandwidth = alloc64(f, 1);
+        } else if (f == "spectral_contrast") {
+            r.contrast = true;
+            i32 lo = d["contrast_lo"].cast<i32>(), hi = d["contrast_hi"].cast<i32>(),
+                cnt = d["contrast_count"].cast<i32>();
+            const int64_t nb = lo.size();
+            if (hi.size() != nb || cnt.size() != nb || nb < 1) throw std::invalid_argument("contrast bands");
+            for (int64_t k = 0; k < nb; ++k) {
+                if (lo.data()[k] < 0 || hi.data()[k] > F || hi.data()[k] <= lo.data()[k] ||
+                    cnt.data()[k] < 1 || cnt.data()[k] > hi.data()[k] - lo.data()[k]) {
+                    throw std::invalid_argument("contrast band " + std::to_string(k) + " is empty or out of range");
+                }
+            }
+            r.contrast_lo.assign(lo.data(), lo.data() + nb);
+            r.contrast_hi.assign(hi.data(), hi.data() + nb);
+            r.contrast_count.assign(cnt.data(), cnt.data() + nb);
+            r.contrast_linear = get<bool>(d, "contrast_linear", false);
+            r.top_db = get<double>(d, "top_db", 80.0);
+            p.out.contrast = alloc64(f, nb);
+        } else if (f == "spectral_rolloff") {
+            r.rolloff = true;
+            r.roll_percent = get<float>(d, "roll_percent", 0.85f);
+            p.out.rolloff = alloc64(f, 1);
+        } else if (f == "spectral_flatness") {
+            r.flatness = true;
+            r.flat_amin = get<float>(d, "flat_amin", 1e-10f);
+            r.flat_power = get<float>(d, "flat_power", 2.0f);
+            p.out.flatness = alloc32(f, 1);
+        } else if (f == "rms") {
+            r.rms = true;
+            p.out.rms = alloc32(f, 1);
+        } else {
+            throw std::invalid_argument("unknown feature '" + f + "'");
+        }
+    }
+}
+
+py::dict finish(Prepared& p) {
+    if (p.req.chroma) p.arrays["tuning"] = p.out.tuning;
+    return p.arrays;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "genrefx's C++/SIMD core. Use the genrefx package, not this module.";
+    m.attr("__version__") = GENREFX_VERSION;
+
+
+    m.def("simd_level", []() { return std::string(kernels().level); });
+    m.def("available_levels", &available_levels);
+    m.def("simd_cap", &simd_cap);
+    m.def("lanes", []() { return kernels().lanes; });
+
+    py::class_<StftPlan>(m, "StftPlan")
+        .def(py::init<int, int, f32, bool, const std::string&>(), py::arg("n_fft"),
+             py::arg("hop_length"), py::arg("window"), py::arg("center"), py::arg("pad_mode"))
+        .def_property_readonly("n_fft", [](const StftPlan& p) { return p.framing().n_fft; })
+        .def_property_readonly("hop_length", [](const StftPlan& p) { return p.framing().hop; })
+        .def("n_frames", [](const StftPlan& p, int64_t n) { return count_frames(p.framing(), n); });
+
+    py::class_<SparseBank, std::shared_ptr<SparseBank>>(m, "SparseBank")
+        .def(py::init([](f32 dense) {
+            if (dense.ndim() != 2) throw std::invalid_argument("filterbank must be 2-D");
+            return std::make_shared<SparseBank>(dense.data(), static_cast<int>(dense.shape(0)),
+                                                static_cast<int>(dense.shape(1)));
+        }))
+        .def_property_readonly("n_rows", &SparseBank::n_rows)
+        .def_property_readonly("n_bins", &SparseBank::n_bins);
+
+    m.def(
+        "extract",
+        [](const StftPlan& plan, f32 y, py::dict request, int n_threads) {
+            int64_t B, n;
+            const float* data = signals(y, B, n);
+            const int64_t T = count_frames(plan.framing(), n);
+            if (T < 0) throw std::invalid_argument("y is shorter than n_fft with center=False");
+            Prepared p;
+            prepare(p, request, B, plan.fft().n_bins(), T);
+            {
+                py::gil_scoped_release release;
+                run_from_signal(kernels(), plan.fft(), plan.window(), plan.framing(), data, B, n,
+                                p.req, p.out, n_threads);
+            }
+            return finish(p);
+        },
+        py::arg("plan"), py::arg("y"), py::arg("request"), py::arg("n_threads") = 1);
+
+    m.def(
+        "spectral",
+        [](f32 S, py::dict request, int n_threads) {
+            if (S.ndim() != 3) throw std::invalid_argument("S must be 3-D (signals, bins, frames)");
+            const int64_t B = S.shape(0), F = S.shape(1), T = S.shape(2);
+            if (F < 2) throw std::invalid_argument("S must have at least 2 frequency bins");
+            Prepared p;
+            prepare(p, request, B, F, T);
+            {
+                py::gil_scoped_release release;
+                run_from_spectrum(kernels(), S.data(), B, F, T, p.req, p.out, n_threads);
+            }
+            return finish(p);
+        },
+        py::arg("S"), py::arg("request"), py::arg("n_threads") = 1);
+
+    m.def(
+        "zero_crossing_rate",
+        [](f32 y, int frame_length, int hop_length, bool center, float threshold, bool pad,
+           bool zero_pos, int n_threads) {
+            int64_t B, n;
+            const float* data = signals(y, B, n);
+            if (frame_length < 1 || hop_length < 1) throw std::invalid_argument("frame_length and hop_length must be positive");
+            Framing fr;
+            fr.n_fft = frame_length;
+            fr.hop = hop_length;
+            fr.center = center;
+            const int64_t T = count_frames(fr, n);
+            if (T < 0) throw std::invalid_argument("y is shorter than frame_length with center=False");
+            py::array_t<double> out({B, int64_t{1}, T});
+            double* dst = out.mutable_data();
+            {
+                py::gil_scoped_release release;
+                zero_crossing_rate(data, B, n, frame_length, hop_length, center, threshold, pad,
+                                   zero_pos, dst, n_threads);
+            }
+            return out;
+        },
+        py::arg("y"), py::arg("frame_length"), py::arg("hop_length"), py::arg("center"),
+        py::arg("threshold"), py::arg("pad"), py::arg("zero_pos"), py::arg("n_threads") = 1);
+
+    m.def(
+        "chroma_filterbank",
+        [](double sr, int n_fft, int n_chroma, double tuning, double ctroct, double octwidth,
+           bool base_c) {
+            std::vector<float> fb = chroma_filterbank(sr, n_fft, n_chroma, tuning, ctroct, octwidth, base_c);
+            py::array_t<float> out({static_cast<int64_t>(n_chroma), static_cast<int64_t>(n_fft / 2 + 1)});
+            std::copy(fb.begin(), fb.end(), out.mutable_data());
+            return out;
+        },
+        py::arg("sr"), py::arg("n_fft"), py::arg("n_chroma"), py::arg("tuning"), py::arg("ctroct"),
+        py::arg("octwidth"), py::arg("base_c"));
+
+    m.def(
+        "pitch_tuning",
+        [](f32 freqs, double resolution, int bins_per_octave) {
+            return pitch_tuning(freqs.data(), static_cast<size_t>(freqs.size()), resolution, bins_per_octave);
+        },
+        py::arg("frequencies"), py::arg("resolution"), py::arg("bins_per_octave"));
+}

@@ -1,0 +1,541 @@
+#include "extract.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+namespace genrefx {
+
+int64_t count_frames(const Framing& framing, int64_t n) {
+    const int64_t padded = framing.center ? n + 2 * (framing.n_fft / 2) : n;
+    if (padded < framing.n_fft) return -1;
+    return 1 + (padded - framing.n_fft) / framing.hop;
+}
+
+namespace {
+
+constexpr int64_t kBlocksPerItem = 8;
+constexpr float kTinyF32 = 1.17549435082228750797e-38f;
+
+// Runs fn(item, worker) for item in [0, n_items) on up to n_threads threads; rethrows the first
+// exception. fn must be thread-safe across items.
+template <class Fn>
+void parallel_for(int64_t n_items, int n_threads, Fn&& fn) {
+    const int workers = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(n_threads, n_items)));
+    if (workers <= 1) {
+        fn.init(0);
+        for (int64_t i = 0; i < n_items; ++i) fn(i, 0);
+        return;
+    }
+    std::atomic<int64_t> next{0};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto body = [&](int worker) {
+        try {
+            fn.init(worker);
+            for (int64_t i = next++; i < n_items; i = next++) fn(i, worker);
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(error_mutex);
+            if (!error) error = std::current_exception();
+            next = n_items;
+        }
+    };
+    std::vector<std::thread> threads;
+    threads.reserve(workers - 1);
+    for (int w = 1; w < workers; ++w) threads.emplace_back(body, w);
+    body(0);
+    for (auto& t : threads) t.join();
+    if (error) std::rethrow_exception(error);
+}
+
+// numpy.pad's value at index i (may be outside [0, n)) of a signal of n > 0 samples.
+inline float padded_sample(const float* y, int64_t n, int64_t i, PadMode mode) {
+    if (i >= 0 && i < n) return y[i];
+    switch (mode) {
+        case PadMode::Constant: return 0.0f;
+        case PadMode::Edge: return y[i < 0 ? 0 : n - 1];
+        case PadMode::Reflect: {
+            if (n == 1) return y[0];
+            const int64_t period = 2 * (n - 1);
+            int64_t j = i % period;
+            if (j < 0) j += period;
+            return y[j < n ? j : period - j];
+        }
+        case PadMode::Symmetric: {
+            const int64_t period = 2 * n;
+            int64_t j = i % period;
+            if (j < 0) j += period;
+            return y[j < n ? j : period - 1 - j];
+        }
+        case PadMode::Wrap: {
+            int64_t j = i % n;
+            if (j < 0) j += n;
+            return y[j];
+        }
+    }
+    return 0.0f;
+}
+
+// Points frames[l] at frame t0 + l of signal y, copying edge frames (with padding) to scratch.
+void frame_pointers(const Framing& fr, const float* y, int64_t n, int64_t t0, int n_valid,
+                    const float** frames, float* scratch) {
+    const int64_t offset = fr.center ? fr.n_fft / 2 : 0;
+    for (int l = 0; l < n_valid; ++l) {
+        const int64_t start = (t0 + l) * fr.hop - offset;
+        if (start >= 0 && start + fr.n_fft <= n) {
+            frames[l] = y + start;
+            continue;
+        }
+        float* dst = scratch + static_cast<size_t>(l) * fr.n_fft;
+        for (int i = 0; i < fr.n_fft; ++i) dst[i] = padded_sample(y, n, start + i, fr.pad);
+        frames[l] = dst;
+    }
+}
+
+// Columns [t0, t0 + n_valid) of a [rows][T] array as a block with row stride rs: in place when
+// the block is whole, else copied (zero-filled) to scratch.
+const float* block_view(const float* base, int64_t T, int64_t rows, int64_t t0, int n_valid, int W,
+                        float* scratch, size_t& rs) {
+    if (n_valid == W) {
+        rs = static_cast<size_t>(T);
+        return base + t0;
+    }
+    for (int64_t k = 0; k < rows; ++k) {
+        float* dst = scratch + static_cast<size_t>(k) * W;
+        const float* src = base + k * T + t0;
+        for (int l = 0; l < W; ++l) dst[l] = l < n_valid ? src[l] : 0.0f;
+    }
+    rs = static_cast<size_t>(W);
+    return scratch;
+}
+
+template <class T>
+void scatter_row(const T* block, T* dst, int n_valid) {
+    std::memcpy(dst, block, sizeof(T) * n_valid);
+}
+
+// One extraction over B signals or spectrograms.
+class Engine {
+public:
+    Engine(const KernelTable& k, const Request& req, Outputs& out, int64_t B, int64_t F,
+           int64_t T)
+        : K(k), req(req), out(out), B(B), F(F), T(T), W(k.lanes) {
+        n_mels = req.mel_bank ? req.mel_bank->n_rows() : 0;
+        n_contrast = static_cast<int>(req.contrast_lo.size());
+        contrast_view.n_bands = n_contrast;
+        contrast_view.lo = req.contrast_lo.data();
+        contrast_view.hi = req.contrast_hi.data();
+        contrast_view.count = req.contrast_count.data();
+        contrast_view.max_count = 1;
+        for (int32_t c : req.contrast_count) contrast_view.max_count = std::max(contrast_view.max_count, static_cast<int>(c));
+        // Piptrack as estimate_tuning calls it: n_fft inferred from the bins, fmin 150, fmax 4000.
+        const double pt_nfft = 2.0 * static_cast<double>(F - 1);
+        pip.sr = req.sr;
+        pip.n_fft = pt_nfft;
+        pip.threshold = 0.1f;
+        const double fmax = std::min(4000.0, req.sr / 2.0);
+        const double val = 1.0 / (pt_nfft * (1.0 / req.sr));  // numpy.fft.rfftfreq
+        pip.k_lo = static_cast<int>(F);
+        pip.k_hi = static_cast<int>(F);
+        for (int64_t k = F - 1; k >= 0; --k) {
+            const double f = static_cast<double>(k) * val;
+            if (f >= 150.0) pip.k_lo = static_cast<int>(k);
+            if (f >= fmax) pip.k_hi = static_cast<int>(k);
+        }
+        if (pip.k_hi < pip.k_lo) pip.k_hi = pip.k_lo;
+
+        n_items_per_signal = (T + W * kBlocksPerItem - 1) / (W * kBlocksPerItem);
+        if (n_items_per_signal < 1) n_items_per_signal = 1;
+        if ((req.mfcc) && out.mel == nullptr) mel_store.assign(static_cast<size_t>(B * n_mels * T), 0.0f);
+        if (req.contrast) {
+            peaks.assign(static_cast<size_t>(B * n_contrast * T), 0.0f);
+            valleys.assign(static_cast<size_t>(B * n_contrast * T), 0.0f);
+        }
+        if (req.chroma && req.estimate_tuning) {
+            cand_pitch.resize(static_cast<size_t>(B * n_items_per_signal));
+            cand_mag.resize(cand_pitch.size());
+        }
+    }
+
+    bool need_mag() const {
+        return req.centroid || req.bandwidth || req.contrast || req.rolloff || req.flatness;
+    }
+    bool need_pow() const { return req.mel || req.mfcc || req.chroma; }
+    int64_t n_items() const { return B * n_items_per_signal; }
+    float* mel_rows(int64_t b) { return (out.mel ? out.mel : mel_store.data()) + b * n_mels * T; }
+
+    struct Workspace {
+        std::vector<float> mag, pow, re, im, fft_work, frame_scratch, view_scratch, mel, chroma,
+            db, mfcc, contrast_work, peak, valley, flat, rms_f;
+        std::vector<double> cen, bw, roll, energy, user_centroid;
+        std::vector<const float*> frames;
+    };
+    std::vector<Workspace> ws;
+
+    void allocate(int workers, int n_fft, size_t fft_work_floats) {
+        ws.resize(workers);
+        const size_t w = static_cast<size_t>(W);
+        for (Workspace& s : ws) {
+            if (fft_work_floats) {
+                s.re.resize(F * w);
+                s.im.resize(F * w);
+                s.fft_work.resize(fft_work_floats);
+            }
+            if (n_fft) {
+                s.frame_scratch.resize(static_cast<size_t>(n_fft) * w);
+                s.frames.resize(w);
+            }
+            s.mag.resize(F * w);
+            s.pow.resize(F * w);
+            s.view_scratch.resize(std::max<int64_t>(F, n_mels) * w);
+            s.mel.resize(std::max(n_mels, 1) * w);
+            s.db.resize(std::max(n_mels, 1) * w);
+            s.chroma.resize(std::max(req.n_chroma, 1) * w);
+            s.mfcc.resize(std::max(req.n_mfcc, 1) * w);
+            s.contrast_work.resize(2 * static_cast<size_t>(contrast_view.max_count) * w);
+            s.peak.resize(std::max(n_contrast, 1) * w);
+            s.valley.resize(std::max(n_contrast, 1) * w);
+            s.flat.resize(w);
+            s.rms_f.resize(w);
+            s.cen.resize(w);
+            s.bw.resize(w);
+            s.roll.resize(w);
+            s.energy.resize(w);
+            s.user_centroid.resize(w);
+        }
+    }
+
+    // Per-block features from magnitude / power blocks (row stride rs).
+    void consume(Workspace& s, const float* mag, const float* pw, size_t rs, int64_t b, int64_t t0,
+                 int n_valid, int64_t item) {
+        const int64_t col = t0;
+        if (req.mel || req.mfcc) {
+            K.sparse_bank(req.mel_bank->view(), pw, rs, s.mel.data());
+            float* dst = mel_rows(b);
+            for (int m = 0; m < n_mels; ++m) scatter_row(s.mel.data() + m * W, dst + m * T + col, n_valid);
+        }
+        if (req.chroma && req.estimate_tuning) {
+            std::vector<float>& pitch = cand_pitch[item];
+            std::vector<float>& mag_out = cand_mag[item];
+            const size_t count = pitch.size();
+            const size_t room = static_cast<size_t>(std::max(0, pip.k_hi - pip.k_lo)) * n_valid;
+            pitch.resize(count + room);
+            mag_out.resize(count + room);
+            const size_t n = K.piptrack(pip, pw, rs, static_cast<int>(F), n_valid, pitch.data(),
+                                        mag_out.data(), count);
+            pitch.resize(n);
+            mag_out.resize(n);
+        }
+        if (req.centroid || req.bandwidth) {
+            const double* user = nullptr;
+            if (req.bw_centroid != nullptr) {
+                for (int l = 0; l < W; ++l) {
+                    s.user_centroid[l] = l < n_valid ? req.bw_centroid[b * T + col + l] : 0.0;
+                }
+                user = s.user_centroid.data();
+            }
+            K.centroid_bandwidth(mag, rs, static_cast<int>(F), req.freq.data(), s.cen.data(),
+                                 req.bandwidth ? s.bw.data() : nullptr, user, req.bw_p, req.bw_norm);
+            if (req.centroid) scatter_row(s.cen.data(), out.centroid + b * T + col, n_valid);
+            if (req.bandwidth) scatter_row(s.bw.data(), out.bandwidth + b * T + col, n_valid);
+        }
+        if (req.rolloff) {
+            K.rolloff(mag, rs, static_cast<int>(F), req.freq.data(), req.roll_percent, s.roll.data());
+            scatter_row(s.roll.data(), out.rolloff + b * T + col, n_valid);
+        }
+        if (req.flatness) {
+            K.flatness(mag, rs, static_cast<int>(F), req.flat_amin, req.flat_power, s.flat.data());
+            scatter_row(s.flat.data(), out.flatness + b * T + col, n_valid);
+        }
+        if (req.contrast) {
+            K.contrast_peaks(contrast_view, mag, rs, s.contrast_work.data(), s.peak.data(),
+                             s.valley.data());
+            for (int k = 0; k < n_contrast; ++k) {
+                scatter_row(s.peak.data() + k * W, peaks.data() + (b * n_contrast + k) * T + col, n_valid);
+                scatter_row(s.valley.data() + k * W, valleys.data() + (b * n_contrast + k) * T + col, n_valid);
+            }
+        }
+    }
+
+    // What librosa computes over the whole array, between the two passes.
+    void joint() {
+        if (req.chroma) {
+            double tuning = req.tuning;
+            if (req.estimate_tuning) {
+                std::vector<float> pitch, mag;
+                size_t total = 0;
+                for (const auto& v : cand_pitch) total += v.size();
+                pitch.reserve(total);
+                mag.reserve(total);
+                for (size_t i = 0; i < cand_pitch.size(); ++i) {
+                    pitch.insert(pitch.end(), cand_pitch[i].begin(), cand_pitch[i].end());
+                    mag.insert(mag.end(), cand_mag[i].begin(), cand_mag[i].end());
+                }
+                tuning = tuning_from_peaks(pitch, mag, req.n_chroma);
+            }
+            out.tuning = tuning;
+            chroma_fb = chroma_filterbank(req.sr, req.chroma_n_fft, req.n_chroma, tuning,
+                                          req.ctroct, req.octwidth, req.base_c);
+            if (static_cast<int64_t>(chroma_fb.size()) != req.n_chroma * F) {
+                throw std::invalid_argument("chroma filterbank does not match the spectrogram's bins");
+            }
+        }
+        if (req.mfcc) {
+            mfcc_floor = -std::numeric_limits<float>::infinity();
+            if (req.top_db >= 0) {
+                const float* mel = out.mel ? out.mel : mel_store.data();
+                const size_t total = static_cast<size_t>(B * n_mels * T);
+                float mx = -std::numeric_limits<float>::infinity();
+                for (size_t i = 0; i < total; ++i) mx = std::max(mx, mel[i]);
+                // The dB of the maximum through the same kernel as every other value.
+                std::vector<float> one(W, mx), db(W);
+                K.db_rows(one.data(), W, 1, req.db_amin, -std::numeric_limits<float>::infinity(), db.data());
+                mfcc_floor = db[0] - static_cast<float>(req.top_db);
+            }
+        }
+        if (req.contrast && !req.contrast_linear) {
+            peak_max = valley_max = -std::numeric_limits<double>::infinity();
+            for (size_t i = 0; i < peaks.size(); ++i) {
+                peak_max = std::max(peak_max, db64(peaks[i]));
+                valley_max = std::max(valley_max, db64(valleys[i]));
+            }
+        }
+    }
+
+    static double db64(float v) { return 10.0 * std::log10(std::max(1e-10, static_cast<double>(v))); }
+
+    // Second pass: chroma (needs the tuning), mfcc (needs the clip's max), contrast in dB.
+    void finish(Workspace& s, const float* power_store, int64_t b, int64_t t0, int n_valid) {
+        const int64_t col = t0;
+        if (req.chroma) {
+            size_t rs = 0;
+            const float* S = block_view(power_store + b * F * T, T, F, t0, n_valid, W,
+                                        s.view_scratch.data(), rs);
+            const int nc = req.n_chroma;
+            K.dense_bank(chroma_fb.data(), nc, static_cast<int>(F), S, rs, s.chroma.data());
+            float* dst = out.chroma + b * nc * T + col;
+            for (int l = 0; l < n_valid; ++l) {
+                double length = 0.0;
+                if (req.chroma_norm == 0.0) {
+                    length = 1.0;
+                } else if (std::isinf(req.chroma_norm)) {
+                    for (int c = 0; c < nc; ++c) length = std::max(length, std::fabs(static_cast<double>(s.chroma[c * W + l])));
+                } else {
+                    for (int c = 0; c < nc; ++c) length += std::pow(std::fabs(static_cast<double>(s.chroma[c * W + l])), req.chroma_norm);
+                    length = std::pow(length, 1.0 / req.chroma_norm);
+                }
+                if (length < kTinyF32) length = 1.0;
+                for (int c = 0; c < nc; ++c) {
+                    dst[c * T + l] = static_cast<float>(static_cast<double>(s.chroma[c * W + l]) / length);
+                }
+            }
+        }
+        if (req.mfcc) {
+            size_t rs = 0;
+            const float* mel = block_view(mel_rows(b), T, n_mels, t0, n_valid, W,
+                                          s.view_scratch.data(), rs);
+            K.db_rows(mel, rs, n_mels, req.db_amin, mfcc_floor, s.db.data());
+            K.dense_bank(req.dct.data(), req.n_mfcc, n_mels, s.db.data(), W, s.mfcc.data());
+            for (int m = 0; m < req.n_mfcc; ++m) {
+                scatter_row(s.mfcc.data() + m * W, out.mfcc + (b * req.n_mfcc + m) * T + col, n_valid);
+            }
+        }
+        if (req.contrast) {
+            for (int k = 0; k < n_contrast; ++k) {
+                const float* p = peaks.data() + (b * n_contrast + k) * T + col;
+                const float* v = valleys.data() + (b * n_contrast + k) * T + col;
+                double* dst = out.contrast + (b * n_contrast + k) * T + col;
+                for (int l = 0; l < n_valid; ++l) {
+                    if (req.contrast_linear) {
+                        dst[l] = static_cast<double>(p[l]) - static_cast<double>(v[l]);
+                    } else if (req.top_db >= 0) {
+                        dst[l] = std::max(db64(p[l]), peak_max - 80.0) - std::max(db64(v[l]), valley_max - 80.0);
+                    } else {
+                        dst[l] = db64(p[l]) - db64(v[l]);
+                    }
+                }
+            }
+        }
+    }
+
+    void item_range(int64_t item, int64_t& b, int64_t& t_begin, int64_t& t_end) const {
+        b = item / n_items_per_signal;
+        const int64_t chunk = item % n_items_per_signal;
+        t_begin = chunk * W * kBlocksPerItem;
+        t_end = std::min(T, t_begin + W * kBlocksPerItem);
+    }
+
+    const KernelTable& K;
+    const Request& req;
+    Outputs& out;
+    int64_t B, F, T;
+    int W;
+    int n_mels = 0, n_contrast = 0;
+    int64_t n_items_per_signal = 1;
+    ContrastView contrast_view{};
+    PiptrackView pip{};
+    std::vector<float> mel_store, peaks, valleys, chroma_fb;
+    std::vector<std::vector<float>> cand_pitch, cand_mag;
+    float mfcc_floor = 0.0f;
+    double peak_max = 0.0, valley_max = 0.0;
+};
+
+// Calls the first pass on each item, the joint step, then the second pass.
+template <class Pass1>
+void run_engine(Engine& e, int n_threads, const float* power_store_or_null, Pass1&& pass1) {
+    struct P1 {
+        Pass1& fn;
+        void init(int) {}
+        void operator()(int64_t item, int worker) { fn(item, worker); }
+    } p1{pass1};
+    parallel_for(e.n_items(), n_threads, p1);
+    if (!(e.req.chroma || e.req.mfcc || e.req.contrast)) return;
+    e.joint();
+    const float* power_store = power_store_or_null;
+    struct P2 {
+        Engine& e;
+        const float* power_store;
+        void init(int) {}
+        void operator()(int64_t item, int worker) {
+            int64_t b, tb, te;
+            e.item_range(item, b, tb, te);
+            for (int64_t t0 = tb; t0 < te; t0 += e.W) {
+                e.finish(e.ws[worker], power_store, b, t0, static_cast<int>(std::min<int64_t>(e.W, te - t0)));
+            }
+        }
+    } p2{e, power_store};
+    parallel_for(e.n_items(), n_threads, p2);
+}
+
+int effective_workers(int n_threads, int64_t n_items) {
+    return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(std::max(1, n_threads), n_items)));
+}
+
+}  // namespace
+
+void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* window,
+                     const Framing& framing, const float* y, int64_t B, int64_t n,
+                     const Request& req, Outputs& out, int n_threads) {
+    const int64_t T = count_frames(framing, n);
+    if (T < 0) throw std::invalid_argument("signal too short for n_fft with center=False");
+    const int64_t F = fft.n_bins();
+    Engine e(K, req, out, B, F, T);
+    const bool spectral = req.stft || e.need_mag() || e.need_pow();
+    const int workers = effective_workers(n_threads, e.n_items());
+    e.allocate(workers, framing.n_fft, spectral ? fft.work_floats(K.lanes) : 0);
+    std::vector<float> power_store;
+    if (req.chroma) power_store.assign(static_cast<size_t>(B * F * T), 0.0f);
+    const int W = K.lanes;
+    const bool mag = e.need_mag(), pw = e.need_pow();
+    auto pass1 = [&](int64_t item, int worker) {
+        Engine::Workspace& s = e.ws[worker];
+        int64_t b, tb, te;
+        e.item_range(item, b, tb, te);
+        const float* yb = y + b * n;
+        for (int64_t t0 = tb; t0 < te; t0 += W) {
+            const int n_valid = static_cast<int>(std::min<int64_t>(W, te - t0));
+            frame_pointers(framing, yb, n, t0, n_valid, s.frames.data(), s.frame_scratch.data());
+            if (req.rms) {
+                K.frame_energy(s.frames.data(), n_valid, framing.n_fft, s.energy.data());
+                float* dst = out.rms + b * T + t0;
+                for (int l = 0; l < n_valid; ++l) {
+                    // numpy: mean of squares in float32, then sqrt
+                    dst[l] = std::sqrt(static_cast<float>(s.energy[l] / framing.n_fft));
+                }
+            }
+            if (!spectral) continue;
+            K.spectrum(fft.view(), window, s.frames.data(), n_valid, s.fft_work.data(), s.re.data(),
+                       s.im.data());
+            if (req.stft) {
+                K.write_complex(s.re.data(), s.im.data(), static_cast<int>(F), n_valid,
+                                reinterpret_cast<float*>(out.stft + b * F * T + t0), static_cast<size_t>(T));
+            }
+            if (!mag && !pw) continue;
+            K.magnitude_power(s.re.data(), s.im.data(), static_cast<int>(F), mag ? s.mag.data() : nullptr,
+                              pw ? s.pow.data() : nullptr);
+            if (req.chroma) {
+                float* dst = power_store.data() + b * F * T + t0;
+                for (int64_t k = 0; k < F; ++k) scatter_row(s.pow.data() + k * W, dst + k * T, n_valid);
+            }
+            e.consume(s, s.mag.data(), s.pow.data(), W, b, t0, n_valid, item);
+        }
+    };
+    run_engine(e, n_threads, power_store.data(), pass1);
+}
+
+void run_from_spectrum(const KernelTable& K, const float* S, int64_t B, int64_t F, int64_t T,
+                       const Request& req, Outputs& out, int n_threads) {
+    Engine e(K, req, out, B, F, T);
+    const int workers = effective_workers(n_threads, e.n_items());
+    e.allocate(workers, 0, 0);
+    const int W = K.lanes;
+    auto pass1 = [&](int64_t item, int worker) {
+        Engine::Workspace& s = e.ws[worker];
+        int64_t b, tb, te;
+        e.item_range(item, b, tb, te);
+        for (int64_t t0 = tb; t0 < te; t0 += W) {
+            const int n_valid = static_cast<int>(std::min<int64_t>(W, te - t0));
+            size_t rs = 0;
+            const float* blk = block_view(S + b * F * T, T, F, t0, n_valid, W, s.mag.data(), rs);
+            e.consume(s, blk, blk, rs, b, t0, n_valid, item);
+        }
+    };
+    run_engine(e, n_threads, S, pass1);
+}
+
+void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, int hop,
+                        bool center, float threshold, bool pad, bool zero_pos, double* out,
+                        int n_threads) {
+    Framing fr;
+    fr.n_fft = frame_length;
+    fr.hop = hop;
+    fr.center = center;
+    fr.pad = PadMode::Edge;
+    const int64_t T = count_frames(fr, n);
+    if (T < 0) throw std::invalid_argument("signal too short for frame_length with center=False");
+    const int64_t offset = center ? frame_length / 2 : 0;
+    const int64_t padded = center ? n + 2 * offset : n;
+    struct Body {
+        const float* y;
+        int64_t n, T, offset, padded;
+        int frame_length, hop;
+        float threshold;
+        bool pad, zero_pos;
+        double* out;
+        std::vector<std::vector<int32_t>> cum;  // per worker
+        void init(int) {}
+        void operator()(int64_t b, int worker) {
+            std::vector<int32_t>& c = cum[worker];
+            c.resize(static_cast<size_t>(padded));
+            const float* yb = y + b * n;
+            // sign class of each padded sample (values within the threshold count as zero)
+            auto cls = [&](int64_t i) -> int {
+                const float v = padded_sample(yb, n, i - offset, PadMode::Edge);
+                if (v >= -threshold && v <= threshold) return zero_pos ? 0 : 1;
+                if (zero_pos) return v < 0.0f ? 1 : 0;  // signbit
+                return v < 0.0f ? 0 : 2;               // np.sign: -1, 0, 1
+            };
+            int prev = cls(0);
+            c[0] = 0;
+            for (int64_t i = 1; i < padded; ++i) {
+                const int cur = cls(i);
+                c[i] = c[i - 1] + (cur != prev ? 1 : 0);
+                prev = cur;
+            }
+            double* dst = out + b * T;
+            for (int64_t t = 0; t < T; ++t) {
+                const int64_t a = t * hop;
+                const int32_t crossings = c[a + frame_length - 1] - c[a] + (pad ? 1 : 0);
+                dst[t] = static_cast<double>(crossings) / frame_length;
+            }
+        }
+    } body{y, n, T, offset, padded, frame_length, hop, threshold, pad, zero_pos, out, {}};
+    body.cum.resize(effective_workers(n_threads, B));
+    parallel_for(B, n_threads, body);
+}
+
+}  // namespace genrefx

@@ -1,0 +1,89 @@
+// The drivers: they walk signals (or given spectrograms) block by block, call the kernels, and
+// handle everything librosa computes over a whole array (chroma's tuning estimate, mfcc's and
+// contrast's top_db). Every requested feature comes from ONE framing + FFT pass.
+#pragma once
+
+#include <complex>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "kernels/kernel_table.hpp"
+#include "plans.hpp"
+
+namespace genrefx {
+
+struct Framing {
+    int n_fft = 2048;
+    int hop = 512;
+    bool center = true;
+    PadMode pad = PadMode::Constant;
+};
+
+// Frames of a signal of n samples (librosa's count), or -1 when it is too short for center=False.
+int64_t count_frames(const Framing& framing, int64_t n);
+
+// What to compute, with the parameters librosa's functions take. Filterbanks and band edges are
+// prepared by the Python layer (cached there by parameters).
+struct Request {
+    bool stft = false, mel = false, mfcc = false, chroma = false, centroid = false,
+         bandwidth = false, contrast = false, rolloff = false, flatness = false, rms = false;
+    double sr = 22050.0;
+    std::vector<double> freq;  // per bin: librosa's fft_frequencies or the user's `freq`
+
+    std::shared_ptr<const SparseBank> mel_bank;  // melspectrogram / mfcc
+    std::vector<float> dct;                      // mfcc: n_mfcc x n_mels (lifter folded in)
+    int n_mfcc = 0;
+    float db_amin = 1e-10f;
+    double top_db = 80.0;  // < 0: None
+
+    int n_chroma = 12;
+    int chroma_n_fft = 2048;  // n_fft the chroma filterbank is built for
+    bool estimate_tuning = true;
+    double tuning = 0.0;
+    double ctroct = 5.0, octwidth = 2.0;  // octwidth <= 0: None
+    bool base_c = true;
+    double chroma_norm = std::numeric_limits<double>::infinity();  // 0: None
+
+    std::vector<int32_t> contrast_lo, contrast_hi, contrast_count;
+    bool contrast_linear = false;
+
+    float roll_percent = 0.85f;
+    float flat_amin = 1e-10f, flat_power = 2.0f;
+    double bw_p = 2.0;
+    bool bw_norm = true;
+    const double* bw_centroid = nullptr;  // [B][T] user-given centroid for the bandwidth
+};
+
+// Output buffers, [B][rows][T] C-order, null when not requested.
+struct Outputs {
+    std::complex<float>* stft = nullptr;
+    float* mel = nullptr;
+    float* mfcc = nullptr;
+    float* chroma = nullptr;
+    double* centroid = nullptr;
+    double* bandwidth = nullptr;
+    double* contrast = nullptr;
+    double* rolloff = nullptr;
+    float* flatness = nullptr;
+    float* rms = nullptr;
+    double tuning = 0.0;  // the tuning used for chroma (estimated or given)
+};
+
+// From signals y[B][n] (row stride y_stride floats).
+void run_from_signal(const KernelTable& kernels, const RfftPlan& fft, const float* window,
+                     const Framing& framing, const float* y, int64_t n_signals, int64_t n,
+                     const Request& request, Outputs& out, int n_threads);
+
+// From spectrograms S[B][F][T] (magnitude for the shape features, power for mel and chroma).
+void run_from_spectrum(const KernelTable& kernels, const float* S, int64_t n_signals,
+                       int64_t n_bins, int64_t n_frames, const Request& request, Outputs& out,
+                       int n_threads);
+
+// librosa.feature.zero_crossing_rate: out[B][T] (float64), edge padding when centered.
+void zero_crossing_rate(const float* y, int64_t n_signals, int64_t n, int frame_length, int hop,
+                        bool center, float threshold, bool pad, bool zero_pos, double* out,
+                        int n_threads);
+
+}  // namespace genrefx

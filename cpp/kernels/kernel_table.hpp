@@ -1,0 +1,126 @@
+// The interface between the drivers (compiled once, baseline ISA) and the kernels (compiled once
+// per SIMD level into their own namespace). Everything that crosses it is plain data: raw pointers,
+// sizes and POD views of the plans. Kernels never call inline functions of shared headers, so no
+// code compiled for AVX-512 can be picked by the linker for a baseline caller.
+//
+// Layout convention ("lanes"): a block of W frames is processed together; a quantity per
+// frequency bin k is stored as W consecutive floats, x[k * W + l] for frame l of the block. A
+// user-supplied spectrogram S[k, t] is the same layout with row stride T instead of W, so every
+// feature kernel takes (pointer, row stride).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace genrefx {
+
+// One Stockham stage of the complex FFT: `radix`-point butterflies after `ns` points were merged.
+struct FftStage {
+    int radix;
+    int ns;
+    const float* twiddles;  // [ns][radix - 1] complex (re, im), exp(-2 pi i r k / (ns * radix))
+    const float* roots;     // [radix] complex exp(-2 pi i q / radix), used by the generic radix
+};
+
+// A real FFT of length n_fft. Even n_fft: a complex FFT of n_fft / 2 points plus a split step.
+// Odd n_fft: a complex FFT of n_fft points on the real input.
+struct RfftView {
+    int n_fft;
+    int n_complex;        // points of the complex FFT
+    int n_bins;           // n_fft / 2 + 1
+    int n_stages;
+    const FftStage* stages;
+    const float* split;   // even n_fft: [n_complex] complex exp(-2 pi i k / n_fft)
+};
+
+// Sparse rows of a filterbank (mel): row m has weights for bins [start[m], start[m] + len[m]).
+struct SparseBankView {
+    int n_rows;
+    const int32_t* start;
+    const int32_t* len;
+    const int64_t* offset;  // into weights
+    const float* weights;
+};
+
+// spectral_contrast band k covers bins [lo[k], hi[k]) and averages the `count[k]` smallest and
+// largest values (librosa's band edges and quantile, computed by the driver).
+struct ContrastView {
+    int n_bands;  // rows of the output (librosa's n_bands + 1)
+    const int32_t* lo;
+    const int32_t* hi;
+    const int32_t* count;
+    int max_count;
+};
+
+// piptrack as used by librosa.estimate_tuning on a power spectrogram.
+struct PiptrackView {
+    int k_lo, k_hi;       // bins with fmin <= freq < fmax
+    double sr;
+    double n_fft;         // librosa's n_fft inferred from the number of bins: 2 * (n_bins - 1)
+    float threshold;      // 0.1: a peak must exceed threshold * the frame's maximum
+};
+
+struct KernelTable {
+    const char* level;  // "baseline", "avx2", "avx512"
+    int lanes;          // W: frames per block
+
+    // Window the W frames (frames[l] points at n_fft samples of frame l; lanes >= n_valid are
+    // zero) and compute their spectra: out_re/out_im [n_bins][W]. `work` holds 4 * n_complex * W
+    // floats.
+    void (*spectrum)(const RfftView& fft, const float* window, const float* const* frames,
+                     int n_valid, float* work, float* out_re, float* out_im);
+
+    // mag[k][l] = |X|, pow[k][l] = |X|^2 for n_bins rows (either output may be null).
+    void (*magnitude_power)(const float* re, const float* im, int n_bins, float* mag, float* pow);
+
+    // Dense-to-sparse product: out[m][l] = sum_k bank[m][k] * S[k * rs + l].
+    void (*sparse_bank)(const SparseBankView& bank, const float* S, size_t rs, float* out);
+
+    // Dense product: out[c][l] = sum_k fb[c * n_bins + k] * S[k * rs + l] (chroma).
+    void (*dense_bank)(const float* fb, int n_rows, int n_bins, const float* S, size_t rs,
+                       float* out);
+
+    // librosa.feature.spectral_centroid / spectral_bandwidth on magnitudes S (double results,
+    // [W] each; bandwidth may be null). `bw_centroid` (nullable) overrides the centroid used by
+    // the bandwidth. p is the bandwidth's exponent, norm whether S is normalized first.
+    void (*centroid_bandwidth)(const float* S, size_t rs, int n_bins, const double* freq,
+                               double* centroid, double* bandwidth, const double* bw_centroid,
+                               double p, bool norm);
+
+    // librosa.feature.spectral_rolloff: out[l] = freq of the first bin whose running float32
+    // sum reaches roll_percent of the total.
+    void (*rolloff)(const float* S, size_t rs, int n_bins, const double* freq, float roll_percent,
+                    double* out);
+
+    // librosa.feature.spectral_flatness on magnitudes S: out[l] (float32 arithmetic like numpy).
+    void (*flatness)(const float* S, size_t rs, int n_bins, float amin, float power, float* out);
+
+    // spectral_contrast's raw peak/valley means: peak/valley [n_bands][W]. `work` holds
+    // 2 * max_count * W floats.
+    void (*contrast_peaks)(const ContrastView& bands, const float* S, size_t rs, float* work,
+                           float* peak, float* valley);
+
+    // Sum of squares of each frame in double: out[l] = sum_i frames[l][i]^2.
+    void (*frame_energy)(const float* const* frames, int n_valid, int frame_length, double* out);
+
+    // Interleaves a block's spectrum into complex64 rows: out[2 * (k * row_stride + l)] for
+    // l < n_valid (row_stride in complex elements).
+    void (*write_complex)(const float* re, const float* im, int n_bins, int n_valid, float* out,
+                          size_t row_stride);
+
+    // power_to_db rows: out[k][l] = max(10 log10(max(amin, S[k * rs + l])), floor).
+    void (*db_rows)(const float* S, size_t rs, int rows, float amin, float floor, float* out);
+
+    // piptrack's peaks of a power spectrogram block, for estimate_tuning. For every lane l < n_valid,
+    // appends (pitch, mag) pairs; returns the new count. Capacity is guaranteed by the driver.
+    size_t (*piptrack)(const PiptrackView& pt, const float* S, size_t rs, int n_bins, int n_valid,
+                       float* pitch_out, float* mag_out, size_t count);
+};
+
+const KernelTable* kernels_baseline();
+#if defined(GENREFX_HAVE_X86_LEVELS)
+const KernelTable* kernels_avx2();
+const KernelTable* kernels_avx512();
+#endif
+
+}  // namespace genrefx

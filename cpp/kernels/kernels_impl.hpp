@@ -1,0 +1,838 @@
+// The kernels, written once as plain loops over W lanes (frames) that the compiler vectorizes for
+// the ISA of the translation unit that includes this file. Include it only from
+// cpp/kernels/level_*.cpp after defining GENREFX_LEVEL (a namespace name) and GENREFX_LANES.
+//
+// Rules: no allocation, no std:: templates that other translation units could also instantiate
+// (their code would be merged across ISAs), no calls to inline functions of shared headers.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__AVX2__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+#include "kernels/kernel_table.hpp"
+
+#if !defined(GENREFX_LEVEL) || !defined(GENREFX_LANES)
+#error "define GENREFX_LEVEL and GENREFX_LANES before including kernels_impl.hpp"
+#endif
+
+#define GX_SIMD _Pragma("omp simd")
+#define GX_RESTRICT __restrict__
+
+namespace genrefx {
+namespace GENREFX_LEVEL {
+namespace {
+
+constexpr int W = GENREFX_LANES;
+
+// ---------------------------------------------------------------------------------------------
+// Complex FFT (Stockham autosort, mixed radix), W independent transforms in the lanes.
+// Data: re[i * W + l], im[i * W + l]. Stage with radix R after ns merged points:
+//   for j in [0, n / R): k = j % ns, v_r = x[j + r n / R] * w^(r k), V = DFT_R(v),
+//   y[(j / ns) ns R + k + r ns] = V_r.
+// ---------------------------------------------------------------------------------------------
+
+struct Ptrs {
+    const float* GX_RESTRICT ir;
+    const float* GX_RESTRICT ii;
+    float* GX_RESTRICT orr;
+    float* GX_RESTRICT oi;
+};
+
+inline void radix2(Ptrs p, size_t in0, size_t in_stride, size_t out0, size_t out_stride,
+                   const float* tw) {
+    const float* ar = p.ir + in0;
+    const float* ai = p.ii + in0;
+    const float* br = p.ir + in0 + in_stride;
+    const float* bi = p.ii + in0 + in_stride;
+    float* o0r = p.orr + out0;
+    float* o0i = p.oi + out0;
+    float* o1r = p.orr + out0 + out_stride;
+    float* o1i = p.oi + out0 + out_stride;
+    if (tw == nullptr) {
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            float xr = br[l], xi = bi[l];
+            o0r[l] = ar[l] + xr;
+            o0i[l] = ai[l] + xi;
+            o1r[l] = ar[l] - xr;
+            o1i[l] = ai[l] - xi;
+        }
+    } else {
+        const float wr = tw[0], wi = tw[1];
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            float xr = br[l] * wr - bi[l] * wi;
+            float xi = br[l] * wi + bi[l] * wr;
+            o0r[l] = ar[l] + xr;
+            o0i[l] = ai[l] + xi;
+            o1r[l] = ar[l] - xr;
+            o1i[l] = ai[l] - xi;
+        }
+    }
+}
+
+inline void radix4(Ptrs p, size_t in0, size_t s, size_t out0, size_t os, const float* tw) {
+    const float* x0r = p.ir + in0;
+    const float* x0i = p.ii + in0;
+    const float* x1r = x0r + s;
+    const float* x1i = x0i + s;
+    const float* x2r = x0r + 2 * s;
+    const float* x2i = x0i + 2 * s;
+    const float* x3r = x0r + 3 * s;
+    const float* x3i = x0i + 3 * s;
+    float* y0r = p.orr + out0;
+    float* y0i = p.oi + out0;
+    float* y1r = y0r + os;
+    float* y1i = y0i + os;
+    float* y2r = y0r + 2 * os;
+    float* y2i = y0i + 2 * os;
+    float* y3r = y0r + 3 * os;
+    float* y3i = y0i + 3 * os;
+    if (tw == nullptr) {
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            float a0r = x0r[l] + x2r[l], a0i = x0i[l] + x2i[l];
+            float a1r = x0r[l] - x2r[l], a1i = x0i[l] - x2i[l];
+            float a2r = x1r[l] + x3r[l], a2i = x1i[l] + x3i[l];
+            float a3r = x1i[l] - x3i[l], a3i = x3r[l] - x1r[l];  // -i (x1 - x3)
+            y0r[l] = a0r + a2r;
+            y0i[l] = a0i + a2i;
+            y2r[l] = a0r - a2r;
+            y2i[l] = a0i - a2i;
+            y1r[l] = a1r + a3r;
+            y1i[l] = a1i + a3i;
+            y3r[l] = a1r - a3r;
+            y3i[l] = a1i - a3i;
+        }
+    } else {
+        const float w1r = tw[0], w1i = tw[1], w2r = tw[2], w2i = tw[3], w3r = tw[4], w3i = tw[5];
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            float b1r = x1r[l] * w1r - x1i[l] * w1i, b1i = x1r[l] * w1i + x1i[l] * w1r;
+            float b2r = x2r[l] * w2r - x2i[l] * w2i, b2i = x2r[l] * w2i + x2i[l] * w2r;
+            float b3r = x3r[l] * w3r - x3i[l] * w3i, b3i = x3r[l] * w3i + x3i[l] * w3r;
+            float a0r = x0r[l] + b2r, a0i = x0i[l] + b2i;
+            float a1r = x0r[l] - b2r, a1i = x0i[l] - b2i;
+            float a2r = b1r + b3r, a2i = b1i + b3i;
+            float a3r = b1i - b3i, a3i = b3r - b1r;
+            y0r[l] = a0r + a2r;
+            y0i[l] = a0i + a2i;
+            y2r[l] = a0r - a2r;
+            y2i[l] = a0i - a2i;
+            y1r[l] = a1r + a3r;
+            y1i[l] = a1i + a3i;
+            y3r[l] = a1r - a3r;
+            y3i[l] = a1i - a3i;
+        }
+    }
+}
+
+// Loads R inputs (twiddled) into the stack arrays vr/vi [R][W].
+inline void load_twiddled(Ptrs p, int R, size_t in0, size_t s, const float* tw, float* vr,
+                          float* vi) {
+    for (int r = 0; r < R; ++r) {
+        const float* xr = p.ir + in0 + r * s;
+        const float* xi = p.ii + in0 + r * s;
+        float* dr = vr + r * W;
+        float* di = vi + r * W;
+        if (r == 0 || tw == nullptr) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                dr[l] = xr[l];
+                di[l] = xi[l];
+            }
+        } else {
+            const float wr = tw[2 * (r - 1)], wi = tw[2 * (r - 1) + 1];
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                dr[l] = xr[l] * wr - xi[l] * wi;
+                di[l] = xr[l] * wi + xi[l] * wr;
+            }
+        }
+    }
+}
+
+inline void radix3(Ptrs p, size_t in0, size_t s, size_t out0, size_t os, const float* tw) {
+    alignas(64) float vr[3 * W], vi[3 * W];
+    load_twiddled(p, 3, in0, s, tw, vr, vi);
+    const float c = -0.5f, sn = 0.866025403784438647f;  // exp(-2 pi i / 3) = c - i sn
+    float* y0r = p.orr + out0;
+    float* y0i = p.oi + out0;
+    float* y1r = y0r + os;
+    float* y1i = y0i + os;
+    float* y2r = y0r + 2 * os;
+    float* y2i = y0i + 2 * os;
+    GX_SIMD for (int l = 0; l < W; ++l) {
+        float tr = vr[W + l] + vr[2 * W + l], ti = vi[W + l] + vi[2 * W + l];
+        float dr = vr[W + l] - vr[2 * W + l], di = vi[W + l] - vi[2 * W + l];
+        float mr = vr[l] + c * tr, mi = vi[l] + c * ti;
+        y0r[l] = vr[l] + tr;
+        y0i[l] = vi[l] + ti;
+        // -i sn d = (sn di, -sn dr)
+        y1r[l] = mr + sn * di;
+        y1i[l] = mi - sn * dr;
+        y2r[l] = mr - sn * di;
+        y2i[l] = mi + sn * dr;
+    }
+}
+
+inline void radix5(Ptrs p, size_t in0, size_t s, size_t out0, size_t os, const float* tw) {
+    alignas(64) float vr[5 * W], vi[5 * W];
+    load_twiddled(p, 5, in0, s, tw, vr, vi);
+    const float c1 = 0.309016994374947424f, c2 = -0.809016994374947424f;
+    const float s1 = 0.951056516295153572f, s2 = 0.587785252292473129f;
+    float* y0r = p.orr + out0;
+    float* y0i = p.oi + out0;
+    GX_SIMD for (int l = 0; l < W; ++l) {
+        float x0r = vr[l], x0i = vi[l];
+        float a1r = vr[W + l] + vr[4 * W + l], a1i = vi[W + l] + vi[4 * W + l];
+        float b1r = vr[W + l] - vr[4 * W + l], b1i = vi[W + l] - vi[4 * W + l];
+        float a2r = vr[2 * W + l] + vr[3 * W + l], a2i = vi[2 * W + l] + vi[3 * W + l];
+        float b2r = vr[2 * W + l] - vr[3 * W + l], b2i = vi[2 * W + l] - vi[3 * W + l];
+        y0r[l] = x0r + a1r + a2r;
+        y0i[l] = x0i + a1i + a2i;
+        float m1r = x0r + c1 * a1r + c2 * a2r, m1i = x0i + c1 * a1i + c2 * a2i;
+        float m2r = x0r + c2 * a1r + c1 * a2r, m2i = x0i + c2 * a1i + c1 * a2i;
+        float n1r = s1 * b1r + s2 * b2r, n1i = s1 * b1i + s2 * b2i;  // X1 = m1 - i n1
+        float n2r = s2 * b1r - s1 * b2r, n2i = s2 * b1i - s1 * b2i;  // X2 = m2 - i n2
+        y0r[os + l] = m1r + n1i;
+        y0i[os + l] = m1i - n1r;
+        y0r[4 * os + l] = m1r - n1i;
+        y0i[4 * os + l] = m1i + n1r;
+        y0r[2 * os + l] = m2r + n2i;
+        y0i[2 * os + l] = m2i - n2r;
+        y0r[3 * os + l] = m2r - n2i;
+        y0i[3 * os + l] = m2i + n2r;
+    }
+}
+
+// Any radix (odd primes above 5): a direct DFT. vr/vi scratch of radix * W floats each.
+inline void radix_generic(Ptrs p, int R, size_t in0, size_t s, size_t out0, size_t os,
+                          const float* tw, const float* roots, float* vr, float* vi) {
+    load_twiddled(p, R, in0, s, tw, vr, vi);
+    for (int q = 0; q < R; ++q) {
+        float* yr = p.orr + out0 + q * os;
+        float* yi = p.oi + out0 + q * os;
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            yr[l] = vr[l];
+            yi[l] = vi[l];
+        }
+        for (int r = 1; r < R; ++r) {
+            const int e = static_cast<int>((static_cast<long long>(q) * r) % R);
+            const float wr = roots[2 * e], wi = roots[2 * e + 1];
+            const float* xr = vr + r * W;
+            const float* xi = vi + r * W;
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                yr[l] += xr[l] * wr - xi[l] * wi;
+                yi[l] += xr[l] * wi + xi[l] * wr;
+            }
+        }
+    }
+}
+
+// Runs all stages. Stage 0 reads (in_re, in_im) with `in_stride` floats between points; every
+// stage writes to the other buffer pair. Returns which pair (0: r0/i0, 1: r1/i1) holds the result.
+int complex_fft(const RfftView& f, const float* in_re, const float* in_im, size_t in_stride,
+                float* r0, float* i0, float* r1, float* i1, float* scratch) {
+    const size_t n = static_cast<size_t>(f.n_complex);
+    int cur = 0;
+    for (int st = 0; st < f.n_stages; ++st) {
+        const FftStage& stage = f.stages[st];
+        const int R = stage.radix;
+        const size_t ns = static_cast<size_t>(stage.ns);
+        const size_t m = n / R;
+        Ptrs p = cur == 0 ? Ptrs{r0, i0, r1, i1} : Ptrs{r1, i1, r0, i0};
+        size_t ps = W;
+        if (st == 0) {
+            p.ir = in_re;
+            p.ii = in_im;
+            ps = in_stride;
+        }
+        for (size_t j0 = 0; j0 < m; j0 += ns) {
+            for (size_t k = 0; k < ns; ++k) {
+                const size_t j = j0 + k;
+                const float* tw = k == 0 ? nullptr : stage.twiddles + 2 * (R - 1) * k;
+                const size_t in0 = j * ps, s = m * ps;
+                const size_t out0 = (j0 * R + k) * W, os = ns * W;
+                switch (R) {
+                    case 4: radix4(p, in0, s, out0, os, tw); break;
+                    case 2: radix2(p, in0, s, out0, os, tw); break;
+                    case 3: radix3(p, in0, s, out0, os, tw); break;
+                    case 5: radix5(p, in0, s, out0, os, tw); break;
+                    default:
+                        radix_generic(p, R, in0, s, out0, os, tw, stage.roots, scratch,
+                                      scratch + static_cast<size_t>(R) * W);
+                }
+            }
+        }
+        cur ^= 1;
+    }
+    return cur;
+}
+
+// x[i * W + l] = frames[l][i] * window[i] for i < len: a blocked transpose into the lanes.
+inline void transpose_frames(const float* const* frames, const float* window, int len, float* x) {
+    int i0 = 0;
+#if defined(__AVX512F__)
+    static_assert(W == 16, "the AVX-512 transpose assumes 16 lanes");
+    for (; i0 + 16 <= len; i0 += 16) {
+        const __m512 w = _mm512_loadu_ps(window + i0);
+        __m512 r[16];
+        for (int l = 0; l < 16; ++l) r[l] = _mm512_mul_ps(_mm512_loadu_ps(frames[l] + i0), w);
+        __m512 t[16];
+        for (int l = 0; l < 16; l += 2) {
+            t[l] = _mm512_unpacklo_ps(r[l], r[l + 1]);
+            t[l + 1] = _mm512_unpackhi_ps(r[l], r[l + 1]);
+        }
+        for (int l = 0; l < 16; l += 4) {
+            r[l] = _mm512_shuffle_ps(t[l], t[l + 2], _MM_SHUFFLE(1, 0, 1, 0));
+            r[l + 1] = _mm512_shuffle_ps(t[l], t[l + 2], _MM_SHUFFLE(3, 2, 3, 2));
+            r[l + 2] = _mm512_shuffle_ps(t[l + 1], t[l + 3], _MM_SHUFFLE(1, 0, 1, 0));
+            r[l + 3] = _mm512_shuffle_ps(t[l + 1], t[l + 3], _MM_SHUFFLE(3, 2, 3, 2));
+        }
+        // r[4a + b] holds, in each 128-bit quarter q, samples (4q + b) of lanes 4a..4a+3.
+        for (int a = 0; a < 4; a += 2) {
+            for (int b = 0; b < 4; ++b) {
+                t[4 * a + b] = _mm512_shuffle_f32x4(r[4 * a + b], r[4 * (a + 1) + b], 0x88);
+                t[4 * (a + 1) + b] = _mm512_shuffle_f32x4(r[4 * a + b], r[4 * (a + 1) + b], 0xdd);
+            }
+        }
+        // t[0..3]: lanes 0-7 (quarters: q0 lanes0-3, q2 lanes0-3?...) combine the two halves
+        for (int b = 0; b < 4; ++b) {
+            const __m512 lo0 = t[b], hi0 = t[4 + b], lo1 = t[8 + b], hi1 = t[12 + b];
+            // lo0: [q0 of lanes0-3, q2 of lanes0-3, q0 of lanes4-7, q2 of lanes4-7]
+            // lo1: same for lanes 8-15; hi0/hi1: quarters 1 and 3.
+            const __m512 s0 = _mm512_shuffle_f32x4(lo0, lo1, 0x88);  // sample b      (q0)
+            const __m512 s2 = _mm512_shuffle_f32x4(lo0, lo1, 0xdd);  // sample 8 + b  (q2)
+            const __m512 s1 = _mm512_shuffle_f32x4(hi0, hi1, 0x88);  // sample 4 + b  (q1)
+            const __m512 s3 = _mm512_shuffle_f32x4(hi0, hi1, 0xdd);  // sample 12 + b (q3)
+            _mm512_storeu_ps(x + static_cast<size_t>(i0 + b) * W, s0);
+            _mm512_storeu_ps(x + static_cast<size_t>(i0 + 4 + b) * W, s1);
+            _mm512_storeu_ps(x + static_cast<size_t>(i0 + 8 + b) * W, s2);
+            _mm512_storeu_ps(x + static_cast<size_t>(i0 + 12 + b) * W, s3);
+        }
+    }
+#elif defined(__AVX2__)
+    static_assert(W == 8, "the AVX2 transpose assumes 8 lanes");
+    for (; i0 + 8 <= len; i0 += 8) {
+        const __m256 w = _mm256_loadu_ps(window + i0);
+        __m256 r[8], t[8];
+        for (int l = 0; l < 8; ++l) r[l] = _mm256_mul_ps(_mm256_loadu_ps(frames[l] + i0), w);
+        for (int l = 0; l < 8; l += 2) {
+            t[l] = _mm256_unpacklo_ps(r[l], r[l + 1]);
+            t[l + 1] = _mm256_unpackhi_ps(r[l], r[l + 1]);
+        }
+        for (int l = 0; l < 8; l += 4) {
+            r[l] = _mm256_shuffle_ps(t[l], t[l + 2], _MM_SHUFFLE(1, 0, 1, 0));
+            r[l + 1] = _mm256_shuffle_ps(t[l], t[l + 2], _MM_SHUFFLE(3, 2, 3, 2));
+            r[l + 2] = _mm256_shuffle_ps(t[l + 1], t[l + 3], _MM_SHUFFLE(1, 0, 1, 0));
+            r[l + 3] = _mm256_shuffle_ps(t[l + 1], t[l + 3], _MM_SHUFFLE(3, 2, 3, 2));
+        }
+        // r[b] (b < 4): samples b and 4 + b of lanes 0-3; r[4 + b]: the same for lanes 4-7.
+        for (int b = 0; b < 4; ++b) {
+            _mm256_storeu_ps(x + static_cast<size_t>(i0 + b) * W, _mm256_permute2f128_ps(r[b], r[4 + b], 0x20));
+            _mm256_storeu_ps(x + static_cast<size_t>(i0 + 4 + b) * W, _mm256_permute2f128_ps(r[b], r[4 + b], 0x31));
+        }
+    }
+#endif
+    for (; i0 < len; ++i0) {
+        for (int l = 0; l < W; ++l) x[static_cast<size_t>(i0) * W + l] = frames[l][i0] * window[i0];
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spectrum of W frames: window, transpose into lanes, FFT, split to the real spectrum.
+// ---------------------------------------------------------------------------------------------
+void spectrum(const RfftView& f, const float* window, const float* const* frames_in, int n_valid,
+              float* work, float* out_re, float* out_im) {
+    const size_t n = static_cast<size_t>(f.n_complex);
+    const float* frames[W];
+    for (int l = 0; l < W; ++l) frames[l] = frames_in[l < n_valid ? l : 0];
+    float* r0 = work;
+    float* i0 = work + n * W;
+    float* r1 = work + 2 * n * W;
+    float* i1 = work + 3 * n * W;
+    float* scratch = work + 4 * n * W;
+    const bool even = (f.n_fft % 2) == 0;
+    const float* zr;
+    const float* zi;
+    if (even) {
+        // Sample 2j is the real part and 2j + 1 the imaginary part of point j: after the
+        // transpose the points are interleaved by rows (stride 2W), which the first stage reads.
+        transpose_frames(frames, window, f.n_fft, r0);
+        const int which = complex_fft(f, r0, r0 + W, 2 * W, r0, i0, r1, i1, scratch);
+        if (f.n_stages == 0) {
+            zr = r0;
+            zi = r0 + W;
+        } else {
+            zr = which == 0 ? r0 : r1;
+            zi = which == 0 ? i0 : i1;
+        }
+    } else {
+        transpose_frames(frames, window, f.n_fft, r1);
+        std::memset(i1, 0, n * W * sizeof(float));
+        const int which = complex_fft(f, r1, i1, W, r1, i1, r0, i0, scratch);
+        // complex_fft counts from the (r0, i0) pair; here the input pair was (r1, i1)
+        zr = which == 0 ? r1 : r0;
+        zi = which == 0 ? i1 : i0;
+        if (f.n_stages == 0) {
+            zr = r1;
+            zi = i1;
+        }
+        const size_t nb = static_cast<size_t>(f.n_bins);
+        std::memcpy(out_re, zr, nb * W * sizeof(float));
+        std::memcpy(out_im, zi, nb * W * sizeof(float));
+        return;
+    }
+    // Split step: X[k] = E + (-i w^k) O, E = (Z[k] + conj Z[n-k]) / 2, O = (Z[k] - conj Z[n-k]) / 2.
+    {
+        float* xr = out_re;
+        float* xi = out_im;
+        float* xnr = out_re + n * W;
+        float* xni = out_im + n * W;
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            xr[l] = zr[l] + zi[l];
+            xi[l] = 0.0f;
+            xnr[l] = zr[l] - zi[l];
+            xni[l] = 0.0f;
+        }
+    }
+    for (size_t k = 1; k < n; ++k) {
+        const float c = f.split[2 * k], s = f.split[2 * k + 1];  // w^k = c + i s
+        const float* ar = zr + k * W;
+        const float* ai = zi + k * W;
+        const float* br = zr + (n - k) * W;
+        const float* bi = zi + (n - k) * W;
+        float* xr = out_re + k * W;
+        float* xi = out_im + k * W;
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            // B = conj(Z[n-k])
+            float er = 0.5f * (ar[l] + br[l]), ei = 0.5f * (ai[l] - bi[l]);
+            float orr = 0.5f * (ar[l] - br[l]), oi = 0.5f * (ai[l] + bi[l]);
+            // (-i) O = (oi, -orr); times w = (c, s)
+            float tr = oi * c + orr * s;
+            float ti = oi * s - orr * c;
+            xr[l] = er + tr;
+            xi[l] = ei + ti;
+        }
+    }
+}
+
+void magnitude_power(const float* re, const float* im, int n_bins, float* mag, float* pw) {
+    const size_t total = static_cast<size_t>(n_bins) * W;
+    if (mag != nullptr && pw != nullptr) {
+        GX_SIMD for (size_t i = 0; i < total; ++i) {
+            float p2 = re[i] * re[i] + im[i] * im[i];
+            float m = std::sqrt(p2);
+            mag[i] = m;
+            pw[i] = m * m;  // librosa squares the float32 magnitude
+        }
+    } else if (mag != nullptr) {
+        GX_SIMD for (size_t i = 0; i < total; ++i) {
+            mag[i] = std::sqrt(re[i] * re[i] + im[i] * im[i]);
+        }
+    } else if (pw != nullptr) {
+        GX_SIMD for (size_t i = 0; i < total; ++i) {
+            float m = std::sqrt(re[i] * re[i] + im[i] * im[i]);
+            pw[i] = m * m;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filterbanks
+// ---------------------------------------------------------------------------------------------
+void sparse_bank(const SparseBankView& bank, const float* S, size_t rs, float* out) {
+    for (int m = 0; m < bank.n_rows; ++m) {
+        float acc[W];
+        GX_SIMD for (int l = 0; l < W; ++l) acc[l] = 0.0f;
+        const float* w = bank.weights + bank.offset[m];
+        const int k0 = bank.start[m];
+        for (int j = 0; j < bank.len[m]; ++j) {
+            const float wj = w[j];
+            const float* s = S + static_cast<size_t>(k0 + j) * rs;
+            GX_SIMD for (int l = 0; l < W; ++l) acc[l] += wj * s[l];
+        }
+        GX_SIMD for (int l = 0; l < W; ++l) out[static_cast<size_t>(m) * W + l] = acc[l];
+    }
+}
+
+void dense_bank(const float* fb, int n_rows, int n_bins, const float* S, size_t rs, float* out) {
+    // Rows in groups of 4 to reuse each loaded spectrum row.
+    int c = 0;
+    for (; c + 4 <= n_rows; c += 4) {
+        float a0[W], a1[W], a2[W], a3[W];
+        GX_SIMD for (int l = 0; l < W; ++l) a0[l] = a1[l] = a2[l] = a3[l] = 0.0f;
+        const float* f0 = fb + static_cast<size_t>(c) * n_bins;
+        const float* f1 = f0 + n_bins;
+        const float* f2 = f1 + n_bins;
+        const float* f3 = f2 + n_bins;
+        for (int k = 0; k < n_bins; ++k) {
+            const float* s = S + static_cast<size_t>(k) * rs;
+            const float w0 = f0[k], w1 = f1[k], w2 = f2[k], w3 = f3[k];
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                a0[l] += w0 * s[l];
+                a1[l] += w1 * s[l];
+                a2[l] += w2 * s[l];
+                a3[l] += w3 * s[l];
+            }
+        }
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            out[static_cast<size_t>(c) * W + l] = a0[l];
+            out[static_cast<size_t>(c + 1) * W + l] = a1[l];
+            out[static_cast<size_t>(c + 2) * W + l] = a2[l];
+            out[static_cast<size_t>(c + 3) * W + l] = a3[l];
+        }
+    }
+    for (; c < n_rows; ++c) {
+        float a0[W];
+        GX_SIMD for (int l = 0; l < W; ++l) a0[l] = 0.0f;
+        const float* f0 = fb + static_cast<size_t>(c) * n_bins;
+        for (int k = 0; k < n_bins; ++k) {
+            const float* s = S + static_cast<size_t>(k) * rs;
+            const float w0 = f0[k];
+            GX_SIMD for (int l = 0; l < W; ++l) a0[l] += w0 * s[l];
+        }
+        GX_SIMD for (int l = 0; l < W; ++l) out[static_cast<size_t>(c) * W + l] = a0[l];
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spectral shape features
+// ---------------------------------------------------------------------------------------------
+constexpr float kTinyF32 = 1.17549435082228750797e-38f;  // np.finfo(np.float32).tiny
+
+void centroid_bandwidth(const float* S, size_t rs, int n_bins, const double* freq,
+                        double* centroid, double* bandwidth, const double* bw_centroid, double p,
+                        bool norm) {
+    // librosa.util.normalize(S, norm=1): the column sum in float64, S / sum rounded to float32.
+    double total[W];
+    GX_SIMD for (int l = 0; l < W; ++l) total[l] = 0.0;
+    for (int k = 0; k < n_bins; ++k) {
+        const float* s = S + static_cast<size_t>(k) * rs;
+        GX_SIMD for (int l = 0; l < W; ++l) total[l] += static_cast<double>(s[l]);
+    }
+    double scale[W];
+    GX_SIMD for (int l = 0; l < W; ++l) scale[l] = total[l] < kTinyF32 ? 1.0 : total[l];
+    double cen[W];
+    GX_SIMD for (int l = 0; l < W; ++l) cen[l] = 0.0;
+    for (int k = 0; k < n_bins; ++k) {
+        const float* s = S + static_cast<size_t>(k) * rs;
+        const double fk = freq[k];
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            float sn = static_cast<float>(static_cast<double>(s[l]) / scale[l]);
+            cen[l] += fk * static_cast<double>(sn);
+        }
+    }
+    if (centroid != nullptr) {
+        GX_SIMD for (int l = 0; l < W; ++l) centroid[l] = cen[l];
+    }
+    if (bandwidth == nullptr) return;
+    const double* c = bw_centroid != nullptr ? bw_centroid : cen;
+    double acc[W];
+    GX_SIMD for (int l = 0; l < W; ++l) acc[l] = 0.0;
+    const bool square = p == 2.0;
+    for (int k = 0; k < n_bins; ++k) {
+        const float* s = S + static_cast<size_t>(k) * rs;
+        const double fk = freq[k];
+        if (square) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                float sn = norm ? static_cast<float>(static_cast<double>(s[l]) / scale[l]) : s[l];
+                double d = fk - c[l];
+                acc[l] += static_cast<double>(sn) * (d * d);
+            }
+        } else {
+            for (int l = 0; l < W; ++l) {
+                float sn = norm ? static_cast<float>(static_cast<double>(s[l]) / scale[l]) : s[l];
+                acc[l] += static_cast<double>(sn) * std::pow(std::fabs(fk - c[l]), p);
+            }
+        }
+    }
+    for (int l = 0; l < W; ++l) bandwidth[l] = square ? std::sqrt(acc[l]) : std::pow(acc[l], 1.0 / p);
+}
+
+void rolloff(const float* S, size_t rs, int n_bins, const double* freq, float roll_percent,
+             double* out) {
+    // numpy: cumsum in float32 (sequential), threshold = roll_percent * total (float32), then the
+    // smallest frequency among bins whose running sum is not below the threshold. The running sum
+    // never decreases (S >= 0), so those bins are all k >= (number of bins below the threshold).
+    float total[W];
+    GX_SIMD for (int l = 0; l < W; ++l) total[l] = 0.0f;
+    for (int k = 0; k < n_bins; ++k) {
+        const float* s = S + static_cast<size_t>(k) * rs;
+        GX_SIMD for (int l = 0; l < W; ++l) total[l] += s[l];
+    }
+    float thr[W];
+    int below[W];
+    GX_SIMD for (int l = 0; l < W; ++l) {
+        thr[l] = roll_percent * total[l];
+        below[l] = 0;
+        total[l] = 0.0f;
+    }
+    for (int k = 0; k < n_bins; ++k) {
+        const float* s = S + static_cast<size_t>(k) * rs;
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            total[l] += s[l];
+            below[l] += total[l] < thr[l] ? 1 : 0;
+        }
+    }
+    for (int l = 0; l < W; ++l) {
+        const int first = below[l] < n_bins ? below[l] : n_bins - 1;
+        double best = freq[first];
+        for (int k = first + 1; k < n_bins; ++k) best = freq[k] < best ? freq[k] : best;
+        out[l] = best;
+    }
+}
+
+// log for float32, vectorizable: frexp-style split plus a minimax polynomial (max error ~1 ulp).
+inline float fast_logf(float x) {
+    int32_t bits;
+    std::memcpy(&bits, &x, 4);
+    int32_t e = ((bits >> 23) & 0xff) - 127;
+    int32_t mbits = (bits & 0x007fffff) | 0x3f800000;  // mantissa in [1, 2)
+    float m;
+    std::memcpy(&m, &mbits, 4);
+    // Shift to [sqrt(1/2), sqrt(2)) for accuracy.
+    const bool big = m > 1.41421356f;
+    m = big ? m * 0.5f : m;
+    e = big ? e + 1 : e;
+    const float f = m - 1.0f;
+    // log(1 + f) = f - f^2/2 + f^3 * P(f), cephes logf coefficients.
+    const float z = f * f;
+    float y = 7.0376836292e-2f;
+    y = y * f - 1.1514610310e-1f;
+    y = y * f + 1.1676998740e-1f;
+    y = y * f - 1.2420140846e-1f;
+    y = y * f + 1.4249322787e-1f;
+    y = y * f - 1.6668057665e-1f;
+    y = y * f + 2.0000714765e-1f;
+    y = y * f - 2.4999993993e-1f;
+    y = y * f + 3.3333331174e-1f;
+    y = y * f * z;
+    const float fe = static_cast<float>(e);
+    y += -2.12194440e-4f * fe;
+    y += -0.5f * z;
+    return f + y + 0.693359375f * fe;
+}
+
+void flatness(const float* S, size_t rs, int n_bins, float amin, float power, float* out) {
+    float slog[W], ssum[W];
+    GX_SIMD for (int l = 0; l < W; ++l) slog[l] = ssum[l] = 0.0f;
+    const bool square = power == 2.0f;
+    for (int k = 0; k < n_bins; ++k) {
+        const float* s = S + static_cast<size_t>(k) * rs;
+        if (square) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                float v = s[l] * s[l];
+                v = v > amin ? v : amin;
+                slog[l] += fast_logf(v);
+                ssum[l] += v;
+            }
+        } else {
+            for (int l = 0; l < W; ++l) {
+                float v = std::pow(s[l], power);
+                v = v > amin ? v : amin;
+                slog[l] += std::log(v);
+                ssum[l] += v;
+            }
+        }
+    }
+    const float nb = static_cast<float>(n_bins);
+    for (int l = 0; l < W; ++l) {
+        float g = std::exp(slog[l] / nb);
+        float a = ssum[l] / nb;
+        out[l] = g / a;
+    }
+}
+
+// Sorted insertion network across lanes: buf [count][W] ascending holds the `count` smallest
+// values seen (for peaks, negated values so it holds the largest).
+inline void insert_sorted(float* buf, int count, const float* x) {
+    float v[W];
+    GX_SIMD for (int l = 0; l < W; ++l) v[l] = x[l];
+    for (int j = 0; j < count; ++j) {
+        float* b = buf + static_cast<size_t>(j) * W;
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            float lo = b[l] < v[l] ? b[l] : v[l];
+            float hi = b[l] < v[l] ? v[l] : b[l];
+            b[l] = lo;
+            v[l] = hi;
+        }
+    }
+}
+
+void contrast_peaks(const ContrastView& bands, const float* S, size_t rs, float* work,
+                    float* peak, float* valley) {
+    float* low = work;                                          // [max_count][W] smallest
+    float* high = work + static_cast<size_t>(bands.max_count) * W;  // negated largest
+    for (int b = 0; b < bands.n_bands; ++b) {
+        const int cnt = bands.count[b];
+        const int lo = bands.lo[b], hi = bands.hi[b];
+        for (int j = 0; j < cnt; ++j) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                low[j * W + l] = INFINITY;
+                high[j * W + l] = INFINITY;
+            }
+        }
+        float* worst_low = low + static_cast<size_t>(cnt - 1) * W;
+        float* worst_high = high + static_cast<size_t>(cnt - 1) * W;
+        // Smallest values: scan from the top of the band down (spectra mostly fall with
+        // frequency, so the small values come first and later rows are mostly rejected).
+        for (int k = hi - 1; k >= lo; --k) {
+            const float* s = S + static_cast<size_t>(k) * rs;
+            int any = 0;
+            for (int l = 0; l < W; ++l) any |= s[l] < worst_low[l];
+            if (any) insert_sorted(low, cnt, s);
+        }
+        for (int k = lo; k < hi; ++k) {
+            const float* s = S + static_cast<size_t>(k) * rs;
+            float neg[W];
+            int any = 0;
+            GX_SIMD for (int l = 0; l < W; ++l) neg[l] = -s[l];
+            for (int l = 0; l < W; ++l) any |= neg[l] < worst_high[l];
+            if (any) insert_sorted(high, cnt, neg);
+        }
+        // numpy: mean of the sorted values, summed in ascending order in float32.
+        float vs[W], ps[W];
+        GX_SIMD for (int l = 0; l < W; ++l) vs[l] = ps[l] = 0.0f;
+        for (int j = 0; j < cnt; ++j) {
+            GX_SIMD for (int l = 0; l < W; ++l) vs[l] += low[j * W + l];
+        }
+        for (int j = cnt - 1; j >= 0; --j) {
+            GX_SIMD for (int l = 0; l < W; ++l) ps[l] += -high[j * W + l];
+        }
+        const float fc = static_cast<float>(cnt);
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            valley[static_cast<size_t>(b) * W + l] = vs[l] / fc;
+            peak[static_cast<size_t>(b) * W + l] = ps[l] / fc;
+        }
+    }
+}
+
+void frame_energy(const float* const* frames, int n_valid, int frame_length, double* out) {
+    for (int l = 0; l < W; ++l) {
+        if (l >= n_valid) {
+            out[l] = 0.0;
+            continue;
+        }
+        const float* x = frames[l];
+        double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        int i = 0;
+        for (; i + 8 <= frame_length; i += 8) {
+            GX_SIMD for (int j = 0; j < 8; ++j) {
+                double v = static_cast<double>(x[i + j]);
+                acc[j] += v * v;
+            }
+        }
+        double total = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+        for (; i < frame_length; ++i) total += static_cast<double>(x[i]) * x[i];
+        out[l] = total;
+    }
+}
+
+size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, int n_valid,
+                float* pitch_out, float* mag_out, size_t count) {
+    // ref = threshold * column max; peaks of S * (S > ref): x[k] > x[k-1] and x[k] >= x[k+1]
+    // (edges padded by repetition); shift from librosa's parabolic interpolation stencil
+    // (computed in float64 as numba does, rounded to float32); mag = S + 0.5 * gradient * shift.
+    float ref[W];
+    GX_SIMD for (int l = 0; l < W; ++l) ref[l] = 0.0f;
+    for (int k = 0; k < n_bins; ++k) {
+        const float* s = S + static_cast<size_t>(k) * rs;
+        GX_SIMD for (int l = 0; l < W; ++l) ref[l] = s[l] > ref[l] ? s[l] : ref[l];
+    }
+    GX_SIMD for (int l = 0; l < W; ++l) ref[l] = pt.threshold * ref[l];
+    const int k_lo = pt.k_lo > 0 ? pt.k_lo : 0;
+    const int k_hi = pt.k_hi < n_bins ? pt.k_hi : n_bins;
+    for (int k = k_lo; k < k_hi; ++k) {
+        const float* s0 = S + static_cast<size_t>(k) * rs;
+        const float* sm = k > 0 ? s0 - rs : s0;
+        const float* sp = k + 1 < n_bins ? s0 + rs : s0;
+        int flag[W];
+        int any = 0;
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            const float x0 = s0[l] > ref[l] ? s0[l] : 0.0f;
+            const float xm = sm[l] > ref[l] ? sm[l] : 0.0f;
+            const float xp = sp[l] > ref[l] ? sp[l] : 0.0f;
+            flag[l] = (x0 > xm) & (x0 >= xp) & (l < n_valid);
+            any |= flag[l];
+        }
+        if (!any) continue;
+        for (int l = 0; l < n_valid; ++l) {
+            if (!flag[l]) continue;
+            float shift = 0.0f;
+            if (k > 0 && k + 1 < n_bins) {
+                const double a =
+                    static_cast<double>(sp[l] + sm[l]) - 2.0 * static_cast<double>(s0[l]);
+                const double b = static_cast<double>(sp[l] - sm[l]) / 2.0;
+                if (!(std::fabs(b) >= std::fabs(a))) shift = static_cast<float>(-b / a);
+            }
+            float avg;
+            if (k == 0) {
+                avg = sp[l] - s0[l];
+            } else if (k + 1 == n_bins) {
+                avg = s0[l] - sm[l];
+            } else {
+                avg = (sp[l] - sm[l]) / 2.0f;
+            }
+            const float dskew = 0.5f * avg * shift;
+            const double bin = static_cast<double>(k) + static_cast<double>(shift);
+            pitch_out[count] = static_cast<float>(bin * pt.sr / pt.n_fft);
+            mag_out[count] = s0[l] + dskew;
+            ++count;
+        }
+    }
+    return count;
+}
+
+void write_complex(const float* re, const float* im, int n_bins, int n_valid, float* out,
+                   size_t row_stride) {
+    for (int k = 0; k < n_bins; ++k) {
+        const float* r = re + static_cast<size_t>(k) * W;
+        const float* i = im + static_cast<size_t>(k) * W;
+        float* o = out + 2 * static_cast<size_t>(k) * row_stride;
+        if (n_valid == W) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                o[2 * l] = r[l];
+                o[2 * l + 1] = i[l];
+            }
+        } else {
+            for (int l = 0; l < n_valid; ++l) {
+                o[2 * l] = r[l];
+                o[2 * l + 1] = i[l];
+            }
+        }
+    }
+}
+
+void db_rows(const float* S, size_t rs, int rows, float amin, float floor, float* out) {
+    const float ten_over_ln10 = 4.342944819032518f;
+    for (int k = 0; k < rows; ++k) {
+        const float* s = S + static_cast<size_t>(k) * rs;
+        float* o = out + static_cast<size_t>(k) * W;
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            float v = s[l] > amin ? s[l] : amin;
+            float d = ten_over_ln10 * fast_logf(v);
+            o[l] = d > floor ? d : floor;
+        }
+    }
+}
+
+const KernelTable kTable = {
+    GENREFX_LEVEL_NAME,
+    W,
+    &spectrum,
+    &magnitude_power,
+    &sparse_bank,
+    &dense_bank,
+    &centroid_bandwidth,
+    &rolloff,
+    &flatness,
+    &contrast_peaks,
+    &frame_energy,
+    &write_complex,
+    &db_rows,
+    &piptrack,
+};
+
+}  // namespace
+}  // namespace GENREFX_LEVEL
+}  // namespace genrefx

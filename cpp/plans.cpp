@@ -1,0 +1,253 @@
+#include "plans.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+
+namespace genrefx {
+
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+
+std::vector<int> factorize(int n) {
+    std::vector<int> f;
+    while (n % 4 == 0) {
+        f.push_back(4);
+        n /= 4;
+    }
+    if (n % 2 == 0) {
+        f.push_back(2);
+        n /= 2;
+    }
+    for (int p = 3; n > 1; p += 2) {
+        if (static_cast<long long>(p) * p > n) {
+            f.push_back(n);
+            break;
+        }
+        while (n % p == 0) {
+            f.push_back(p);
+            n /= p;
+        }
+    }
+    return f;
+}
+}  // namespace
+
+RfftPlan::RfftPlan(int n_fft) {
+    if (n_fft < 1) throw std::invalid_argument("n_fft must be positive");
+    const bool even = n_fft % 2 == 0;
+    const int n = even ? n_fft / 2 : n_fft;
+    for (int radix : factorize(n)) {
+        max_radix_ = std::max(max_radix_, radix);
+        FftStage st{};
+        st.radix = radix;
+        st.ns = stages_.empty() ? 1 : stages_.back().ns * stages_.back().radix;
+        std::vector<float> tw(static_cast<size_t>(2) * st.ns * (radix - 1));
+        for (int k = 0; k < st.ns; ++k) {
+            for (int r = 1; r < radix; ++r) {
+                const double a = -2.0 * kPi * r * k / (static_cast<double>(st.ns) * radix);
+                tw[2 * (static_cast<size_t>(k) * (radix - 1) + r - 1)] = static_cast<float>(std::cos(a));
+                tw[2 * (static_cast<size_t>(k) * (radix - 1) + r - 1) + 1] = static_cast<float>(std::sin(a));
+            }
+        }
+        std::vector<float> roots(2 * static_cast<size_t>(radix));
+        for (int q = 0; q < radix; ++q) {
+            const double a = -2.0 * kPi * q / radix;
+            roots[2 * q] = static_cast<float>(std::cos(a));
+            roots[2 * q + 1] = static_cast<float>(std::sin(a));
+        }
+        twiddles_.push_back(std::move(tw));
+        roots_.push_back(std::move(roots));
+        stages_.push_back(st);
+    }
+    for (size_t i = 0; i < stages_.size(); ++i) {
+        stages_[i].twiddles = twiddles_[i].data();
+        stages_[i].roots = roots_[i].data();
+    }
+    if (even) {
+        split_.resize(2 * static_cast<size_t>(n));
+        for (int k = 0; k < n; ++k) {
+            const double a = -2.0 * kPi * k / n_fft;
+            split_[2 * k] = static_cast<float>(std::cos(a));
+            split_[2 * k + 1] = static_cast<float>(std::sin(a));
+        }
+    }
+    view_.n_fft = n_fft;
+    view_.n_complex = n;
+    view_.n_bins = n_fft / 2 + 1;
+    view_.n_stages = static_cast<int>(stages_.size());
+    view_.stages = stages_.data();
+    view_.split = split_.empty() ? nullptr : split_.data();
+}
+
+size_t RfftPlan::work_floats(int lanes) const {
+    return (4 * static_cast<size_t>(view_.n_complex) + 2 * static_cast<size_t>(max_radix_)) * lanes;
+}
+
+std::shared_ptr<const RfftPlan> RfftPlan::get(int n_fft) {
+    static std::mutex mutex;
+    static std::map<int, std::shared_ptr<const RfftPlan>> cache;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = cache.find(n_fft);
+    if (it != cache.end()) return it->second;
+    auto plan = std::make_shared<const RfftPlan>(n_fft);
+    if (cache.size() > 64) cache.clear();
+    cache.emplace(n_fft, plan);
+    return plan;
+}
+
+SparseBank::SparseBank(const float* dense, int n_rows, int n_bins) : n_bins_(n_bins) {
+    start_.resize(n_rows);
+    len_.resize(n_rows);
+    offset_.resize(n_rows);
+    for (int m = 0; m < n_rows; ++m) {
+        const float* row = dense + static_cast<size_t>(m) * n_bins;
+        int lo = 0, hi = n_bins;
+        while (lo < n_bins && row[lo] == 0.0f) ++lo;
+        while (hi > lo && row[hi - 1] == 0.0f) --hi;
+        start_[m] = lo;
+        len_[m] = hi - lo;
+        offset_[m] = static_cast<int64_t>(weights_.size());
+        weights_.insert(weights_.end(), row + lo, row + hi);
+    }
+    view_.n_rows = n_rows;
+    view_.start = start_.data();
+    view_.len = len_.data();
+    view_.offset = offset_.data();
+    view_.weights = weights_.data();
+}
+
+std::vector<float> chroma_filterbank(double sr, int n_fft, int n_chroma, double tuning,
+                                     double ctroct, double octwidth, bool base_c) {
+    // A line-by-line port of librosa.filters.chroma in float64.
+    const int nc = n_chroma;
+    const double a440 = 440.0 * std::pow(2.0, tuning / nc);
+    std::vector<double> frqbins(n_fft);
+    for (int i = 1; i < n_fft; ++i) {
+        const double f = static_cast<double>(i) * (sr / n_fft);  // np.linspace(0, sr, n_fft, endpoint=False)
+        frqbins[i] = nc * std::log2(f / (a440 / 16.0));
+    }
+    frqbins[0] = (n_fft > 1 ? frqbins[1] : 0.0) - 1.5 * nc;
+    std::vector<double> binwidth(n_fft);
+    for (int i = 0; i + 1 < n_fft; ++i) binwidth[i] = std::max(frqbins[i + 1] - frqbins[i], 1.0);
+    binwidth[n_fft - 1] = 1.0;
+    const double half = std::nearbyint(static_cast<double>(nc) / 2.0);  // np.round: half to even
+    const int n_bins = n_fft / 2 + 1;
+    std::vector<double> wts(static_cast<size_t>(nc) * n_bins);
+    for (int i = 0; i < n_bins; ++i) {
+        double norm2 = 0.0;
+        for (int c = 0; c < nc; ++c) {
+            // np.remainder for floats: fmod with the sign moved to the divisor's
+            double r = std::fmod(frqbins[i] - c + half + 10.0 * nc, static_cast<double>(nc));
+            if (r != 0.0 && r < 0.0) r += nc;
+            const double d = r - half;
+            const double z = 2.0 * d / binwidth[i];
+            const double w = std::exp(-0.5 * (z * z));
+            wts[static_cast<size_t>(c) * n_bins + i] = w;
+            norm2 += w * w;
+        }
+        double length = std::sqrt(norm2);
+        if (length < 2.2250738585072014e-308) length = 1.0;  // tiny(float64)
+        double oct = 1.0;
+        if (octwidth > 0) {
+            const double t = (frqbins[i] / nc - ctroct) / octwidth;
+            oct = std::exp(-0.5 * (t * t));
+        }
+        for (int c = 0; c < nc; ++c) {
+            double& w = wts[static_cast<size_t>(c) * n_bins + i];
+            w = (w / length) * oct;
+        }
+    }
+    std::vector<float> out(static_cast<size_t>(nc) * n_bins);
+    const int shift = base_c ? 3 * (nc / 12) : 0;
+    for (int c = 0; c < nc; ++c) {
+        const int src = ((c + shift) % nc + nc) % nc;  // np.roll(wts, -shift, axis=0)
+        for (int i = 0; i < n_bins; ++i) {
+            out[static_cast<size_t>(c) * n_bins + i] =
+                static_cast<float>(wts[static_cast<size_t>(src) * n_bins + i]);
+        }
+    }
+    return out;
+}
+
+double pitch_tuning(const float* freqs, size_t n, double resolution, int bins_per_octave) {
+    const int n_edges = static_cast<int>(std::ceil(1.0 / resolution)) + 1;
+    const int n_hist = n_edges - 1;
+    if (n_hist < 1) return 0.0;
+    // np.linspace(-0.5, 0.5, n_edges)
+    std::vector<double> edges(n_edges);
+    const double step = 1.0 / n_hist;
+    for (int i = 0; i < n_edges; ++i) edges[i] = i * step + (-0.5);
+    edges[n_edges - 1] = 0.5;
+    std::vector<long long> counts(n_hist, 0);
+    bool any = false;
+    const float scale = static_cast<float>(bins_per_octave);
+    for (size_t i = 0; i < n; ++i) {
+        const float f = freqs[i];
+        if (!(f > 0.0f)) continue;
+        any = true;
+        // float32, as numpy: log2(f / 27.5), times bins_per_octave, mod 1
+        const float octs = std::log2(f / 27.5f);
+        const float x = scale * octs;
+        float res = std::fmod(x, 1.0f);
+        if (res != 0.0f && res < 0.0f) res += 1.0f;
+        if (res >= 0.5f) res -= 1.0f;
+        const double v = static_cast<double>(res);
+        if (v < edges[0] || v > edges[n_edges - 1]) continue;
+        // np.histogram's uniform-bin index with its edge corrections
+        int idx = static_cast<int>((v - edges[0]) * (n_hist / (edges[n_edges - 1] - edges[0])));
+        if (idx == n_hist) idx -= 1;
+        if (v < edges[idx]) idx -= 1;
+        if (idx + 1 < n_edges && v >= edges[idx + 1] && idx != n_hist - 1) idx += 1;
+        counts[idx] += 1;
+    }
+    if (!any) return 0.0;
+    int best = 0;
+    for (int i = 1; i < n_hist; ++i) {
+        if (counts[i] > counts[best]) best = i;
+    }
+    return edges[best];
+}
+
+double tuning_from_peaks(const std::vector<float>& pitches, const std::vector<float>& mags,
+                         int bins_per_octave) {
+    std::vector<float> sel_mags;
+    sel_mags.reserve(mags.size());
+    for (size_t i = 0; i < pitches.size(); ++i) {
+        if (pitches[i] > 0.0f) sel_mags.push_back(mags[i]);
+    }
+    float threshold = 0.0f;
+    if (!sel_mags.empty()) {
+        // np.median: the middle element, or the float32 mean of the two middle ones
+        const size_t n = sel_mags.size();
+        const size_t mid = n / 2;
+        std::nth_element(sel_mags.begin(), sel_mags.begin() + mid, sel_mags.end());
+        const float hi = sel_mags[mid];
+        if (n % 2 == 1) {
+            threshold = hi;
+        } else {
+            const float lo = *std::max_element(sel_mags.begin(), sel_mags.begin() + mid);
+            threshold = (lo + hi) / 2.0f;
+        }
+    }
+    std::vector<float> chosen;
+    chosen.reserve(pitches.size());
+    for (size_t i = 0; i < pitches.size(); ++i) {
+        if (pitches[i] > 0.0f && mags[i] >= threshold) chosen.push_back(pitches[i]);
+    }
+    return pitch_tuning(chosen.data(), chosen.size(), 0.01, bins_per_octave);
+}
+
+PadMode parse_pad_mode(const std::string& name) {
+    if (name == "constant") return PadMode::Constant;
+    if (name == "edge") return PadMode::Edge;
+    if (name == "reflect") return PadMode::Reflect;
+    if (name == "symmetric") return PadMode::Symmetric;
+    if (name == "wrap") return PadMode::Wrap;
+    throw std::invalid_argument("pad_mode='" + name +
+                                "' is not supported; use constant, edge, reflect, symmetric or wrap");
+}
+
+}  // namespace genrefx

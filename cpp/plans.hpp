@@ -1,0 +1,70 @@
+// Plans: everything computed once per parameter set and reused by every call (FFT stages and
+// twiddles, windows, sparse mel banks, chroma filterbanks). Built in baseline code; the kernels
+// see them only through the POD views of kernels/kernel_table.hpp.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernels/kernel_table.hpp"
+
+namespace genrefx {
+
+// A real FFT of any length n_fft >= 1 (radix 4, 2, 3, 5 and a direct DFT for larger primes).
+class RfftPlan {
+public:
+    explicit RfftPlan(int n_fft);
+    const RfftView& view() const { return view_; }
+    int n_fft() const { return view_.n_fft; }
+    int n_bins() const { return view_.n_bins; }
+    // Floats of kernel workspace per block of `lanes` frames.
+    size_t work_floats(int lanes) const;
+
+    // Shared plans, cached by n_fft (thread-safe).
+    static std::shared_ptr<const RfftPlan> get(int n_fft);
+
+private:
+    RfftView view_{};
+    int max_radix_ = 1;
+    std::vector<FftStage> stages_;
+    std::vector<std::vector<float>> twiddles_;
+    std::vector<std::vector<float>> roots_;
+    std::vector<float> split_;
+};
+
+// A filterbank (n_rows x n_bins, dense float32) kept as one contiguous run of nonzeros per row.
+class SparseBank {
+public:
+    SparseBank(const float* dense, int n_rows, int n_bins);
+    const SparseBankView& view() const { return view_; }
+    int n_rows() const { return view_.n_rows; }
+    int n_bins() const { return n_bins_; }
+
+private:
+    int n_bins_;
+    SparseBankView view_{};
+    std::vector<int32_t> start_, len_;
+    std::vector<int64_t> offset_;
+    std::vector<float> weights_;
+};
+
+// librosa.filters.chroma(sr=, n_fft=, n_chroma=, tuning=, ctroct=, octwidth=, norm=2, base_c=)
+// as float32, shape (n_chroma, 1 + n_fft // 2). octwidth <= 0 means None.
+std::vector<float> chroma_filterbank(double sr, int n_fft, int n_chroma, double tuning,
+                                     double ctroct, double octwidth, bool base_c);
+
+// librosa.pitch_tuning on float32 frequencies (residuals computed in float32 as numpy does).
+// Returns 0.0 when there are none.
+double pitch_tuning(const float* freqs, size_t n, double resolution, int bins_per_octave);
+
+// librosa.estimate_tuning's selection: the median of the peak magnitudes, then pitch_tuning on
+// the pitches whose magnitude reaches it. Reorders `mags` (a copy is taken internally).
+double tuning_from_peaks(const std::vector<float>& pitches, const std::vector<float>& mags,
+                         int bins_per_octave);
+
+enum class PadMode { Constant, Edge, Reflect, Symmetric, Wrap };
+PadMode parse_pad_mode(const std::string& name);  // throws std::invalid_argument
+
+}  // namespace genrefx

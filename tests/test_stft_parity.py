@@ -1,0 +1,262 @@
+"""genrefx.stft against librosa.stft (librosa 0.11 is the reference).
+
+Tolerance (from the issue; do not loosen): relative error <= 1e-5 of the reference's
+maximum, both on the magnitude and on the complex difference. Shapes and dtypes must be
+identical to librosa's.
+"""
+
+from __future__ import annotations
+
+import librosa
+import numpy as np
+import pytest
+import signals
+from conftest import rel_err
+
+import genrefx
+
+STFT_TOL = 1e-5  # from the issue: must not be loosened
+
+
+def assert_stft_close(got, ref, tol=STFT_TOL):
+    assert isinstance(got, np.ndarray), type(got)
+    assert got.shape == ref.shape, f"shape {got.shape} != librosa {ref.shape}"
+    assert got.dtype == ref.dtype, f"dtype {got.dtype} != librosa {ref.dtype}"
+    e_c = rel_err(got, ref)
+    e_m = rel_err(np.abs(got), np.abs(ref))
+    assert e_c <= tol, f"complex rel err {e_c:.3g} > {tol}"
+    assert e_m <= tol, f"magnitude rel err {e_m:.3g} > {tol}"
+
+
+def check(y, **kw):
+    ref = librosa.stft(y, **kw)
+    got = genrefx.stft(y, **kw)
+    assert_stft_close(got, ref)
+    return got, ref
+
+
+# --------------------------------------------------------------------------------------
+# signals with default parameters
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", list(signals.SIGNALS))
+def test_defaults_each_signal(name):
+    y = signals.get(name)
+    got, ref = check(y)
+    assert got.dtype == np.complex64
+    if name == "zeros":
+        assert not np.any(got), "stft of silence must be exactly zero"
+
+
+def test_does_not_modify_input_and_accepts_readonly():
+    y = signals.get("music")
+    y0 = y.copy()
+    y.setflags(write=False)
+    got = genrefx.stft(y)
+    np.testing.assert_array_equal(y, y0)
+    assert_stft_close(got, librosa.stft(y0))
+
+
+def test_default_hop_is_win_length_over_4():
+    y = signals.get("music")
+    got = genrefx.stft(y, n_fft=2048, win_length=1000)
+    assert got.shape[-1] == 1 + len(y) // 250
+    assert_stft_close(got, librosa.stft(y, n_fft=2048, win_length=1000))
+
+
+# --------------------------------------------------------------------------------------
+# sizes
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("hop_length", [None, 256, 441])
+@pytest.mark.parametrize("n_fft", [512, 1024, 2048, 4096, 2000, 1025])
+def test_n_fft_hop(n_fft, hop_length):
+    check(signals.get("music"), n_fft=n_fft, hop_length=hop_length)
+
+
+@pytest.mark.parametrize(
+    ("n_fft", "win_length", "hop_length"),
+    [(2048, 1024, 512), (1024, 400, 160), (2048, 2047, 512), (2000, 1001, 250),
+     (1025, 512, 256), (512, 1, 128)],
+)
+def test_win_length_shorter_than_n_fft(n_fft, win_length, hop_length):
+    check(signals.get("music"), n_fft=n_fft, win_length=win_length, hop_length=hop_length)
+
+
+@pytest.mark.parametrize("window", ["hann", "hamming", "blackman"])
+@pytest.mark.parametrize("n_fft", [1024, 2000])
+def test_windows(window, n_fft):
+    check(signals.get("music"), n_fft=n_fft, hop_length=256, window=window)
+
+
+def test_window_with_win_length():
+    check(signals.get("chirp_lin"), n_fft=2048, win_length=1500, hop_length=300,
+          window="blackman")
+
+
+# --------------------------------------------------------------------------------------
+# centering and padding
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("n_fft", "hop_length"), [(2048, 512), (1024, 441), (2000, 256),
+                                                   (1025, 256)])
+@pytest.mark.parametrize("name", ["music", "odd", "noise"])
+def test_center_false(name, n_fft, hop_length):
+    got, ref = check(signals.get(name), n_fft=n_fft, hop_length=hop_length, center=False)
+    assert got.shape[-1] == 1 + (len(signals.get(name)) - n_fft) // hop_length
+
+
+def test_center_false_exactly_n_fft_samples():
+    y = signals.get("music")[5000:7048]
+    got, _ = check(y, n_fft=2048, center=False)
+    assert got.shape == (1025, 1)
+
+
+@pytest.mark.parametrize("pad_mode", ["constant", "edge", "reflect"])
+@pytest.mark.parametrize(("name", "n_fft", "hop_length"),
+                         [("music", 2048, 512), ("odd", 1024, 441), ("chirp_exp", 2000, 300),
+                          ("music", 1025, 256)])
+def test_pad_modes(pad_mode, name, n_fft, hop_length):
+    # the edge frames are where pad modes differ: check them on their own too
+    y = signals.get(name)
+    got, ref = check(y, n_fft=n_fft, hop_length=hop_length, pad_mode=pad_mode)
+    k = max(1, n_fft // hop_length)
+    assert_stft_close(got[:, :k], ref[:, :k])
+    assert_stft_close(got[:, -k:], ref[:, -k:])
+
+
+def test_pad_modes_differ_at_edges():
+    # sanity check of the test signal: pad modes must actually make a difference
+    y = signals.get("music")
+    a = librosa.stft(y, pad_mode="constant")
+    b = librosa.stft(y, pad_mode="reflect")
+    assert rel_err(a[:, :2], b[:, :2]) > 1e-2
+
+
+# --------------------------------------------------------------------------------------
+# short signals (shorter than n_fft; center=True pads)
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("pad_mode", ["constant", "edge", "reflect"])
+@pytest.mark.parametrize("n", [1, 2, 3, 100, 511, 1000, 1024, 1025, 2047, 2048, 2049])
+def test_short_signals(n, pad_mode):
+    y = signals.short(max(n, 1))[:n]
+    check(y, n_fft=2048, hop_length=512, pad_mode=pad_mode)
+
+
+@pytest.mark.parametrize("n_fft", [1024, 2000, 4096])
+def test_short_signal_default_signal(n_fft):
+    check(signals.get("short"), n_fft=n_fft)
+
+
+# --------------------------------------------------------------------------------------
+# dtypes
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["music", "tone", "short", "odd"])
+def test_float64_input_gives_complex128(name):
+    y = signals.get(name, dtype=np.float64)
+    got, _ = check(y)
+    assert got.dtype == np.complex128
+
+
+@pytest.mark.parametrize("kw", [dict(n_fft=1024, hop_length=256, center=False),
+                                dict(n_fft=2000, win_length=1500, window="hamming"),
+                                dict(n_fft=1025, hop_length=441, pad_mode="reflect")])
+def test_float64_input_with_params(kw):
+    y = signals.get("music", dtype=np.float64)
+    got, _ = check(y, **kw)
+    assert got.dtype == np.complex128
+
+
+@pytest.mark.parametrize(("in_dtype", "out_dtype"), [(np.float32, np.complex128),
+                                                     (np.float64, np.complex64)])
+def test_explicit_dtype(in_dtype, out_dtype):
+    y = signals.get("music", dtype=in_dtype)
+    got, _ = check(y, dtype=out_dtype)
+    assert got.dtype == out_dtype
+
+
+# --------------------------------------------------------------------------------------
+# multichannel / batch
+# --------------------------------------------------------------------------------------
+def _stack(*names, dtype=np.float32):
+    ys = [signals.get(n, dtype=dtype) for n in names]
+    n = min(len(y) for y in ys)
+    return np.stack([y[:n] for y in ys])
+
+
+@pytest.mark.parametrize("kw", [{}, dict(n_fft=1024, hop_length=441, center=False),
+                                dict(n_fft=2000, win_length=1200, pad_mode="reflect")])
+def test_multichannel_2d(kw):
+    Y = _stack("music", "noise")
+    got, _ = check(Y, **kw)
+    for i in range(Y.shape[0]):
+        single = genrefx.stft(Y[i], **kw)
+        np.testing.assert_allclose(got[i], single, rtol=1e-6,
+                                   atol=1e-6 * float(np.max(np.abs(single))))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_multichannel_3d(dtype):
+    Y = _stack("music", "noise", "chirp_lin", "tone", "zeros", "odd", dtype=dtype)
+    Y = Y.reshape(2, 3, -1)
+    got, _ = check(Y, n_fft=1024, hop_length=256)
+    assert got.shape[:2] == (2, 3)
+    for i in range(2):
+        for j in range(3):
+            single = genrefx.stft(Y[i, j], n_fft=1024, hop_length=256)
+            assert_stft_close(got[i, j], single, tol=1e-6)
+            assert_stft_close(single, librosa.stft(Y[i, j], n_fft=1024, hop_length=256))
+
+
+def test_multichannel_one_channel_and_short():
+    Y = signals.get("short")[None, :]
+    got, _ = check(Y)
+    assert got.shape[0] == 1
+
+
+def test_n_threads_identical():
+    Y = _stack("music", "noise", "chirp_exp", "odd")
+    a = genrefx.stft(Y, n_fft=1024, hop_length=256, n_threads=1)
+    b = genrefx.stft(Y, n_fft=1024, hop_length=256, n_threads=2)
+    np.testing.assert_array_equal(a, b)
+    assert_stft_close(b, librosa.stft(Y, n_fft=1024, hop_length=256))
+
+
+# --------------------------------------------------------------------------------------
+# memory layout
+# --------------------------------------------------------------------------------------
+def test_non_contiguous_strided():
+    y = signals.get("music")
+    v = y[::2]
+    assert not v.flags.c_contiguous
+    check(v, n_fft=1024, hop_length=256)
+
+
+def test_non_contiguous_reversed():
+    y = signals.get("odd")[::-1]
+    check(y, n_fft=2048, hop_length=441)
+
+
+def test_fortran_array_columns_and_rows():
+    # columns of an F-ordered (n, 3) array are contiguous but start at an offset
+    X = np.asfortranarray(_stack("music", "noise", "chirp_lin").T)
+    for j in range(3):
+        check(X[:, j], n_fft=1024, hop_length=256)
+    # rows of an F-ordered (3, n) array are strided (stride 3 samples)
+    Y = np.asfortranarray(_stack("music", "noise", "chirp_lin"))
+    assert not Y[0].flags.c_contiguous
+    for i in range(3):
+        check(Y[i], n_fft=1024, hop_length=256)
+    check(Y, n_fft=1024, hop_length=256)  # batch path with strided rows
+
+
+def test_strided_column_of_c_array():
+    Y = np.ascontiguousarray(_stack("music", "noise", "chirp_lin").T)  # (n, 3), C-order
+    col = Y[:, 1]
+    assert not col.flags.c_contiguous
+    got, _ = check(col, n_fft=2048, hop_length=512)
+    assert_stft_close(got, librosa.stft(signals.get("noise")[: len(col)]))
+
+
+def test_unaligned_view():
+    # an offset-by-one view (4-byte aligned but not 16/32/64-byte aligned)
+    y = signals.get("music")
+    check(y[1:], n_fft=1024, hop_length=256)
+    check(y[3:-5], n_fft=2000, hop_length=441)
