@@ -111,6 +111,9 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
                 auto bank = d["mel_bank"].cast<std::shared_ptr<SparseBank>>();
                 if (bank->n_bins() != F) throw std::invalid_argument("mel filterbank does not match n_fft");
                 r.mel_bank = bank;
+                const double power = get<double>(d, "mel_power", 2.0);
+                if (power != 1.0 && power != 2.0) throw std::invalid_argument("mel_power must be 1 or 2");
+                r.mel_magnitude = power == 1.0;
             }
             if (f == "melspectrogram") {
                 r.mel = true;
@@ -178,6 +181,7 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
             r.flatness = true;
             r.flat_amin = get<float>(d, "flat_amin", 1e-10f);
             r.flat_power = get<float>(d, "flat_power", 2.0f);
+            r.flat_sum_mode = get<int>(d, "flat_sum_mode", 1);
             p.out.flatness = alloc32(f, 1);
         } else if (f == "rms") {
             r.rms = true;

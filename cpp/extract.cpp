@@ -162,15 +162,16 @@ public:
     }
 
     bool need_mag() const {
-        return req.centroid || req.bandwidth || req.contrast || req.rolloff || req.flatness;
+        return req.centroid || req.bandwidth || req.contrast || req.rolloff || req.flatness ||
+               ((req.mel || req.mfcc) && req.mel_magnitude);
     }
-    bool need_pow() const { return req.mel || req.mfcc || req.chroma; }
+    bool need_pow() const { return ((req.mel || req.mfcc) && !req.mel_magnitude) || req.chroma; }
     int64_t n_items() const { return B * n_items_per_signal; }
     float* mel_rows(int64_t b) { return (out.mel ? out.mel : mel_store.data()) + b * n_mels * T; }
 
     struct Workspace {
         std::vector<float> mag, pow, re, im, fft_work, frame_scratch, view_scratch, mel, chroma,
-            db, mfcc, contrast_work, peak, valley, flat, rms_f;
+            db, mfcc, contrast_work, peak, valley, flat, flat_work, rms_f;
         std::vector<double> cen, bw, roll, energy, user_centroid;
         std::vector<const float*> frames;
     };
@@ -200,6 +201,7 @@ public:
             s.peak.resize(std::max(n_contrast, 1) * w);
             s.valley.resize(std::max(n_contrast, 1) * w);
             s.flat.resize(w);
+            if (req.flatness) s.flat_work.resize(2 * F * w);
             s.rms_f.resize(w);
             s.cen.resize(w);
             s.bw.resize(w);
@@ -214,7 +216,7 @@ public:
                  int n_valid, int64_t item) {
         const int64_t col = t0;
         if (req.mel || req.mfcc) {
-            K.sparse_bank(req.mel_bank->view(), pw, rs, s.mel.data());
+            K.sparse_bank(req.mel_bank->view(), req.mel_magnitude ? mag : pw, rs, s.mel.data());
             float* dst = mel_rows(b);
             for (int m = 0; m < n_mels; ++m) scatter_row(s.mel.data() + m * W, dst + m * T + col, n_valid);
         }
@@ -248,7 +250,8 @@ public:
             scatter_row(s.roll.data(), out.rolloff + b * T + col, n_valid);
         }
         if (req.flatness) {
-            K.flatness(mag, rs, static_cast<int>(F), req.flat_amin, req.flat_power, s.flat.data());
+            K.flatness(mag, rs, static_cast<int>(F), req.flat_amin, req.flat_power, req.flat_sum_mode,
+                       s.flat_work.data(), s.flat.data());
             scatter_row(s.flat.data(), out.flatness + b * T + col, n_valid);
         }
         if (req.contrast) {

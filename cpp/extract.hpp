@@ -33,6 +33,7 @@ struct Request {
     std::vector<double> freq;  // per bin: librosa's fft_frequencies or the user's `freq`
 
     std::shared_ptr<const SparseBank> mel_bank;  // melspectrogram / mfcc
+    bool mel_magnitude = false;  // mel of |X| (power=1) instead of |X|^2
     std::vector<float> dct;                      // mfcc: n_mfcc x n_mels (lifter folded in)
     int n_mfcc = 0;
     float db_amin = 1e-10f;
@@ -51,6 +52,7 @@ struct Request {
 
     float roll_percent = 0.85f;
     float flat_amin = 1e-10f, flat_power = 2.0f;
+    int flat_sum_mode = 1;  // numpy's summation for librosa's layout (see the flatness kernel)
     double bw_p = 2.0;
     bool bw_norm = true;
     const double* bw_centroid = nullptr;  // [B][T] user-given centroid for the bandwidth

@@ -613,25 +613,94 @@ inline float fast_logf(float x) {
     return f + y + 0.693359375f * fe;
 }
 
-void flatness(const float* S, size_t rs, int n_bins, float amin, float power, float* out) {
-    float slog[W], ssum[W];
-    GX_SIMD for (int l = 0; l < W; ++l) slog[l] = ssum[l] = 0.0f;
+// numpy's pairwise_sum over rows x[0..n) (each W lanes) in float32: runs of 8 interleaved
+// accumulators up to 128 rows, halves (rounded to a multiple of 8) above.
+void pairwise_rows(const float* x, size_t n, float* out) {
+    if (n < 8) {
+        GX_SIMD for (int l = 0; l < W; ++l) out[l] = 0.0f;
+        for (size_t i = 0; i < n; ++i) {
+            GX_SIMD for (int l = 0; l < W; ++l) out[l] += x[i * W + l];
+        }
+        return;
+    }
+    if (n <= 128) {
+        float r[8][W];
+        for (int j = 0; j < 8; ++j) {
+            GX_SIMD for (int l = 0; l < W; ++l) r[j][l] = x[j * W + l];
+        }
+        size_t i = 8;
+        for (; i < n - (n % 8); i += 8) {
+            for (int j = 0; j < 8; ++j) {
+                GX_SIMD for (int l = 0; l < W; ++l) r[j][l] += x[(i + j) * W + l];
+            }
+        }
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            out[l] = ((r[0][l] + r[1][l]) + (r[2][l] + r[3][l])) +
+                     ((r[4][l] + r[5][l]) + (r[6][l] + r[7][l]));
+        }
+        for (; i < n; ++i) {
+            GX_SIMD for (int l = 0; l < W; ++l) out[l] += x[i * W + l];
+        }
+        return;
+    }
+    size_t n2 = n / 2;
+    n2 -= n2 % 8;
+    float a[W], b[W];
+    pairwise_rows(x, n2, a);
+    pairwise_rows(x + n2 * W, n - n2, b);
+    GX_SIMD for (int l = 0; l < W; ++l) out[l] = a[l] + b[l];
+}
+
+void flatness(const float* S, size_t rs, int n_bins, float amin, float power, int sum_mode,
+              float* work, float* out) {
+    float* vals = work;                                     // max(amin, S^power)
+    float* logs = work + static_cast<size_t>(n_bins) * W;   // log of the above
     const bool square = power == 2.0f;
     for (int k = 0; k < n_bins; ++k) {
         const float* s = S + static_cast<size_t>(k) * rs;
+        float* v = vals + static_cast<size_t>(k) * W;
+        float* lg = logs + static_cast<size_t>(k) * W;
         if (square) {
             GX_SIMD for (int l = 0; l < W; ++l) {
-                float v = s[l] * s[l];
-                v = v > amin ? v : amin;
-                slog[l] += fast_logf(v);
-                ssum[l] += v;
+                float x = s[l] * s[l];
+                x = x > amin ? x : amin;
+                v[l] = x;
+                lg[l] = fast_logf(x);
             }
         } else {
             for (int l = 0; l < W; ++l) {
-                float v = std::pow(s[l], power);
-                v = v > amin ? v : amin;
-                slog[l] += std::log(v);
-                ssum[l] += v;
+                float x = std::pow(s[l], power);
+                x = x > amin ? x : amin;
+                v[l] = x;
+                lg[l] = std::log(x);
+            }
+        }
+    }
+    float slog[W], ssum[W];
+    if (sum_mode == 2) {
+        double dlog[W], dsum[W];
+        GX_SIMD for (int l = 0; l < W; ++l) dlog[l] = dsum[l] = 0.0;
+        for (int k = 0; k < n_bins; ++k) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                dlog[l] += static_cast<double>(logs[static_cast<size_t>(k) * W + l]);
+                dsum[l] += static_cast<double>(vals[static_cast<size_t>(k) * W + l]);
+            }
+        }
+        for (int l = 0; l < W; ++l) {
+            const double g = std::exp(dlog[l] / n_bins);
+            out[l] = static_cast<float>(g / (dsum[l] / n_bins));
+        }
+        return;
+    }
+    if (sum_mode == 1) {
+        pairwise_rows(logs, static_cast<size_t>(n_bins), slog);
+        pairwise_rows(vals, static_cast<size_t>(n_bins), ssum);
+    } else {
+        GX_SIMD for (int l = 0; l < W; ++l) slog[l] = ssum[l] = 0.0f;
+        for (int k = 0; k < n_bins; ++k) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                slog[l] += logs[static_cast<size_t>(k) * W + l];
+                ssum[l] += vals[static_cast<size_t>(k) * W + l];
             }
         }
     }

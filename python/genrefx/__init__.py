@@ -1,1 +1,39 @@
-"""genrefx."""
+"""genrefx: fast audio features for music genre classification.
+
+A C++/SIMD core (``genrefx._core``) behind an API that mirrors librosa 0.11: swap
+``librosa`` for ``genrefx`` in ``librosa.stft``, ``librosa.feature.mfcc`` ... and get the same
+numbers (within float32 round-off), much faster. :func:`extract` computes many features from one
+pass.
+"""
+
+from __future__ import annotations
+
+from . import _core
+
+_core.simd_level()  # selects the kernels now, so a bad GENREFX_SIMD fails at import
+
+from . import feature, filters  # noqa: E402
+from .config import show_config  # noqa: E402
+from .convert import fft_frequencies, hz_to_mel, mel_frequencies, mel_to_hz  # noqa: E402
+from .exceptions import ParameterError  # noqa: E402
+from .extract import FEATURES, extract  # noqa: E402
+from .spectrum import amplitude_to_db, power_to_db, stft  # noqa: E402
+
+__version__ = _core.__version__
+
+__all__ = [
+    "FEATURES",
+    "ParameterError",
+    "__version__",
+    "amplitude_to_db",
+    "extract",
+    "feature",
+    "fft_frequencies",
+    "filters",
+    "hz_to_mel",
+    "mel_frequencies",
+    "mel_to_hz",
+    "power_to_db",
+    "show_config",
+    "stft",
+]

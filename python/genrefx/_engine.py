@@ -1,0 +1,163 @@
+"""Builds core requests for the feature functions and runs them on signals or spectrograms.
+
+Every public feature (``genrefx.feature.*``) and :func:`genrefx.extract` go through
+:func:`from_signal` or :func:`from_spectrogram`, so the single calls and the fused call share one
+code path and give identical numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from ._framing import Framing
+from ._validation import as_signal_batch, as_spectrogram_batch, restore_shape, valid_audio
+from .convert import fft_frequencies
+from .exceptions import ParameterError
+
+__all__ = ["effective_n_fft", "frequencies", "from_signal", "from_spectrogram", "output_dtype"]
+
+# Results that librosa returns in the input's precision (float32 for float32 audio); the other
+# features are float64 in librosa whatever the input (centroid, bandwidth, contrast, rolloff, zcr).
+_FOLLOWS_INPUT = {"melspectrogram", "mfcc", "chroma_stft", "spectral_flatness"}
+
+
+def output_dtype(name: str, input_dtype: np.dtype) -> np.dtype:
+    """librosa's output dtype for feature ``name`` given the audio's (or S's) dtype."""
+    if name in _FOLLOWS_INPUT:
+        return np.dtype(np.float64) if input_dtype == np.float64 else np.dtype(np.float32)
+    return np.dtype(np.float64)
+
+
+def effective_n_fft(n_fft: int, n_bins: int) -> int:
+    """librosa's ``_spectrogram`` rule for S= input: keep n_fft if it matches, else infer it."""
+    if n_fft is not None and int(n_fft) // 2 + 1 == n_bins:
+        return int(n_fft)
+    return 2 * (n_bins - 1)
+
+
+def frequencies(freq: Any, sr: float, n_fft: int, n_bins: int) -> np.ndarray:
+    """The bin frequencies: librosa's ``fft_frequencies`` or a user's 1-D ``freq``."""
+    if freq is None:
+        return fft_frequencies(sr=sr, n_fft=n_fft)
+    freq = np.atleast_1d(np.asarray(freq, dtype=np.float64))
+    if freq.ndim != 1 or freq.shape[0] != n_bins:
+        raise ParameterError(
+            f"freq must be 1-D with {n_bins} entries (one per frequency bin), got shape "
+            f"{freq.shape}; genrefx does not support per-frame (2-D) freq"
+        )
+    return np.ascontiguousarray(freq)
+
+
+def _finish(results: dict, lead: tuple[int, ...], input_dtype: np.dtype) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in results.items():
+        if name == "tuning":
+            out[name] = float(value)
+            continue
+        if name == "stft":
+            out[name] = restore_shape(value, lead)
+            continue
+        value = restore_shape(value, lead)
+        out[name] = value.astype(output_dtype(name, input_dtype), copy=False)
+    return out
+
+
+def from_signal(
+    y: Any, fr: Framing, request: dict[str, Any], n_threads: int = 1
+) -> dict[str, Any]:
+    """Run the core's fused pass over audio ``y`` (..., n) for ``request["features"]``."""
+    y = valid_audio(y)
+    fr.check_length(y.shape[-1])
+    batch, lead = as_signal_batch(y)
+    results = _core.extract(fr.plan, batch, request, n_threads)
+    return _finish(results, lead, y.dtype)
+
+
+def from_spectrogram(S: Any, request: dict[str, Any], n_threads: int = 1) -> dict[str, Any]:
+    """Run the features of ``request`` on a given spectrogram S (..., F, T)."""
+    S_in = np.asarray(S)
+    batch, lead = as_spectrogram_batch(S_in)
+    if (batch < 0).any():
+        raise ParameterError("S must be non-negative (a magnitude or power spectrogram)")
+    results = _core.spectral(batch, request, n_threads)
+    return _finish(results, lead, S_in.dtype)
+
+
+def zero_crossings_core(y, frame_length, hop_length, center, threshold, pad, zero_pos, n_threads):
+    """The core's zero-crossing rate of validated audio; returns (..., 1, T) float64."""
+    batch, lead = as_signal_batch(y)
+    out = _core.zero_crossing_rate(
+        batch, frame_length, hop_length, center, threshold, pad, zero_pos, n_threads
+    )
+    return restore_shape(out, lead)
+
+
+def compute(
+    names: list[str],
+    build,
+    *,
+    y: Any,
+    S: Any,
+    sr: Any,
+    n_fft: Any = 2048,
+    hop_length: Any = 512,
+    win_length: Any = None,
+    window: Any = "hann",
+    center: bool = True,
+    pad_mode: Any = "constant",
+    freq: Any = None,
+    n_threads: int = 1,
+) -> dict[str, Any]:
+    """Features ``names`` from audio ``y`` or a spectrogram ``S``, as librosa computes them.
+
+    ``build(n_fft, freq, frames_shape)`` returns the feature-specific request entries once the
+    effective ``n_fft`` (librosa's rule for S= input), the bin frequencies and the output's
+    ``(..., 1, T)`` shape are known.
+    """
+    from ._framing import framing
+    from ._validation import check_positive_number, check_threads
+
+    sr = check_positive_number(sr, "sr")
+    n_threads = check_threads(n_threads)
+    if S is not None:
+        S_arr = np.asarray(S)
+        if S_arr.ndim < 2:
+            raise ParameterError(f"S must have shape (..., n_bins, n_frames), got {S_arr.shape}")
+        n_bins = S_arr.shape[-2]
+        eff = effective_n_fft(n_fft, n_bins)
+        fq = frequencies(freq, sr, eff, n_bins)
+        req = {"features": names, "sr": sr, "freq": fq}
+        req.update(build(eff, fq, (*S_arr.shape[:-2], 1, S_arr.shape[-1])))
+        req["flat_sum_mode"] = _sum_mode(S_arr.dtype, _bins_innermost(S_arr))
+        return from_spectrogram(S_arr, req, n_threads)
+    if y is None:
+        raise ParameterError("Either y or S must be input")
+    y = valid_audio(y)
+    fr = framing(
+        n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
+        center=center, pad_mode=pad_mode,
+    )
+    fr.check_length(y.shape[-1])
+    n_bins = fr.n_fft // 2 + 1
+    fq = frequencies(freq, sr, fr.n_fft, n_bins)
+    req = {"features": names, "sr": sr, "freq": fq}
+    req.update(build(fr.n_fft, fq, (*y.shape[:-1], 1, fr.n_frames(y.shape[-1]))))
+    # librosa's stft is Fortran-ordered: the bin axis is innermost only for a single signal
+    req["flat_sum_mode"] = _sum_mode(y.dtype, int(np.prod(y.shape[:-1])) == 1)
+    return from_signal(y, fr, req, n_threads)
+
+
+def _bins_innermost(S: np.ndarray) -> bool:
+    """Whether numpy reduces S's bin axis (-2) as its innermost loop (then it sums pairwise)."""
+    others = [abs(st) for ax, (n, st) in enumerate(zip(S.shape, S.strides)) if n > 1 and ax != S.ndim - 2]
+    return not others or abs(S.strides[-2]) <= min(others)
+
+
+def _sum_mode(dtype: np.dtype, pairwise: bool) -> int:
+    """The flatness kernel's summation: 2 float64, 1 float32 pairwise, 0 float32 running."""
+    if dtype == np.float64:
+        return 2
+    return 1 if pairwise else 0

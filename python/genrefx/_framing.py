@@ -1,0 +1,81 @@
+"""STFT framing parameters: validation, defaults and the cached core plan."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from ._validation import check_positive_int
+from .exceptions import ParameterError
+from .filters import stft_window
+
+__all__ = ["PAD_MODES", "Framing", "framing"]
+
+#: np.pad modes the core implements (librosa's stft allows constant, edge, reflect, symmetric)
+PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
+
+
+@dataclasses.dataclass(frozen=True)
+class Framing:
+    """Validated STFT framing: n_fft, hop, window and centring, with the core plan."""
+
+    n_fft: int
+    hop_length: int
+    win_length: int
+    window: np.ndarray
+    center: bool
+    pad_mode: str
+    plan: Any
+
+    def n_frames(self, n: int) -> int:
+        """Frames for a signal of ``n`` samples, as librosa counts them."""
+        return int(self.plan.n_frames(n))
+
+    def check_length(self, n: int) -> None:
+        """Raise if a signal of ``n`` samples is too short to frame."""
+        if not self.center and n < self.n_fft:
+            raise ParameterError(
+                f"y has {n} samples, fewer than n_fft={self.n_fft}; with center=False a signal "
+                "needs at least n_fft samples (or use center=True)"
+            )
+
+
+@functools.lru_cache(maxsize=64)
+def _plan(n_fft: int, hop_length: int, window_key: bytes, center: bool, pad_mode: str):
+    window = np.frombuffer(window_key, dtype=np.float32)
+    return _core.StftPlan(n_fft, hop_length, window, center, pad_mode)
+
+
+def framing(
+    *,
+    n_fft: Any = 2048,
+    hop_length: Any = None,
+    win_length: Any = None,
+    window: Any = "hann",
+    center: bool = True,
+    pad_mode: Any = "constant",
+) -> Framing:
+    """Validate librosa's STFT framing arguments (hop_length None means win_length // 4)."""
+    n_fft = check_positive_int(n_fft, "n_fft")
+    if win_length is None:
+        win_length = n_fft
+    win_length = check_positive_int(win_length, "win_length")
+    if win_length > n_fft:
+        raise ParameterError(f"win_length={win_length} must be at most n_fft={n_fft}")
+    if hop_length is None:
+        hop_length = win_length // 4
+        if hop_length <= 0:
+            raise ParameterError(
+                f"hop_length=None gives win_length // 4 = 0 for win_length={win_length}; "
+                "pass hop_length explicitly"
+            )
+    hop_length = check_positive_int(hop_length, "hop_length")
+    if callable(pad_mode) or pad_mode not in PAD_MODES:
+        raise ParameterError(f"pad_mode={pad_mode!r} is not supported; use one of {PAD_MODES}")
+    w = stft_window(window, win_length, n_fft)
+    plan = _plan(n_fft, hop_length, w.tobytes(), bool(center), str(pad_mode))
+    return Framing(n_fft, hop_length, win_length, w, bool(center), str(pad_mode), plan)

@@ -1,0 +1,97 @@
+"""Validation at the Python boundary: every check the C++ core relies on happens here."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from .exceptions import ParameterError
+
+__all__ = [
+    "as_signal_batch",
+    "as_spectrogram_batch",
+    "check_positive_int",
+    "check_positive_number",
+    "check_threads",
+    "restore_shape",
+    "valid_audio",
+]
+
+
+def valid_audio(y: Any) -> np.ndarray:
+    """Check audio like ``librosa.util.valid_audio`` and return it as an array.
+
+    Raises
+    ------
+    ParameterError
+        If ``y`` is not a floating-point ndarray, is 0-d or empty, or has NaN/Inf samples.
+    """
+    if not isinstance(y, np.ndarray):
+        raise ParameterError(f"y must be a numpy.ndarray, got {type(y).__name__}")
+    if not np.issubdtype(y.dtype, np.floating):
+        raise ParameterError(
+            f"y must be floating-point audio, got dtype {y.dtype}; "
+            "convert integer PCM with y.astype(np.float32) / scale"
+        )
+    if y.ndim == 0:
+        raise ParameterError(f"y must be at least one-dimensional, given y.shape={y.shape}")
+    if y.shape[-1] == 0 or y.size == 0:
+        raise ParameterError(f"y is empty, given y.shape={y.shape}")
+    if not np.isfinite(y).all():
+        raise ParameterError("y is not finite everywhere (it contains NaN or Inf samples)")
+    return y
+
+
+def as_signal_batch(y: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Return ``y`` as a C-contiguous float32 array (B, n) and its leading shape."""
+    lead = y.shape[:-1]
+    batch = np.ascontiguousarray(y.reshape(-1, y.shape[-1]), dtype=np.float32)
+    return batch, lead
+
+
+def as_spectrogram_batch(S: Any, name: str = "S") -> tuple[np.ndarray, tuple[int, ...]]:
+    """Return a real, finite spectrogram (..., F, T) as C-contiguous float32 (B, F, T)."""
+    S = np.asarray(S)
+    if np.iscomplexobj(S):
+        raise ParameterError(f"{name} must be real-valued (got dtype {S.dtype}); pass np.abs(D)")
+    if not np.issubdtype(S.dtype, np.number):
+        raise ParameterError(f"{name} must be numeric, got dtype {S.dtype}")
+    if S.ndim < 2:
+        raise ParameterError(f"{name} must have shape (..., n_bins, n_frames), got {S.shape}")
+    if S.shape[-2] < 2 or S.shape[-1] < 1:
+        raise ParameterError(f"{name} needs at least 2 frequency bins and 1 frame, got {S.shape}")
+    if not np.isfinite(S).all():
+        raise ParameterError(f"{name} is not finite everywhere")
+    lead = S.shape[:-2]
+    batch = np.ascontiguousarray(S.reshape(-1, S.shape[-2], S.shape[-1]), dtype=np.float32)
+    return batch, lead
+
+
+def restore_shape(out: np.ndarray, lead: tuple[int, ...]) -> np.ndarray:
+    """Reshape a (B, rows, T) core result to (..., rows, T)."""
+    return out.reshape(*lead, *out.shape[1:])
+
+
+def check_positive_int(value: Any, name: str) -> int:
+    """Return ``value`` as an int, or raise naming ``name`` unless it is an integer > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ParameterError(f"{name}={value!r} must be a positive integer")
+    if value <= 0:
+        raise ParameterError(f"{name}={value} must be a positive integer")
+    return int(value)
+
+
+def check_positive_number(value: Any, name: str) -> float:
+    """Return ``value`` as a float, or raise naming ``name`` unless it is a finite number > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(f"{name}={value!r} must be a positive number")
+    if not np.isfinite(value) or value <= 0:
+        raise ParameterError(f"{name}={value} must be a positive number")
+    return float(value)
+
+
+def check_threads(n_threads: Any) -> int:
+    """Validate ``n_threads`` (a positive integer)."""
+    return check_positive_int(n_threads, "n_threads")

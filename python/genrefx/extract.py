@@ -1,0 +1,144 @@
+"""The fused path: every requested feature from ONE framing + FFT pass of the core."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from . import _requests
+from ._engine import compute, zero_crossings_core
+from ._validation import check_positive_int, check_threads, valid_audio
+from .exceptions import ParameterError
+
+__all__ = ["FEATURES", "extract"]
+
+#: Names :func:`extract` computes, each named after the librosa function it equals.
+FEATURES: tuple[str, ...] = (
+    "melspectrogram",
+    "mfcc",
+    "chroma_stft",
+    "spectral_centroid",
+    "spectral_bandwidth",
+    "spectral_contrast",
+    "spectral_rolloff",
+    "spectral_flatness",
+    "zero_crossing_rate",
+    "rms",
+)
+
+
+def _feature_list(features: Any) -> list[str]:
+    if features is None:
+        return list(FEATURES)
+    if isinstance(features, str):
+        features = [features]
+    if not isinstance(features, Iterable):
+        raise ParameterError(f"features={features!r} must be a list of names from {FEATURES}")
+    names = list(dict.fromkeys(features))
+    unknown = [f for f in names if f not in FEATURES]
+    if unknown:
+        raise ParameterError(f"features: unknown feature(s) {unknown}; choose from {FEATURES}")
+    if not names:
+        raise ParameterError("features is empty; choose from " + ", ".join(FEATURES))
+    return names
+
+
+def extract(
+    y: np.ndarray,
+    sr: float = 22050,
+    features: Iterable[str] | None = None,
+    *,
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    win_length: int | None = None,
+    window: Any = "hann",
+    center: bool = True,
+    pad_mode: str = "constant",
+    n_mels: int = 128,
+    n_mfcc: int = 20,
+    n_chroma: int = 12,
+    tuning: float | None = None,
+    fmin_contrast: float = 200.0,
+    n_bands: int = 6,
+    roll_percent: float = 0.85,
+    n_threads: int = 1,
+) -> dict[str, np.ndarray]:
+    """Compute many features of ``y`` at once, from one framing and FFT pass.
+
+    Each value equals the corresponding single call (``genrefx.feature.<name>`` and so
+    ``librosa.feature.<name>``) with the same arguments: ``zero_crossing_rate`` and ``rms`` use
+    ``frame_length=n_fft``; librosa's whole-array quirks are kept for a batch ``y`` (one tuning
+    estimate for all of ``y``, mfcc's and contrast's top_db relative to the maximum over all of
+    ``y``) because that is what the single call on the same array returns.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)]
+        Audio, one clip or a batch / channels.
+    sr : number > 0
+    features : iterable of str or None
+        Names from :data:`FEATURES`; ``None`` means all of them.
+    n_fft, hop_length, win_length, window, center, pad_mode
+        STFT arguments shared by every feature.
+    n_mels, n_mfcc, n_chroma, tuning, fmin_contrast, n_bands, roll_percent
+        The features' own arguments (``fmin_contrast`` is spectral_contrast's ``fmin``).
+    n_threads : int > 0
+        Threads over frames and signals (the GIL is released).
+
+    Returns
+    -------
+    dict[str, np.ndarray]
+        One entry per requested feature, shaped ``(..., rows, t)`` as the librosa function.
+
+    Raises
+    ------
+    ParameterError
+        Unknown feature names or invalid arguments (named in the message).
+    """
+    names = _feature_list(features)
+    n_threads = check_threads(n_threads)
+    y = valid_audio(y)
+    core_names = [n for n in names if n != "zero_crossing_rate"]
+    n_mels = check_positive_int(n_mels, "n_mels")
+
+    def build(n, f, shape):
+        part: dict[str, Any] = {}
+        if "melspectrogram" in names or "mfcc" in names:
+            part.update(_requests.mel_part(float(sr), n, {"n_mels": n_mels}, 2.0))
+        if "mfcc" in names:
+            part.update(_requests.mfcc_part(n_mfcc, n_mels, 2, "ortho", 0))
+        if "chroma_stft" in names:
+            part.update(_requests.chroma_part(n, n_chroma, tuning, np.inf, {}))
+        if "spectral_contrast" in names:
+            part.update(
+                _requests.contrast_part(f, float(sr), fmin_contrast, n_bands, 0.02, False)
+            )
+        if "spectral_rolloff" in names:
+            part.update(_requests.rolloff_part(roll_percent))
+        if "spectral_flatness" in names:
+            part.update(_requests.flatness_part(1e-10, 2.0))
+        if "spectral_bandwidth" in names:
+            part.update(_requests.bandwidth_part(2, True, None, None))
+        return part
+
+    out: dict[str, np.ndarray] = {}
+    if core_names:
+        results = compute(
+            core_names, build, y=y, S=None, sr=sr, n_fft=n_fft, hop_length=hop_length,
+            win_length=win_length, window=window, center=center, pad_mode=pad_mode,
+            n_threads=n_threads,
+        )
+        out.update({k: v for k, v in results.items() if k in names})
+    if "zero_crossing_rate" in names:
+        frame_length = check_positive_int(n_fft, "n_fft")
+        hop = check_positive_int(hop_length, "hop_length")
+        if not center and y.shape[-1] < frame_length:
+            raise ParameterError(
+                f"y has {y.shape[-1]} samples, fewer than n_fft={frame_length} with center=False"
+            )
+        out["zero_crossing_rate"] = zero_crossings_core(
+            y, frame_length, hop, bool(center), 1e-10, False, True, n_threads
+        )
+    return {name: out[name] for name in names}

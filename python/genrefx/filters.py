@@ -1,0 +1,178 @@
+"""Filterbanks and windows, mirroring ``librosa.filters`` (cached by their parameters).
+
+The mel filterbank is computed in float64 with librosa's formulas and cast to float32, exactly as
+``librosa.filters.mel``; the chroma filterbank is built by the core (a port of
+``librosa.filters.chroma``) because its tuning is only known after the first pass.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from typing import Any
+
+import numpy as np
+import scipy.fft
+import scipy.signal
+
+from . import _core
+from .convert import fft_frequencies, mel_frequencies
+from .exceptions import ParameterError
+
+__all__ = ["chroma", "dct_matrix", "get_window", "mel", "stft_window"]
+
+
+def get_window(window: Any, Nx: int, *, fftbins: bool = True) -> np.ndarray:
+    """A window of length ``Nx``; mirrors ``librosa.filters.get_window``.
+
+    ``window`` may be a name or tuple understood by ``scipy.signal.get_window`` ("hann",
+    "hamming", "blackman", ("kaiser", 8.0) ...), a callable taking the length, or an array of
+    length ``Nx``.
+    """
+    if callable(window):
+        return np.asarray(window(Nx))
+    if isinstance(window, (str, tuple)) or np.isscalar(window):
+        try:
+            return scipy.signal.get_window(window, Nx, fftbins=fftbins)
+        except (ValueError, TypeError) as exc:
+            raise ParameterError(f"window={window!r} is not a known window: {exc}") from None
+    if isinstance(window, (np.ndarray, list)):
+        if len(window) == Nx:
+            return np.asarray(window)
+        raise ParameterError(f"window has {len(window)} samples, expected win_length={Nx}")
+    raise ParameterError(f"window={window!r} is not a valid window specification")
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_window(window: Any, win_length: int, n_fft: int) -> np.ndarray:
+    return _build_window(window, win_length, n_fft)
+
+
+def _build_window(window: Any, win_length: int, n_fft: int) -> np.ndarray:
+    w = np.asarray(get_window(window, win_length, fftbins=True), dtype=np.float64)
+    if w.shape != (win_length,):
+        raise ParameterError(f"window must have shape ({win_length},), got {w.shape}")
+    if not np.isfinite(w).all():
+        raise ParameterError("window is not finite everywhere")
+    lpad = (n_fft - win_length) // 2
+    padded = np.zeros(n_fft, dtype=np.float64)
+    padded[lpad : lpad + win_length] = w  # librosa.util.pad_center
+    out = padded.astype(np.float32)
+    out.setflags(write=False)
+    return out
+
+
+def stft_window(window: Any, win_length: int, n_fft: int) -> np.ndarray:
+    """The float32 analysis window of ``win_length`` samples centred in ``n_fft`` (cached)."""
+    try:
+        hash(window)
+    except TypeError:
+        return _build_window(window, win_length, n_fft)
+    return _cached_window(window, win_length, n_fft)
+
+
+@functools.lru_cache(maxsize=32)
+def _mel_cached(sr, n_fft, n_mels, fmin, fmax, htk, norm) -> tuple[np.ndarray, Any]:
+    if fmax is None:
+        fmax = float(sr) / 2
+    weights = np.zeros((n_mels, int(1 + n_fft // 2)), dtype=np.float32)
+    fftfreqs = fft_frequencies(sr=sr, n_fft=n_fft)
+    mel_f = mel_frequencies(n_mels + 2, fmin=fmin, fmax=fmax, htk=htk)
+    fdiff = np.diff(mel_f)
+    ramps = np.subtract.outer(mel_f, fftfreqs)
+    for i in range(n_mels):
+        lower = -ramps[i] / fdiff[i]
+        upper = ramps[i + 2] / fdiff[i + 1]
+        weights[i] = np.maximum(0, np.minimum(lower, upper))
+    if isinstance(norm, str):
+        if norm != "slaney":
+            raise ParameterError(f"norm={norm!r} is not supported; use 'slaney', a number or None")
+        enorm = 2.0 / (mel_f[2 : n_mels + 2] - mel_f[:n_mels])
+        weights *= enorm[:, np.newaxis]
+    elif norm is not None:
+        lengths = np.linalg.norm(weights.astype(np.float64), ord=norm, axis=-1, keepdims=True)
+        lengths[lengths < np.finfo(np.float32).tiny] = 1.0
+        weights = (weights / lengths).astype(np.float32)
+    if not np.all((mel_f[:-2] == 0) | (weights.max(axis=1) > 0)):
+        warnings.warn(
+            "Empty filters detected in mel frequency basis. Some channels will produce empty "
+            "responses. Try increasing your sampling rate (and fmax) or reducing n_mels.",
+            UserWarning,
+            stacklevel=4,
+        )
+    weights.setflags(write=False)
+    return weights, _core.SparseBank(weights)
+
+
+def _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm):
+    n_mels = int(n_mels)
+    if n_mels <= 0:
+        raise ParameterError(f"n_mels={n_mels} must be a positive integer")
+    if fmin < 0:
+        raise ParameterError(f"fmin={fmin} must be non-negative")
+    if fmax is not None and fmax <= fmin:
+        raise ParameterError(f"fmax={fmax} must be greater than fmin={fmin}")
+    return (float(sr), int(n_fft), n_mels, float(fmin), None if fmax is None else float(fmax),
+            bool(htk), norm)
+
+
+def mel(
+    *,
+    sr: float,
+    n_fft: int,
+    n_mels: int = 128,
+    fmin: float = 0.0,
+    fmax: float | None = None,
+    htk: bool = False,
+    norm: Any = "slaney",
+    dtype: Any = np.float32,
+) -> np.ndarray:
+    """Mel filterbank (n_mels, 1 + n_fft // 2); mirrors ``librosa.filters.mel``."""
+    weights, _ = _mel_cached(*_mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm))
+    return weights.astype(dtype, copy=True)
+
+
+def mel_bank(sr, n_fft, n_mels=128, fmin=0.0, fmax=None, htk=False, norm="slaney"):
+    """The core's sparse form of :func:`mel` (cached)."""
+    return _mel_cached(*_mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm))[1]
+
+
+def chroma(
+    *,
+    sr: float,
+    n_fft: int,
+    n_chroma: int = 12,
+    tuning: float = 0.0,
+    ctroct: float = 5.0,
+    octwidth: float | None = 2,
+    norm: float | None = 2,
+    base_c: bool = True,
+    dtype: Any = np.float32,
+) -> np.ndarray:
+    """Chroma filterbank (n_chroma, 1 + n_fft // 2); mirrors ``librosa.filters.chroma``.
+
+    Only ``norm=2`` (librosa's default, and what ``chroma_stft`` uses) is supported.
+    """
+    if norm != 2:
+        raise ParameterError(f"norm={norm!r} is not supported by genrefx.filters.chroma; use 2")
+    fb = _core.chroma_filterbank(
+        float(sr), int(n_fft), int(n_chroma), float(tuning), float(ctroct),
+        0.0 if octwidth is None else float(octwidth), bool(base_c),
+    )
+    return fb.astype(dtype, copy=False)
+
+
+@functools.lru_cache(maxsize=32)
+def dct_matrix(n_mfcc: int, n_mels: int, dct_type: int, norm: str | None, lifter: float):
+    """Rows of ``scipy.fft.dct(type=dct_type, norm=norm)`` over ``n_mels`` points, liftered.
+
+    ``dct_matrix(...) @ x`` equals ``scipy.fft.dct(x, axis=0, ...)[:n_mfcc]`` times librosa's
+    lifter ``1 + (lifter / 2) sin(pi k / lifter)``, k = 1..n_mfcc.
+    """
+    basis = scipy.fft.dct(np.eye(n_mels), type=dct_type, norm=norm, axis=0)[:n_mfcc]
+    if lifter > 0:
+        li = np.sin(np.pi * np.arange(1, 1 + n_mfcc, dtype=np.float64) / lifter)
+        basis = basis * (1 + (lifter / 2) * li)[:, np.newaxis]
+    out = np.ascontiguousarray(basis, dtype=np.float32)
+    out.setflags(write=False)
+    return out

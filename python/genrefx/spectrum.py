@@ -1,0 +1,148 @@
+"""The short-time Fourier transform and decibel scaling, mirroring ``librosa.core.spectrum``."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from ._framing import framing
+from ._validation import as_signal_batch, check_threads, restore_shape, valid_audio
+from .exceptions import ParameterError
+
+__all__ = ["amplitude_to_db", "power_to_db", "stft"]
+
+
+def stft(
+    y: np.ndarray,
+    *,
+    n_fft: int = 2048,
+    hop_length: int | None = None,
+    win_length: int | None = None,
+    window: Any = "hann",
+    center: bool = True,
+    pad_mode: str = "constant",
+    dtype: Any = None,
+    n_threads: int = 1,
+) -> np.ndarray:
+    """Short-time Fourier transform; mirrors ``librosa.stft``.
+
+    Frames of ``n_fft`` samples every ``hop_length`` samples are multiplied by the window
+    (``win_length`` samples, zero-padded to ``n_fft`` in the centre) and transformed by the core's
+    SIMD real FFT, which handles any ``n_fft`` (radix 4, 2, 3, 5 and direct prime factors).
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)], floating-point
+        Audio; leading dimensions are channels or a batch.
+    n_fft : int > 0
+        FFT length; the output has ``1 + n_fft // 2`` rows.
+    hop_length : int > 0 or None
+        Samples between frames; ``None`` means ``win_length // 4``.
+    win_length : int in [1, n_fft] or None
+        Window length; ``None`` means ``n_fft``.
+    window : str, tuple, callable or array
+        Anything ``librosa.filters.get_window`` accepts ("hann", "hamming", "blackman", ...).
+    center : bool
+        Pad ``n_fft // 2`` samples on both sides so that frame ``t`` is centred at
+        ``t * hop_length``.
+    pad_mode : {"constant", "edge", "reflect", "symmetric", "wrap"}
+        ``numpy.pad`` mode for the centre padding (librosa's default: "constant", zeros).
+    dtype : complex dtype or None
+        Output dtype; ``None`` follows librosa: complex64 for float32 (and float16) audio,
+        complex128 for float64 audio. The core computes in float32 in every case.
+    n_threads : int > 0
+        Threads over the frames and channels (the GIL is released either way).
+
+    Returns
+    -------
+    D : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)]
+        ``n_frames = 1 + len(y) // hop_length`` when centred, else
+        ``1 + (len(y) - n_fft) // hop_length``.
+
+    Raises
+    ------
+    ParameterError
+        Invalid audio, framing arguments, or a signal shorter than ``n_fft`` with
+        ``center=False``.
+
+    See Also
+    --------
+    librosa.stft : the reference implementation.
+    """
+    y = valid_audio(y)
+    fr = framing(
+        n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
+        center=center, pad_mode=pad_mode,
+    )
+    fr.check_length(y.shape[-1])
+    n_threads = check_threads(n_threads)
+    batch, lead = as_signal_batch(y)
+    D = restore_shape(_core.extract(fr.plan, batch, {"features": ["stft"]}, n_threads)["stft"], lead)
+    if dtype is None:
+        dtype = np.complex128 if y.dtype == np.float64 else np.complex64
+    return D.astype(dtype, copy=False)
+
+
+def power_to_db(
+    S: Any, *, ref: Any = 1.0, amin: float = 1e-10, top_db: float | None = 80.0
+) -> np.ndarray:
+    """Power spectrogram to decibels, ``10 log10(S / ref)``; mirrors ``librosa.power_to_db``.
+
+    Values are floored at ``amin``; with ``top_db`` the result is clipped to ``max - top_db``,
+    where the maximum is taken over the WHOLE array (all channels), as librosa does.
+
+    Raises
+    ------
+    ParameterError
+        If ``amin <= 0`` or ``top_db < 0``.
+    """
+    S = np.asarray(S)
+    if amin <= 0:
+        raise ParameterError(f"amin={amin} must be strictly positive")
+    if top_db is not None and top_db < 0:
+        raise ParameterError(f"top_db={top_db} must be non-negative")
+    if np.issubdtype(S.dtype, np.complexfloating):
+        warnings.warn(
+            "power_to_db was called on complex input so phase information will be discarded. "
+            "To suppress this warning, call power_to_db(np.abs(D)**2) instead.",
+            UserWarning,
+            stacklevel=2,
+        )
+        magnitude = np.abs(S)
+    else:
+        magnitude = S
+    ref_value = ref(magnitude) if callable(ref) else np.abs(ref)
+    log_spec = 10.0 * np.log10(np.maximum(amin, magnitude))
+    log_spec -= 10.0 * np.log10(np.maximum(amin, ref_value))
+    if top_db is not None:
+        log_spec = np.maximum(log_spec, log_spec.max() - top_db)
+    return log_spec
+
+
+def amplitude_to_db(
+    S: Any, *, ref: Any = 1.0, amin: float = 1e-5, top_db: float | None = 80.0
+) -> np.ndarray:
+    """Amplitude spectrogram to decibels, ``20 log10(S / ref)``; mirrors ``librosa.amplitude_to_db``.
+
+    Raises
+    ------
+    ParameterError
+        If ``amin <= 0`` or ``top_db < 0``.
+    """
+    S = np.asarray(S)
+    if amin <= 0:
+        raise ParameterError(f"amin={amin} must be strictly positive")
+    if np.issubdtype(S.dtype, np.complexfloating):
+        warnings.warn(
+            "amplitude_to_db was called on complex input so phase information will be discarded. "
+            "To suppress this warning, call amplitude_to_db(np.abs(S)) instead.",
+            UserWarning,
+            stacklevel=2,
+        )
+    magnitude = np.abs(S)
+    ref_value = ref(magnitude) if callable(ref) else np.abs(ref)
+    power = np.square(magnitude, out=magnitude if isinstance(magnitude, np.ndarray) else None)
+    return power_to_db(power, ref=ref_value**2, amin=amin**2, top_db=top_db)
