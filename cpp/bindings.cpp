@@ -26,7 +26,7 @@ using i32 = py::array_t<int32_t, py::array::c_style | py::array::forcecast>;
 // A framing and window, reusable across calls (the FFT plan is shared by n_fft).
 class StftPlan {
 public:
-    StftPlan(int n_fft, int hop_length, f32 window, bool center, const std::string& pad_mode) {
+    StftPlan(int n_fft, int hop_length, f64 window, bool center, const std::string& pad_mode) {
         if (n_fft < 1) throw std::invalid_argument("n_fft=" + std::to_string(n_fft) + " must be positive");
         if (hop_length < 1) {
             throw std::invalid_argument("hop_length=" + std::to_string(hop_length) + " must be positive");
@@ -38,16 +38,19 @@ public:
         framing_.hop = hop_length;
         framing_.center = center;
         framing_.pad = parse_pad_mode(pad_mode);
-        window_.assign(window.data(), window.data() + n_fft);
+        window64_.assign(window.data(), window.data() + n_fft);
+        window_.assign(window64_.begin(), window64_.end());
         fft_ = RfftPlan::get(n_fft);
     }
     const Framing& framing() const { return framing_; }
     const RfftPlan& fft() const { return *fft_; }
     const float* window() const { return window_.data(); }
+    const double* window64() const { return window64_.data(); }
 
 private:
     Framing framing_;
     std::vector<float> window_;
+    std::vector<double> window64_;
     std::shared_ptr<const RfftPlan> fft_;
 };
 
@@ -79,6 +82,7 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
     Request& r = p.req;
     for (auto item : d["features"]) p.features.push_back(item.cast<std::string>());
     r.sr = get<double>(d, "sr", 22050.0);
+    r.fft64 = get<bool>(d, "fft64", false);
     if (d.contains("freq") && !d["freq"].is_none()) {
         f64 freq = d["freq"].cast<f64>();
         if (freq.ndim() != 1 || freq.shape(0) != F) {
@@ -210,7 +214,7 @@ PYBIND11_MODULE(_core, m) {
     m.def("lanes", []() { return kernels().lanes; });
 
     py::class_<StftPlan>(m, "StftPlan")
-        .def(py::init<int, int, f32, bool, const std::string&>(), py::arg("n_fft"),
+        .def(py::init<int, int, f64, bool, const std::string&>(), py::arg("n_fft"),
              py::arg("hop_length"), py::arg("window"), py::arg("center"), py::arg("pad_mode"))
         .def_property_readonly("n_fft", [](const StftPlan& p) { return p.framing().n_fft; })
         .def_property_readonly("hop_length", [](const StftPlan& p) { return p.framing().hop; })
@@ -236,7 +240,7 @@ PYBIND11_MODULE(_core, m) {
             prepare(p, request, B, plan.fft().n_bins(), T);
             {
                 py::gil_scoped_release release;
-                run_from_signal(kernels(), plan.fft(), plan.window(), plan.framing(), data, B, n,
+                run_from_signal(kernels(), plan.fft(), plan.window(), plan.window64(), plan.framing(), data, B, n,
                                 p.req, p.out, n_threads);
             }
             return finish(p);

@@ -172,7 +172,7 @@ public:
     struct Workspace {
         std::vector<float> mag, pow, re, im, fft_work, frame_scratch, view_scratch, mel, chroma,
             db, mfcc, contrast_work, peak, valley, flat, flat_work, rms_f;
-        std::vector<double> cen, bw, roll, energy, user_centroid;
+        std::vector<double> cen, bw, roll, energy, user_centroid, fft_work64;
         std::vector<const float*> frames;
     };
     std::vector<Workspace> ws;
@@ -184,7 +184,11 @@ public:
             if (fft_work_floats) {
                 s.re.resize(F * w);
                 s.im.resize(F * w);
-                s.fft_work.resize(fft_work_floats);
+                if (req.fft64) {
+                    s.fft_work64.resize(fft_work_floats);
+                } else {
+                    s.fft_work.resize(fft_work_floats);
+                }
             }
             if (n_fft) {
                 s.frame_scratch.resize(static_cast<size_t>(n_fft) * w);
@@ -421,7 +425,7 @@ int effective_workers(int n_threads, int64_t n_items) {
 }  // namespace
 
 void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* window,
-                     const Framing& framing, const float* y, int64_t B, int64_t n,
+                     const double* window64, const Framing& framing, const float* y, int64_t B, int64_t n,
                      const Request& req, Outputs& out, int n_threads) {
     const int64_t T = count_frames(framing, n);
     if (T < 0) throw std::invalid_argument("signal too short for n_fft with center=False");
@@ -451,8 +455,13 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
                 }
             }
             if (!spectral) continue;
-            K.spectrum(fft.view(), window, s.frames.data(), n_valid, s.fft_work.data(), s.re.data(),
-                       s.im.data());
+            if (req.fft64) {
+                K.spectrum64(fft.view(), window64, s.frames.data(), n_valid, s.fft_work64.data(),
+                             s.re.data(), s.im.data());
+            } else {
+                K.spectrum(fft.view(), window, s.frames.data(), n_valid, s.fft_work.data(),
+                           s.re.data(), s.im.data());
+            }
             if (req.stft) {
                 K.write_complex(s.re.data(), s.im.data(), static_cast<int>(F), n_valid,
                                 reinterpret_cast<float*>(out.stft + b * F * T + t0), static_cast<size_t>(T));

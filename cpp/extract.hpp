@@ -27,6 +27,7 @@ int64_t count_frames(const Framing& framing, int64_t n);
 // What to compute, with the parameters librosa's functions take. Filterbanks and band edges are
 // prepared by the Python layer (cached there by parameters).
 struct Request {
+    bool fft64 = false;  // FFT in float64 (librosa's precision), needed where tiny bins matter
     bool stft = false, mel = false, mfcc = false, chroma = false, centroid = false,
          bandwidth = false, contrast = false, rolloff = false, flatness = false, rms = false;
     double sr = 22050.0;
@@ -74,8 +75,9 @@ struct Outputs {
 };
 
 // From signals y[B][n] (row stride y_stride floats).
+// `window` / `window64`: the analysis window (n_fft samples) in float32 and float64.
 void run_from_signal(const KernelTable& kernels, const RfftPlan& fft, const float* window,
-                     const Framing& framing, const float* y, int64_t n_signals, int64_t n,
+                     const double* window64, const Framing& framing, const float* y, int64_t n_signals, int64_t n,
                      const Request& request, Outputs& out, int n_threads);
 
 // From spectrograms S[B][F][T] (magnitude for the shape features, power for mel and chroma).

@@ -44,35 +44,40 @@ RfftPlan::RfftPlan(int n_fft) {
         FftStage st{};
         st.radix = radix;
         st.ns = stages_.empty() ? 1 : stages_.back().ns * stages_.back().radix;
-        std::vector<float> tw(static_cast<size_t>(2) * st.ns * (radix - 1));
+        std::vector<double> tw(static_cast<size_t>(2) * st.ns * (radix - 1));
         for (int k = 0; k < st.ns; ++k) {
             for (int r = 1; r < radix; ++r) {
                 const double a = -2.0 * kPi * r * k / (static_cast<double>(st.ns) * radix);
-                tw[2 * (static_cast<size_t>(k) * (radix - 1) + r - 1)] = static_cast<float>(std::cos(a));
-                tw[2 * (static_cast<size_t>(k) * (radix - 1) + r - 1) + 1] = static_cast<float>(std::sin(a));
+                tw[2 * (static_cast<size_t>(k) * (radix - 1) + r - 1)] = std::cos(a);
+                tw[2 * (static_cast<size_t>(k) * (radix - 1) + r - 1) + 1] = std::sin(a);
             }
         }
-        std::vector<float> roots(2 * static_cast<size_t>(radix));
+        std::vector<double> roots(2 * static_cast<size_t>(radix));
         for (int q = 0; q < radix; ++q) {
             const double a = -2.0 * kPi * q / radix;
-            roots[2 * q] = static_cast<float>(std::cos(a));
-            roots[2 * q + 1] = static_cast<float>(std::sin(a));
+            roots[2 * q] = std::cos(a);
+            roots[2 * q + 1] = std::sin(a);
         }
-        twiddles_.push_back(std::move(tw));
-        roots_.push_back(std::move(roots));
+        twiddles_.emplace_back(tw.begin(), tw.end());
+        roots_.emplace_back(roots.begin(), roots.end());
+        twiddles64_.push_back(std::move(tw));
+        roots64_.push_back(std::move(roots));
         stages_.push_back(st);
     }
     for (size_t i = 0; i < stages_.size(); ++i) {
         stages_[i].twiddles = twiddles_[i].data();
         stages_[i].roots = roots_[i].data();
+        stages_[i].twiddles64 = twiddles64_[i].data();
+        stages_[i].roots64 = roots64_[i].data();
     }
     if (even) {
-        split_.resize(2 * static_cast<size_t>(n));
+        split64_.resize(2 * static_cast<size_t>(n));
         for (int k = 0; k < n; ++k) {
             const double a = -2.0 * kPi * k / n_fft;
-            split_[2 * k] = static_cast<float>(std::cos(a));
-            split_[2 * k + 1] = static_cast<float>(std::sin(a));
+            split64_[2 * k] = std::cos(a);
+            split64_[2 * k + 1] = std::sin(a);
         }
+        split_.assign(split64_.begin(), split64_.end());
     }
     view_.n_fft = n_fft;
     view_.n_complex = n;
@@ -80,6 +85,7 @@ RfftPlan::RfftPlan(int n_fft) {
     view_.n_stages = static_cast<int>(stages_.size());
     view_.stages = stages_.data();
     view_.split = split_.empty() ? nullptr : split_.data();
+    view_.split64 = split64_.empty() ? nullptr : split64_.data();
 }
 
 size_t RfftPlan::work_floats(int lanes) const {

@@ -19,7 +19,7 @@ public:
     const RfftView& view() const { return view_; }
     int n_fft() const { return view_.n_fft; }
     int n_bins() const { return view_.n_bins; }
-    // Floats of kernel workspace per block of `lanes` frames.
+    // Elements (float or double) of kernel workspace per block of `lanes` frames.
     size_t work_floats(int lanes) const;
 
     // Shared plans, cached by n_fft (thread-safe).
@@ -32,6 +32,9 @@ private:
     std::vector<std::vector<float>> twiddles_;
     std::vector<std::vector<float>> roots_;
     std::vector<float> split_;
+    std::vector<std::vector<double>> twiddles64_;
+    std::vector<std::vector<double>> roots64_;
+    std::vector<double> split64_;
 };
 
 // A filterbank (n_rows x n_bins, dense float32) kept as one contiguous run of nonzeros per row.

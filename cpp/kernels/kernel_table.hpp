@@ -20,6 +20,8 @@ struct FftStage {
     int ns;
     const float* twiddles;  // [ns][radix - 1] complex (re, im), exp(-2 pi i r k / (ns * radix))
     const float* roots;     // [radix] complex exp(-2 pi i q / radix), used by the generic radix
+    const double* twiddles64;  // the same in float64
+    const double* roots64;
 };
 
 // A real FFT of length n_fft. Even n_fft: a complex FFT of n_fft / 2 points plus a split step.
@@ -31,6 +33,7 @@ struct RfftView {
     int n_stages;
     const FftStage* stages;
     const float* split;   // even n_fft: [n_complex] complex exp(-2 pi i k / n_fft)
+    const double* split64;
 };
 
 // Sparse rows of a filterbank (mel): row m has weights for bins [start[m], start[m] + len[m]).
@@ -69,6 +72,11 @@ struct KernelTable {
     // floats.
     void (*spectrum)(const RfftView& fft, const float* window, const float* const* frames,
                      int n_valid, float* work, float* out_re, float* out_im);
+
+    // The same in float64 arithmetic (as librosa, whose window and FFT are float64), rounded to
+    // float32 outputs; `work` holds the same number of doubles.
+    void (*spectrum64)(const RfftView& fft, const double* window, const float* const* frames,
+                       int n_valid, double* work, float* out_re, float* out_im);
 
     // mag[k][l] = |X|, pow[k][l] = |X|^2 for n_bins rows (either output may be null).
     void (*magnitude_power)(const float* re, const float* im, int n_bins, float* mag, float* pow);

@@ -35,36 +35,45 @@ constexpr int W = GENREFX_LANES;
 //   y[(j / ns) ns R + k + r ns] = V_r.
 // ---------------------------------------------------------------------------------------------
 
+template <typename T> const T* stage_twiddles(const FftStage& s);
+template <> inline const float* stage_twiddles<float>(const FftStage& s) { return s.twiddles; }
+template <> inline const double* stage_twiddles<double>(const FftStage& s) { return s.twiddles64; }
+template <typename T> const T* stage_roots(const FftStage& s);
+template <> inline const float* stage_roots<float>(const FftStage& s) { return s.roots; }
+template <> inline const double* stage_roots<double>(const FftStage& s) { return s.roots64; }
+
+template <typename T>
 struct Ptrs {
-    const float* GX_RESTRICT ir;
-    const float* GX_RESTRICT ii;
-    float* GX_RESTRICT orr;
-    float* GX_RESTRICT oi;
+    const T* GX_RESTRICT ir;
+    const T* GX_RESTRICT ii;
+    T* GX_RESTRICT orr;
+    T* GX_RESTRICT oi;
 };
 
-inline void radix2(Ptrs p, size_t in0, size_t in_stride, size_t out0, size_t out_stride,
-                   const float* tw) {
-    const float* ar = p.ir + in0;
-    const float* ai = p.ii + in0;
-    const float* br = p.ir + in0 + in_stride;
-    const float* bi = p.ii + in0 + in_stride;
-    float* o0r = p.orr + out0;
-    float* o0i = p.oi + out0;
-    float* o1r = p.orr + out0 + out_stride;
-    float* o1i = p.oi + out0 + out_stride;
+template <typename T>
+inline void radix2(Ptrs<T> p, size_t in0, size_t in_stride, size_t out0, size_t out_stride,
+                   const T* tw) {
+    const T* ar = p.ir + in0;
+    const T* ai = p.ii + in0;
+    const T* br = p.ir + in0 + in_stride;
+    const T* bi = p.ii + in0 + in_stride;
+    T* o0r = p.orr + out0;
+    T* o0i = p.oi + out0;
+    T* o1r = p.orr + out0 + out_stride;
+    T* o1i = p.oi + out0 + out_stride;
     if (tw == nullptr) {
         GX_SIMD for (int l = 0; l < W; ++l) {
-            float xr = br[l], xi = bi[l];
+            T xr = br[l], xi = bi[l];
             o0r[l] = ar[l] + xr;
             o0i[l] = ai[l] + xi;
             o1r[l] = ar[l] - xr;
             o1i[l] = ai[l] - xi;
         }
     } else {
-        const float wr = tw[0], wi = tw[1];
+        const T wr = tw[0], wi = tw[1];
         GX_SIMD for (int l = 0; l < W; ++l) {
-            float xr = br[l] * wr - bi[l] * wi;
-            float xi = br[l] * wi + bi[l] * wr;
+            T xr = br[l] * wr - bi[l] * wi;
+            T xi = br[l] * wi + bi[l] * wr;
             o0r[l] = ar[l] + xr;
             o0i[l] = ai[l] + xi;
             o1r[l] = ar[l] - xr;
@@ -73,29 +82,30 @@ inline void radix2(Ptrs p, size_t in0, size_t in_stride, size_t out0, size_t out
     }
 }
 
-inline void radix4(Ptrs p, size_t in0, size_t s, size_t out0, size_t os, const float* tw) {
-    const float* x0r = p.ir + in0;
-    const float* x0i = p.ii + in0;
-    const float* x1r = x0r + s;
-    const float* x1i = x0i + s;
-    const float* x2r = x0r + 2 * s;
-    const float* x2i = x0i + 2 * s;
-    const float* x3r = x0r + 3 * s;
-    const float* x3i = x0i + 3 * s;
-    float* y0r = p.orr + out0;
-    float* y0i = p.oi + out0;
-    float* y1r = y0r + os;
-    float* y1i = y0i + os;
-    float* y2r = y0r + 2 * os;
-    float* y2i = y0i + 2 * os;
-    float* y3r = y0r + 3 * os;
-    float* y3i = y0i + 3 * os;
+template <typename T>
+inline void radix4(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
+    const T* x0r = p.ir + in0;
+    const T* x0i = p.ii + in0;
+    const T* x1r = x0r + s;
+    const T* x1i = x0i + s;
+    const T* x2r = x0r + 2 * s;
+    const T* x2i = x0i + 2 * s;
+    const T* x3r = x0r + 3 * s;
+    const T* x3i = x0i + 3 * s;
+    T* y0r = p.orr + out0;
+    T* y0i = p.oi + out0;
+    T* y1r = y0r + os;
+    T* y1i = y0i + os;
+    T* y2r = y0r + 2 * os;
+    T* y2i = y0i + 2 * os;
+    T* y3r = y0r + 3 * os;
+    T* y3i = y0i + 3 * os;
     if (tw == nullptr) {
         GX_SIMD for (int l = 0; l < W; ++l) {
-            float a0r = x0r[l] + x2r[l], a0i = x0i[l] + x2i[l];
-            float a1r = x0r[l] - x2r[l], a1i = x0i[l] - x2i[l];
-            float a2r = x1r[l] + x3r[l], a2i = x1i[l] + x3i[l];
-            float a3r = x1i[l] - x3i[l], a3i = x3r[l] - x1r[l];  // -i (x1 - x3)
+            T a0r = x0r[l] + x2r[l], a0i = x0i[l] + x2i[l];
+            T a1r = x0r[l] - x2r[l], a1i = x0i[l] - x2i[l];
+            T a2r = x1r[l] + x3r[l], a2i = x1i[l] + x3i[l];
+            T a3r = x1i[l] - x3i[l], a3i = x3r[l] - x1r[l];  // -i (x1 - x3)
             y0r[l] = a0r + a2r;
             y0i[l] = a0i + a2i;
             y2r[l] = a0r - a2r;
@@ -106,15 +116,15 @@ inline void radix4(Ptrs p, size_t in0, size_t s, size_t out0, size_t os, const f
             y3i[l] = a1i - a3i;
         }
     } else {
-        const float w1r = tw[0], w1i = tw[1], w2r = tw[2], w2i = tw[3], w3r = tw[4], w3i = tw[5];
+        const T w1r = tw[0], w1i = tw[1], w2r = tw[2], w2i = tw[3], w3r = tw[4], w3i = tw[5];
         GX_SIMD for (int l = 0; l < W; ++l) {
-            float b1r = x1r[l] * w1r - x1i[l] * w1i, b1i = x1r[l] * w1i + x1i[l] * w1r;
-            float b2r = x2r[l] * w2r - x2i[l] * w2i, b2i = x2r[l] * w2i + x2i[l] * w2r;
-            float b3r = x3r[l] * w3r - x3i[l] * w3i, b3i = x3r[l] * w3i + x3i[l] * w3r;
-            float a0r = x0r[l] + b2r, a0i = x0i[l] + b2i;
-            float a1r = x0r[l] - b2r, a1i = x0i[l] - b2i;
-            float a2r = b1r + b3r, a2i = b1i + b3i;
-            float a3r = b1i - b3i, a3i = b3r - b1r;
+            T b1r = x1r[l] * w1r - x1i[l] * w1i, b1i = x1r[l] * w1i + x1i[l] * w1r;
+            T b2r = x2r[l] * w2r - x2i[l] * w2i, b2i = x2r[l] * w2i + x2i[l] * w2r;
+            T b3r = x3r[l] * w3r - x3i[l] * w3i, b3i = x3r[l] * w3i + x3i[l] * w3r;
+            T a0r = x0r[l] + b2r, a0i = x0i[l] + b2i;
+            T a1r = x0r[l] - b2r, a1i = x0i[l] - b2i;
+            T a2r = b1r + b3r, a2i = b1i + b3i;
+            T a3r = b1i - b3i, a3i = b3r - b1r;
             y0r[l] = a0r + a2r;
             y0i[l] = a0i + a2i;
             y2r[l] = a0r - a2r;
@@ -128,20 +138,21 @@ inline void radix4(Ptrs p, size_t in0, size_t s, size_t out0, size_t os, const f
 }
 
 // Loads R inputs (twiddled) into the stack arrays vr/vi [R][W].
-inline void load_twiddled(Ptrs p, int R, size_t in0, size_t s, const float* tw, float* vr,
-                          float* vi) {
+template <typename T>
+inline void load_twiddled(Ptrs<T> p, int R, size_t in0, size_t s, const T* tw, T* vr,
+                          T* vi) {
     for (int r = 0; r < R; ++r) {
-        const float* xr = p.ir + in0 + r * s;
-        const float* xi = p.ii + in0 + r * s;
-        float* dr = vr + r * W;
-        float* di = vi + r * W;
+        const T* xr = p.ir + in0 + r * s;
+        const T* xi = p.ii + in0 + r * s;
+        T* dr = vr + r * W;
+        T* di = vi + r * W;
         if (r == 0 || tw == nullptr) {
             GX_SIMD for (int l = 0; l < W; ++l) {
                 dr[l] = xr[l];
                 di[l] = xi[l];
             }
         } else {
-            const float wr = tw[2 * (r - 1)], wi = tw[2 * (r - 1) + 1];
+            const T wr = tw[2 * (r - 1)], wi = tw[2 * (r - 1) + 1];
             GX_SIMD for (int l = 0; l < W; ++l) {
                 dr[l] = xr[l] * wr - xi[l] * wi;
                 di[l] = xr[l] * wi + xi[l] * wr;
@@ -150,20 +161,21 @@ inline void load_twiddled(Ptrs p, int R, size_t in0, size_t s, const float* tw, 
     }
 }
 
-inline void radix3(Ptrs p, size_t in0, size_t s, size_t out0, size_t os, const float* tw) {
-    alignas(64) float vr[3 * W], vi[3 * W];
+template <typename T>
+inline void radix3(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
+    alignas(64) T vr[3 * W], vi[3 * W];
     load_twiddled(p, 3, in0, s, tw, vr, vi);
-    const float c = -0.5f, sn = 0.866025403784438647f;  // exp(-2 pi i / 3) = c - i sn
-    float* y0r = p.orr + out0;
-    float* y0i = p.oi + out0;
-    float* y1r = y0r + os;
-    float* y1i = y0i + os;
-    float* y2r = y0r + 2 * os;
-    float* y2i = y0i + 2 * os;
+    const T c = -T(0.5), sn = T(0.866025403784438647);  // exp(-2 pi i / 3) = c - i sn
+    T* y0r = p.orr + out0;
+    T* y0i = p.oi + out0;
+    T* y1r = y0r + os;
+    T* y1i = y0i + os;
+    T* y2r = y0r + 2 * os;
+    T* y2i = y0i + 2 * os;
     GX_SIMD for (int l = 0; l < W; ++l) {
-        float tr = vr[W + l] + vr[2 * W + l], ti = vi[W + l] + vi[2 * W + l];
-        float dr = vr[W + l] - vr[2 * W + l], di = vi[W + l] - vi[2 * W + l];
-        float mr = vr[l] + c * tr, mi = vi[l] + c * ti;
+        T tr = vr[W + l] + vr[2 * W + l], ti = vi[W + l] + vi[2 * W + l];
+        T dr = vr[W + l] - vr[2 * W + l], di = vi[W + l] - vi[2 * W + l];
+        T mr = vr[l] + c * tr, mi = vi[l] + c * ti;
         y0r[l] = vr[l] + tr;
         y0i[l] = vi[l] + ti;
         // -i sn d = (sn di, -sn dr)
@@ -174,25 +186,26 @@ inline void radix3(Ptrs p, size_t in0, size_t s, size_t out0, size_t os, const f
     }
 }
 
-inline void radix5(Ptrs p, size_t in0, size_t s, size_t out0, size_t os, const float* tw) {
-    alignas(64) float vr[5 * W], vi[5 * W];
+template <typename T>
+inline void radix5(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
+    alignas(64) T vr[5 * W], vi[5 * W];
     load_twiddled(p, 5, in0, s, tw, vr, vi);
-    const float c1 = 0.309016994374947424f, c2 = -0.809016994374947424f;
-    const float s1 = 0.951056516295153572f, s2 = 0.587785252292473129f;
-    float* y0r = p.orr + out0;
-    float* y0i = p.oi + out0;
+    const T c1 = T(0.309016994374947424), c2 = -T(0.809016994374947424);
+    const T s1 = T(0.951056516295153572), s2 = T(0.587785252292473129);
+    T* y0r = p.orr + out0;
+    T* y0i = p.oi + out0;
     GX_SIMD for (int l = 0; l < W; ++l) {
-        float x0r = vr[l], x0i = vi[l];
-        float a1r = vr[W + l] + vr[4 * W + l], a1i = vi[W + l] + vi[4 * W + l];
-        float b1r = vr[W + l] - vr[4 * W + l], b1i = vi[W + l] - vi[4 * W + l];
-        float a2r = vr[2 * W + l] + vr[3 * W + l], a2i = vi[2 * W + l] + vi[3 * W + l];
-        float b2r = vr[2 * W + l] - vr[3 * W + l], b2i = vi[2 * W + l] - vi[3 * W + l];
+        T x0r = vr[l], x0i = vi[l];
+        T a1r = vr[W + l] + vr[4 * W + l], a1i = vi[W + l] + vi[4 * W + l];
+        T b1r = vr[W + l] - vr[4 * W + l], b1i = vi[W + l] - vi[4 * W + l];
+        T a2r = vr[2 * W + l] + vr[3 * W + l], a2i = vi[2 * W + l] + vi[3 * W + l];
+        T b2r = vr[2 * W + l] - vr[3 * W + l], b2i = vi[2 * W + l] - vi[3 * W + l];
         y0r[l] = x0r + a1r + a2r;
         y0i[l] = x0i + a1i + a2i;
-        float m1r = x0r + c1 * a1r + c2 * a2r, m1i = x0i + c1 * a1i + c2 * a2i;
-        float m2r = x0r + c2 * a1r + c1 * a2r, m2i = x0i + c2 * a1i + c1 * a2i;
-        float n1r = s1 * b1r + s2 * b2r, n1i = s1 * b1i + s2 * b2i;  // X1 = m1 - i n1
-        float n2r = s2 * b1r - s1 * b2r, n2i = s2 * b1i - s1 * b2i;  // X2 = m2 - i n2
+        T m1r = x0r + c1 * a1r + c2 * a2r, m1i = x0i + c1 * a1i + c2 * a2i;
+        T m2r = x0r + c2 * a1r + c1 * a2r, m2i = x0i + c2 * a1i + c1 * a2i;
+        T n1r = s1 * b1r + s2 * b2r, n1i = s1 * b1i + s2 * b2i;  // X1 = m1 - i n1
+        T n2r = s2 * b1r - s1 * b2r, n2i = s2 * b1i - s1 * b2i;  // X2 = m2 - i n2
         y0r[os + l] = m1r + n1i;
         y0i[os + l] = m1i - n1r;
         y0r[4 * os + l] = m1r - n1i;
@@ -205,21 +218,22 @@ inline void radix5(Ptrs p, size_t in0, size_t s, size_t out0, size_t os, const f
 }
 
 // Any radix (odd primes above 5): a direct DFT. vr/vi scratch of radix * W floats each.
-inline void radix_generic(Ptrs p, int R, size_t in0, size_t s, size_t out0, size_t os,
-                          const float* tw, const float* roots, float* vr, float* vi) {
+template <typename T>
+inline void radix_generic(Ptrs<T> p, int R, size_t in0, size_t s, size_t out0, size_t os,
+                          const T* tw, const T* roots, T* vr, T* vi) {
     load_twiddled(p, R, in0, s, tw, vr, vi);
     for (int q = 0; q < R; ++q) {
-        float* yr = p.orr + out0 + q * os;
-        float* yi = p.oi + out0 + q * os;
+        T* yr = p.orr + out0 + q * os;
+        T* yi = p.oi + out0 + q * os;
         GX_SIMD for (int l = 0; l < W; ++l) {
             yr[l] = vr[l];
             yi[l] = vi[l];
         }
         for (int r = 1; r < R; ++r) {
             const int e = static_cast<int>((static_cast<long long>(q) * r) % R);
-            const float wr = roots[2 * e], wi = roots[2 * e + 1];
-            const float* xr = vr + r * W;
-            const float* xi = vi + r * W;
+            const T wr = roots[2 * e], wi = roots[2 * e + 1];
+            const T* xr = vr + r * W;
+            const T* xi = vi + r * W;
             GX_SIMD for (int l = 0; l < W; ++l) {
                 yr[l] += xr[l] * wr - xi[l] * wi;
                 yi[l] += xr[l] * wi + xi[l] * wr;
@@ -230,8 +244,9 @@ inline void radix_generic(Ptrs p, int R, size_t in0, size_t s, size_t out0, size
 
 // Runs all stages. Stage 0 reads (in_re, in_im) with `in_stride` floats between points; every
 // stage writes to the other buffer pair. Returns which pair (0: r0/i0, 1: r1/i1) holds the result.
-int complex_fft(const RfftView& f, const float* in_re, const float* in_im, size_t in_stride,
-                float* r0, float* i0, float* r1, float* i1, float* scratch) {
+template <typename T>
+int complex_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_stride,
+                T* r0, T* i0, T* r1, T* i1, T* scratch) {
     const size_t n = static_cast<size_t>(f.n_complex);
     int cur = 0;
     for (int st = 0; st < f.n_stages; ++st) {
@@ -239,7 +254,7 @@ int complex_fft(const RfftView& f, const float* in_re, const float* in_im, size_
         const int R = stage.radix;
         const size_t ns = static_cast<size_t>(stage.ns);
         const size_t m = n / R;
-        Ptrs p = cur == 0 ? Ptrs{r0, i0, r1, i1} : Ptrs{r1, i1, r0, i0};
+        Ptrs<T> p = cur == 0 ? Ptrs<T>{r0, i0, r1, i1} : Ptrs<T>{r1, i1, r0, i0};
         size_t ps = W;
         if (st == 0) {
             p.ir = in_re;
@@ -249,7 +264,7 @@ int complex_fft(const RfftView& f, const float* in_re, const float* in_im, size_
         for (size_t j0 = 0; j0 < m; j0 += ns) {
             for (size_t k = 0; k < ns; ++k) {
                 const size_t j = j0 + k;
-                const float* tw = k == 0 ? nullptr : stage.twiddles + 2 * (R - 1) * k;
+                const T* tw = k == 0 ? nullptr : stage_twiddles<T>(stage) + 2 * (R - 1) * k;
                 const size_t in0 = j * ps, s = m * ps;
                 const size_t out0 = (j0 * R + k) * W, os = ns * W;
                 switch (R) {
@@ -258,7 +273,7 @@ int complex_fft(const RfftView& f, const float* in_re, const float* in_im, size_
                     case 3: radix3(p, in0, s, out0, os, tw); break;
                     case 5: radix5(p, in0, s, out0, os, tw); break;
                     default:
-                        radix_generic(p, R, in0, s, out0, os, tw, stage.roots, scratch,
+                        radix_generic(p, R, in0, s, out0, os, tw, stage_roots<T>(stage), scratch,
                                       scratch + static_cast<size_t>(R) * W);
                 }
             }
@@ -338,27 +353,62 @@ inline void transpose_frames(const float* const* frames, const float* window, in
     }
 }
 
+// x[i * W + l] = frames[l][i] * window[i] in float64, through an L1-sized tile.
+inline void transpose_frames64(const float* const* frames, const double* window, int len,
+                               double* x) {
+    constexpr int kTile = 16;
+    alignas(64) double tile[kTile][W];
+    int i0 = 0;
+    for (; i0 + kTile <= len; i0 += kTile) {
+        for (int l = 0; l < W; ++l) {
+            const float* src = frames[l] + i0;
+            for (int i = 0; i < kTile; ++i) tile[i][l] = static_cast<double>(src[i]);
+        }
+        for (int i = 0; i < kTile; ++i) {
+            const double w = window[i0 + i];
+            double* dst = x + static_cast<size_t>(i0 + i) * W;
+            GX_SIMD for (int l = 0; l < W; ++l) dst[l] = tile[i][l] * w;
+        }
+    }
+    for (; i0 < len; ++i0) {
+        for (int l = 0; l < W; ++l) {
+            x[static_cast<size_t>(i0) * W + l] = static_cast<double>(frames[l][i0]) * window[i0];
+        }
+    }
+}
+
+inline void transpose_any(const float* const* frames, const float* window, int len, float* x) {
+    transpose_frames(frames, window, len, x);
+}
+inline void transpose_any(const float* const* frames, const double* window, int len, double* x) {
+    transpose_frames64(frames, window, len, x);
+}
+inline const float* split_table(const RfftView& f, const float*) { return f.split; }
+inline const double* split_table(const RfftView& f, const double*) { return f.split64; }
+
 // ---------------------------------------------------------------------------------------------
-// Spectrum of W frames: window, transpose into lanes, FFT, split to the real spectrum.
+// Spectrum of W frames: window, transpose into lanes, FFT, split to the real spectrum; computed
+// in T (float, or double like librosa) and rounded to float32 outputs.
 // ---------------------------------------------------------------------------------------------
-void spectrum(const RfftView& f, const float* window, const float* const* frames_in, int n_valid,
-              float* work, float* out_re, float* out_im) {
+template <typename T>
+void spectrum_t(const RfftView& f, const T* window, const float* const* frames_in, int n_valid,
+                T* work, float* out_re, float* out_im) {
     const size_t n = static_cast<size_t>(f.n_complex);
     const float* frames[W];
     for (int l = 0; l < W; ++l) frames[l] = frames_in[l < n_valid ? l : 0];
-    float* r0 = work;
-    float* i0 = work + n * W;
-    float* r1 = work + 2 * n * W;
-    float* i1 = work + 3 * n * W;
-    float* scratch = work + 4 * n * W;
+    T* r0 = work;
+    T* i0 = work + n * W;
+    T* r1 = work + 2 * n * W;
+    T* i1 = work + 3 * n * W;
+    T* scratch = work + 4 * n * W;
     const bool even = (f.n_fft % 2) == 0;
-    const float* zr;
-    const float* zi;
+    const T* zr;
+    const T* zi;
     if (even) {
         // Sample 2j is the real part and 2j + 1 the imaginary part of point j: after the
         // transpose the points are interleaved by rows (stride 2W), which the first stage reads.
-        transpose_frames(frames, window, f.n_fft, r0);
-        const int which = complex_fft(f, r0, r0 + W, 2 * W, r0, i0, r1, i1, scratch);
+        transpose_any(frames, window, f.n_fft, r0);
+        const int which = complex_fft<T>(f, r0, r0 + W, 2 * W, r0, i0, r1, i1, scratch);
         if (f.n_stages == 0) {
             zr = r0;
             zi = r0 + W;
@@ -367,9 +417,9 @@ void spectrum(const RfftView& f, const float* window, const float* const* frames
             zi = which == 0 ? i0 : i1;
         }
     } else {
-        transpose_frames(frames, window, f.n_fft, r1);
-        std::memset(i1, 0, n * W * sizeof(float));
-        const int which = complex_fft(f, r1, i1, W, r1, i1, r0, i0, scratch);
+        transpose_any(frames, window, f.n_fft, r1);
+        std::memset(i1, 0, n * W * sizeof(T));
+        const int which = complex_fft<T>(f, r1, i1, W, r1, i1, r0, i0, scratch);
         // complex_fft counts from the (r0, i0) pair; here the input pair was (r1, i1)
         zr = which == 0 ? r1 : r0;
         zi = which == 0 ? i1 : i0;
@@ -377,43 +427,57 @@ void spectrum(const RfftView& f, const float* window, const float* const* frames
             zr = r1;
             zi = i1;
         }
-        const size_t nb = static_cast<size_t>(f.n_bins);
-        std::memcpy(out_re, zr, nb * W * sizeof(float));
-        std::memcpy(out_im, zi, nb * W * sizeof(float));
+        const size_t total = static_cast<size_t>(f.n_bins) * W;
+        GX_SIMD for (size_t i = 0; i < total; ++i) {
+            out_re[i] = static_cast<float>(zr[i]);
+            out_im[i] = static_cast<float>(zi[i]);
+        }
         return;
     }
     // Split step: X[k] = E + (-i w^k) O, E = (Z[k] + conj Z[n-k]) / 2, O = (Z[k] - conj Z[n-k]) / 2.
+    const T* split = split_table(f, window);
     {
         float* xr = out_re;
         float* xi = out_im;
         float* xnr = out_re + n * W;
         float* xni = out_im + n * W;
         GX_SIMD for (int l = 0; l < W; ++l) {
-            xr[l] = zr[l] + zi[l];
+            xr[l] = static_cast<float>(zr[l] + zi[l]);
             xi[l] = 0.0f;
-            xnr[l] = zr[l] - zi[l];
+            xnr[l] = static_cast<float>(zr[l] - zi[l]);
             xni[l] = 0.0f;
         }
     }
+    const T half = T(0.5);
     for (size_t k = 1; k < n; ++k) {
-        const float c = f.split[2 * k], s = f.split[2 * k + 1];  // w^k = c + i s
-        const float* ar = zr + k * W;
-        const float* ai = zi + k * W;
-        const float* br = zr + (n - k) * W;
-        const float* bi = zi + (n - k) * W;
+        const T c = split[2 * k], s = split[2 * k + 1];  // w^k = c + i s
+        const T* ar = zr + k * W;
+        const T* ai = zi + k * W;
+        const T* br = zr + (n - k) * W;
+        const T* bi = zi + (n - k) * W;
         float* xr = out_re + k * W;
         float* xi = out_im + k * W;
         GX_SIMD for (int l = 0; l < W; ++l) {
             // B = conj(Z[n-k])
-            float er = 0.5f * (ar[l] + br[l]), ei = 0.5f * (ai[l] - bi[l]);
-            float orr = 0.5f * (ar[l] - br[l]), oi = 0.5f * (ai[l] + bi[l]);
+            T er = half * (ar[l] + br[l]), ei = half * (ai[l] - bi[l]);
+            T orr = half * (ar[l] - br[l]), oi = half * (ai[l] + bi[l]);
             // (-i) O = (oi, -orr); times w = (c, s)
-            float tr = oi * c + orr * s;
-            float ti = oi * s - orr * c;
-            xr[l] = er + tr;
-            xi[l] = ei + ti;
+            T tr = oi * c + orr * s;
+            T ti = oi * s - orr * c;
+            xr[l] = static_cast<float>(er + tr);
+            xi[l] = static_cast<float>(ei + ti);
         }
     }
+}
+
+void spectrum(const RfftView& f, const float* window, const float* const* frames, int n_valid,
+              float* work, float* out_re, float* out_im) {
+    spectrum_t<float>(f, window, frames, n_valid, work, out_re, out_im);
+}
+
+void spectrum64(const RfftView& f, const double* window, const float* const* frames, int n_valid,
+                double* work, float* out_re, float* out_im) {
+    spectrum_t<double>(f, window, frames, n_valid, work, out_re, out_im);
 }
 
 void magnitude_power(const float* re, const float* im, int n_bins, float* mag, float* pw) {
@@ -889,6 +953,7 @@ const KernelTable kTable = {
     GENREFX_LEVEL_NAME,
     W,
     &spectrum,
+    &spectrum64,
     &magnitude_power,
     &sparse_bank,
     &dense_bank,

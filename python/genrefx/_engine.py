@@ -26,6 +26,8 @@ _FOLLOWS_INPUT = {"melspectrogram", "mfcc", "chroma_stft", "spectral_flatness"}
 
 def output_dtype(name: str, input_dtype: np.dtype) -> np.dtype:
     """librosa's output dtype for feature ``name`` given the audio's (or S's) dtype."""
+    if name == "rms":
+        return np.dtype(np.float32)  # librosa.feature.rms(dtype=np.float32)
     if name in _FOLLOWS_INPUT:
         return np.dtype(np.float64) if input_dtype == np.float64 else np.dtype(np.float32)
     return np.dtype(np.float64)
@@ -65,9 +67,7 @@ def _finish(results: dict, lead: tuple[int, ...], input_dtype: np.dtype) -> dict
     return out
 
 
-def from_signal(
-    y: Any, fr: Framing, request: dict[str, Any], n_threads: int = 1
-) -> dict[str, Any]:
+def from_signal(y: Any, fr: Framing, request: dict[str, Any], n_threads: int = 1) -> dict[str, Any]:
     """Run the core's fused pass over audio ``y`` (..., n) for ``request["features"]``."""
     y = valid_audio(y)
     fr.check_length(y.shape[-1])
@@ -137,8 +137,12 @@ def compute(
         raise ParameterError("Either y or S must be input")
     y = valid_audio(y)
     fr = framing(
-        n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
-        center=center, pad_mode=pad_mode,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        pad_mode=pad_mode,
     )
     fr.check_length(y.shape[-1])
     n_bins = fr.n_fft // 2 + 1
@@ -147,12 +151,19 @@ def compute(
     req.update(build(fr.n_fft, fq, (*y.shape[:-1], 1, fr.n_frames(y.shape[-1]))))
     # librosa's stft is Fortran-ordered: the bin axis is innermost only for a single signal
     req["flat_sum_mode"] = _sum_mode(y.dtype, int(np.prod(y.shape[:-1])) == 1)
+    # spectral_contrast's valleys are the smallest bins, which a float32 FFT resolves only to
+    # ~1e-7 of the frame's energy; librosa's FFT is float64, so use the float64 kernels there
+    req["fft64"] = "spectral_contrast" in names
     return from_signal(y, fr, req, n_threads)
 
 
 def _bins_innermost(S: np.ndarray) -> bool:
     """Whether numpy reduces S's bin axis (-2) as its innermost loop (then it sums pairwise)."""
-    others = [abs(st) for ax, (n, st) in enumerate(zip(S.shape, S.strides)) if n > 1 and ax != S.ndim - 2]
+    others = [
+        abs(st)
+        for ax, (n, st) in enumerate(zip(S.shape, S.strides, strict=False))
+        if n > 1 and ax != S.ndim - 2
+    ]
     return not others or abs(S.strides[-2]) <= min(others)
 
 

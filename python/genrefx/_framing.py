@@ -46,7 +46,7 @@ class Framing:
 
 @functools.lru_cache(maxsize=64)
 def _plan(n_fft: int, hop_length: int, window_key: bytes, center: bool, pad_mode: str):
-    window = np.frombuffer(window_key, dtype=np.float32)
+    window = np.frombuffer(window_key, dtype=np.float64)
     return _core.StftPlan(n_fft, hop_length, window, center, pad_mode)
 
 

@@ -6,6 +6,7 @@ y or S, is seen) and returns the entries the core reads for that feature.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -112,7 +113,7 @@ def contrast_part(
         raise ParameterError("freq must be strictly increasing for spectral_contrast")
     lo, hi, count = [], [], []
     n_bins = len(freq)
-    for k, (f_low, f_high) in enumerate(zip(octa[:-1], octa[1:])):
+    for k, (f_low, f_high) in enumerate(itertools.pairwise(octa)):
         idx = np.flatnonzero((freq >= f_low) & (freq <= f_high))
         if idx.size == 0:
             raise ParameterError(

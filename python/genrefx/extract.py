@@ -112,9 +112,7 @@ def extract(
         if "chroma_stft" in names:
             part.update(_requests.chroma_part(n, n_chroma, tuning, np.inf, {}))
         if "spectral_contrast" in names:
-            part.update(
-                _requests.contrast_part(f, float(sr), fmin_contrast, n_bands, 0.02, False)
-            )
+            part.update(_requests.contrast_part(f, float(sr), fmin_contrast, n_bands, 0.02, False))
         if "spectral_rolloff" in names:
             part.update(_requests.rolloff_part(roll_percent))
         if "spectral_flatness" in names:
@@ -126,8 +124,17 @@ def extract(
     out: dict[str, np.ndarray] = {}
     if core_names:
         results = compute(
-            core_names, build, y=y, S=None, sr=sr, n_fft=n_fft, hop_length=hop_length,
-            win_length=win_length, window=window, center=center, pad_mode=pad_mode,
+            core_names,
+            build,
+            y=y,
+            S=None,
+            sr=sr,
+            n_fft=n_fft,
+            hop_length=hop_length,
+            win_length=win_length,
+            window=window,
+            center=center,
+            pad_mode=pad_mode,
             n_threads=n_threads,
         )
         out.update({k: v for k, v in results.items() if k in names})

@@ -57,13 +57,12 @@ def _build_window(window: Any, win_length: int, n_fft: int) -> np.ndarray:
     lpad = (n_fft - win_length) // 2
     padded = np.zeros(n_fft, dtype=np.float64)
     padded[lpad : lpad + win_length] = w  # librosa.util.pad_center
-    out = padded.astype(np.float32)
-    out.setflags(write=False)
-    return out
+    padded.setflags(write=False)
+    return padded
 
 
 def stft_window(window: Any, win_length: int, n_fft: int) -> np.ndarray:
-    """The float32 analysis window of ``win_length`` samples centred in ``n_fft`` (cached)."""
+    """The float64 analysis window of ``win_length`` samples centred in ``n_fft`` (cached)."""
     try:
         hash(window)
     except TypeError:
@@ -112,8 +111,15 @@ def _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm):
         raise ParameterError(f"fmin={fmin} must be non-negative")
     if fmax is not None and fmax <= fmin:
         raise ParameterError(f"fmax={fmax} must be greater than fmin={fmin}")
-    return (float(sr), int(n_fft), n_mels, float(fmin), None if fmax is None else float(fmax),
-            bool(htk), norm)
+    return (
+        float(sr),
+        int(n_fft),
+        n_mels,
+        float(fmin),
+        None if fmax is None else float(fmax),
+        bool(htk),
+        norm,
+    )
 
 
 def mel(
@@ -156,8 +162,13 @@ def chroma(
     if norm != 2:
         raise ParameterError(f"norm={norm!r} is not supported by genrefx.filters.chroma; use 2")
     fb = _core.chroma_filterbank(
-        float(sr), int(n_fft), int(n_chroma), float(tuning), float(ctroct),
-        0.0 if octwidth is None else float(octwidth), bool(base_c),
+        float(sr),
+        int(n_fft),
+        int(n_chroma),
+        float(tuning),
+        float(ctroct),
+        0.0 if octwidth is None else float(octwidth),
+        bool(base_c),
     )
     return fb.astype(dtype, copy=False)
 

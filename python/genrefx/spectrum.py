@@ -74,13 +74,19 @@ def stft(
     """
     y = valid_audio(y)
     fr = framing(
-        n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
-        center=center, pad_mode=pad_mode,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        pad_mode=pad_mode,
     )
     fr.check_length(y.shape[-1])
     n_threads = check_threads(n_threads)
     batch, lead = as_signal_batch(y)
-    D = restore_shape(_core.extract(fr.plan, batch, {"features": ["stft"]}, n_threads)["stft"], lead)
+    D = restore_shape(
+        _core.extract(fr.plan, batch, {"features": ["stft"]}, n_threads)["stft"], lead
+    )
     if dtype is None:
         dtype = np.complex128 if y.dtype == np.float64 else np.complex64
     return D.astype(dtype, copy=False)

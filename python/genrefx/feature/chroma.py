@@ -48,6 +48,13 @@ def chroma_stft(
     return compute(
         ["chroma_stft"],
         lambda n, f, shape: _requests.chroma_part(n, n_chroma, tuning, norm, kwargs),
-        y=y, S=S, sr=sr, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
-        window=window, center=center, pad_mode=pad_mode,
+        y=y,
+        S=S,
+        sr=sr,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        pad_mode=pad_mode,
     )["chroma_stft"]

@@ -39,9 +39,15 @@ def rms(
     """
     if y is not None:
         out = compute(
-            ["rms"], lambda n, f, shape: {},
-            y=y, S=None, sr=22050, n_fft=frame_length, hop_length=hop_length,
-            center=center, pad_mode=pad_mode,
+            ["rms"],
+            lambda n, f, shape: {},
+            y=y,
+            S=None,
+            sr=22050,
+            n_fft=frame_length,
+            hop_length=hop_length,
+            center=center,
+            pad_mode=pad_mode,
         )["rms"]
         return out.astype(dtype, copy=False)
     if S is not None:
@@ -104,8 +110,7 @@ def zero_crossing_rate(
         raise ParameterError(f"unknown zero_crossing_rate argument(s): {sorted(unknown)}")
     if not center and y.shape[-1] < frame_length:
         raise ParameterError(
-            f"y has {y.shape[-1]} samples, fewer than frame_length={frame_length} "
-            "with center=False"
+            f"y has {y.shape[-1]} samples, fewer than frame_length={frame_length} with center=False"
         )
     threshold = kwargs.get("threshold", 1e-10)
     ref = kwargs.get("ref_magnitude")
@@ -119,6 +124,12 @@ def zero_crossing_rate(
     if not np.isscalar(threshold) and np.ndim(threshold) != 0:
         raise ParameterError("zero_crossing_rate supports only a scalar threshold * ref_magnitude")
     return zero_crossings_core(
-        y, frame_length, hop_length, bool(center), float(threshold),
-        bool(kwargs.get("pad", False)), bool(kwargs.get("zero_pos", True)), n_threads,
+        y,
+        frame_length,
+        hop_length,
+        bool(center),
+        float(threshold),
+        bool(kwargs.get("pad", False)),
+        bool(kwargs.get("zero_pos", True)),
+        n_threads,
     )

@@ -45,10 +45,14 @@ def melspectrogram(
     --------
     librosa.feature.melspectrogram
     """
-    framing_args = dict(
-        n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
-        center=center, pad_mode=pad_mode,
-    )
+    framing_args = {
+        "n_fft": n_fft,
+        "hop_length": hop_length,
+        "win_length": win_length,
+        "window": window,
+        "center": center,
+        "pad_mode": pad_mode,
+    }
     if S is None and y is not None and power not in (1, 1.0, 2, 2.0):
         if not np.isscalar(power) or not power > 0:
             raise ParameterError(f"power={power!r} must be a positive number")
@@ -57,7 +61,10 @@ def melspectrogram(
     return compute(
         ["melspectrogram"],
         lambda n, f, shape: _requests.mel_part(float(sr), n, kwargs, power),
-        y=y, S=S, sr=sr, **framing_args,
+        y=y,
+        S=S,
+        sr=sr,
+        **framing_args,
     )["melspectrogram"]
 
 

@@ -64,9 +64,18 @@ def spectral_centroid(
     librosa.feature.spectral_centroid
     """
     return compute(
-        ["spectral_centroid"], lambda n, f, shape: {},
-        y=y, S=S, sr=sr, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
-        window=window, center=center, pad_mode=pad_mode, freq=freq,
+        ["spectral_centroid"],
+        lambda n, f, shape: {},
+        y=y,
+        S=S,
+        sr=sr,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        pad_mode=pad_mode,
+        freq=freq,
     )["spectral_centroid"]
 
 
@@ -102,8 +111,16 @@ def spectral_bandwidth(
     return compute(
         ["spectral_bandwidth"],
         lambda n, f, shape: _requests.bandwidth_part(p, norm, centroid, shape),
-        y=y, S=S, sr=sr, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
-        window=window, center=center, pad_mode=pad_mode, freq=freq,
+        y=y,
+        S=S,
+        sr=sr,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        pad_mode=pad_mode,
+        freq=freq,
     )["spectral_bandwidth"]
 
 
@@ -149,8 +166,16 @@ def spectral_contrast(
     return compute(
         ["spectral_contrast"],
         lambda n, f, shape: _requests.contrast_part(f, float(sr), fmin, n_bands, quantile, linear),
-        y=y, S=S, sr=sr, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
-        window=window, center=center, pad_mode=pad_mode, freq=freq,
+        y=y,
+        S=S,
+        sr=sr,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        pad_mode=pad_mode,
+        freq=freq,
     )["spectral_contrast"]
 
 
@@ -182,9 +207,18 @@ def spectral_rolloff(
     librosa.feature.spectral_rolloff
     """
     return compute(
-        ["spectral_rolloff"], lambda n, f, shape: _requests.rolloff_part(roll_percent),
-        y=y, S=S, sr=sr, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
-        window=window, center=center, pad_mode=pad_mode, freq=freq,
+        ["spectral_rolloff"],
+        lambda n, f, shape: _requests.rolloff_part(roll_percent),
+        y=y,
+        S=S,
+        sr=sr,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        pad_mode=pad_mode,
+        freq=freq,
     )["spectral_rolloff"]
 
 
@@ -215,7 +249,15 @@ def spectral_flatness(
     librosa.feature.spectral_flatness
     """
     return compute(
-        ["spectral_flatness"], lambda n, f, shape: _requests.flatness_part(amin, power),
-        y=y, S=S, sr=22050, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
-        window=window, center=center, pad_mode=pad_mode,
+        ["spectral_flatness"],
+        lambda n, f, shape: _requests.flatness_part(amin, power),
+        y=y,
+        S=S,
+        sr=22050,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window,
+        center=center,
+        pad_mode=pad_mode,
     )["spectral_flatness"]
