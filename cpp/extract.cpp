@@ -258,13 +258,16 @@ public:
                        s.flat_work.data(), s.flat.data());
             scatter_row(s.flat.data(), out.flatness + b * T + col, n_valid);
         }
-        if (req.contrast) {
-            K.contrast_peaks(contrast_view, mag, rs, s.contrast_work.data(), s.peak.data(),
-                             s.valley.data());
-            for (int k = 0; k < n_contrast; ++k) {
-                scatter_row(s.peak.data() + k * W, peaks.data() + (b * n_contrast + k) * T + col, n_valid);
-                scatter_row(s.valley.data() + k * W, valleys.data() + (b * n_contrast + k) * T + col, n_valid);
-            }
+        if (req.contrast) store_contrast(s, mag, rs, b, t0, n_valid);
+    }
+
+    void store_contrast(Workspace& s, const float* mag, size_t rs, int64_t b, int64_t col,
+                        int n_valid) {
+        K.contrast_peaks(contrast_view, mag, rs, s.contrast_work.data(), s.peak.data(),
+                         s.valley.data());
+        for (int k = 0; k < n_contrast; ++k) {
+            scatter_row(s.peak.data() + k * W, peaks.data() + (b * n_contrast + k) * T + col, n_valid);
+            scatter_row(s.valley.data() + k * W, valleys.data() + (b * n_contrast + k) * T + col, n_valid);
         }
     }
 
@@ -518,26 +521,31 @@ void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, 
         float threshold;
         bool pad, zero_pos;
         double* out;
-        std::vector<std::vector<int32_t>> cum;  // per worker
+        std::vector<std::vector<int32_t>> cum;  // per worker: running count of sign changes
+        std::vector<std::vector<uint8_t>> classes;
         void init(int) {}
         void operator()(int64_t b, int worker) {
             std::vector<int32_t>& c = cum[worker];
+            std::vector<uint8_t>& k = classes[worker];
             c.resize(static_cast<size_t>(padded));
+            k.resize(static_cast<size_t>(padded));
             const float* yb = y + b * n;
-            // sign class of each padded sample (values within the threshold count as zero)
-            auto cls = [&](int64_t i) -> int {
-                const float v = padded_sample(yb, n, i - offset, PadMode::Edge);
-                if (v >= -threshold && v <= threshold) return zero_pos ? 0 : 1;
-                if (zero_pos) return v < 0.0f ? 1 : 0;  // signbit
-                return v < 0.0f ? 0 : 2;               // np.sign: -1, 0, 1
+            // Sign class of each padded sample: values within the threshold count as zero
+            // (positive for zero_pos, as np.signbit of 0; a class of its own for np.sign).
+            const float thr = threshold;
+            const bool zp = zero_pos;
+            auto cls = [thr, zp](float v) -> uint8_t {
+                const bool zero = v >= -thr && v <= thr;
+                const bool neg = v < 0.0f;
+                if (zp) return zero ? 0 : (neg ? 1 : 0);
+                return zero ? 1 : (neg ? 0 : 2);
             };
-            int prev = cls(0);
+            const int64_t n_left = offset, n_right = padded - offset - n;  // edge padding
+            std::fill(k.begin(), k.begin() + n_left, cls(yb[0]));
+            for (int64_t i = 0; i < n; ++i) k[n_left + i] = cls(yb[i]);
+            std::fill(k.begin() + n_left + n, k.begin() + n_left + n + n_right, cls(yb[n - 1]));
             c[0] = 0;
-            for (int64_t i = 1; i < padded; ++i) {
-                const int cur = cls(i);
-                c[i] = c[i - 1] + (cur != prev ? 1 : 0);
-                prev = cur;
-            }
+            for (int64_t i = 1; i < padded; ++i) c[i] = c[i - 1] + (k[i] != k[i - 1] ? 1 : 0);
             double* dst = out + b * T;
             for (int64_t t = 0; t < T; ++t) {
                 const int64_t a = t * hop;
@@ -545,8 +553,9 @@ void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, 
                 dst[t] = static_cast<double>(crossings) / frame_length;
             }
         }
-    } body{y, n, T, offset, padded, frame_length, hop, threshold, pad, zero_pos, out, {}};
+    } body{y, n, T, offset, padded, frame_length, hop, threshold, pad, zero_pos, out, {}, {}};
     body.cum.resize(effective_workers(n_threads, B));
+    body.classes.resize(body.cum.size());
     parallel_for(B, n_threads, body);
 }
 

@@ -574,15 +574,15 @@ void centroid_bandwidth(const float* S, size_t rs, int n_bins, const double* fre
         const float* s = S + static_cast<size_t>(k) * rs;
         GX_SIMD for (int l = 0; l < W; ++l) total[l] += static_cast<double>(s[l]);
     }
-    double scale[W];
-    GX_SIMD for (int l = 0; l < W; ++l) scale[l] = total[l] < kTinyF32 ? 1.0 : total[l];
+    double scale[W];  // 1 / the column sum (librosa divides; the product rounds the same to float32)
+    GX_SIMD for (int l = 0; l < W; ++l) scale[l] = 1.0 / (total[l] < kTinyF32 ? 1.0 : total[l]);
     double cen[W];
     GX_SIMD for (int l = 0; l < W; ++l) cen[l] = 0.0;
     for (int k = 0; k < n_bins; ++k) {
         const float* s = S + static_cast<size_t>(k) * rs;
         const double fk = freq[k];
         GX_SIMD for (int l = 0; l < W; ++l) {
-            float sn = static_cast<float>(static_cast<double>(s[l]) / scale[l]);
+            float sn = static_cast<float>(static_cast<double>(s[l]) * scale[l]);
             cen[l] += fk * static_cast<double>(sn);
         }
     }
@@ -599,13 +599,13 @@ void centroid_bandwidth(const float* S, size_t rs, int n_bins, const double* fre
         const double fk = freq[k];
         if (square) {
             GX_SIMD for (int l = 0; l < W; ++l) {
-                float sn = norm ? static_cast<float>(static_cast<double>(s[l]) / scale[l]) : s[l];
+                float sn = norm ? static_cast<float>(static_cast<double>(s[l]) * scale[l]) : s[l];
                 double d = fk - c[l];
                 acc[l] += static_cast<double>(sn) * (d * d);
             }
         } else {
             for (int l = 0; l < W; ++l) {
-                float sn = norm ? static_cast<float>(static_cast<double>(s[l]) / scale[l]) : s[l];
+                float sn = norm ? static_cast<float>(static_cast<double>(s[l]) * scale[l]) : s[l];
                 acc[l] += static_cast<double>(sn) * std::pow(std::fabs(fk - c[l]), p);
             }
         }
@@ -799,6 +799,25 @@ void contrast_peaks(const ContrastView& bands, const float* S, size_t rs, float*
     for (int b = 0; b < bands.n_bands; ++b) {
         const int cnt = bands.count[b];
         const int lo = bands.lo[b], hi = bands.hi[b];
+        if (cnt == 1) {  // the common case: the band's minimum and maximum
+            float mn[W], mx[W];
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                mn[l] = INFINITY;
+                mx[l] = -INFINITY;
+            }
+            for (int k = lo; k < hi; ++k) {
+                const float* s = S + static_cast<size_t>(k) * rs;
+                GX_SIMD for (int l = 0; l < W; ++l) {
+                    mn[l] = s[l] < mn[l] ? s[l] : mn[l];
+                    mx[l] = s[l] > mx[l] ? s[l] : mx[l];
+                }
+            }
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                valley[static_cast<size_t>(b) * W + l] = mn[l];
+                peak[static_cast<size_t>(b) * W + l] = mx[l];
+            }
+            continue;
+        }
         for (int j = 0; j < cnt; ++j) {
             GX_SIMD for (int l = 0; l < W; ++l) {
                 low[j * W + l] = INFINITY;
@@ -812,7 +831,7 @@ void contrast_peaks(const ContrastView& bands, const float* S, size_t rs, float*
         for (int k = hi - 1; k >= lo; --k) {
             const float* s = S + static_cast<size_t>(k) * rs;
             int any = 0;
-            for (int l = 0; l < W; ++l) any |= s[l] < worst_low[l];
+            _Pragma("omp simd reduction(|:any)") for (int l = 0; l < W; ++l) any |= s[l] < worst_low[l];
             if (any) insert_sorted(low, cnt, s);
         }
         for (int k = lo; k < hi; ++k) {
@@ -820,7 +839,7 @@ void contrast_peaks(const ContrastView& bands, const float* S, size_t rs, float*
             float neg[W];
             int any = 0;
             GX_SIMD for (int l = 0; l < W; ++l) neg[l] = -s[l];
-            for (int l = 0; l < W; ++l) any |= neg[l] < worst_high[l];
+            _Pragma("omp simd reduction(|:any)") for (int l = 0; l < W; ++l) any |= neg[l] < worst_high[l];
             if (any) insert_sorted(high, cnt, neg);
         }
         // numpy: mean of the sorted values, summed in ascending order in float32.
@@ -881,7 +900,7 @@ size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, i
         const float* sp = k + 1 < n_bins ? s0 + rs : s0;
         int flag[W];
         int any = 0;
-        GX_SIMD for (int l = 0; l < W; ++l) {
+        _Pragma("omp simd reduction(|:any)") for (int l = 0; l < W; ++l) {
             const float x0 = s0[l] > ref[l] ? s0[l] : 0.0f;
             const float xm = sm[l] > ref[l] ? sm[l] : 0.0f;
             const float xp = sp[l] > ref[l] ? sp[l] : 0.0f;

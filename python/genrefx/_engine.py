@@ -151,8 +151,9 @@ def compute(
     req.update(build(fr.n_fft, fq, (*y.shape[:-1], 1, fr.n_frames(y.shape[-1]))))
     # librosa's stft is Fortran-ordered: the bin axis is innermost only for a single signal
     req["flat_sum_mode"] = _sum_mode(y.dtype, int(np.prod(y.shape[:-1])) == 1)
-    # spectral_contrast's valleys are the smallest bins, which a float32 FFT resolves only to
-    # ~1e-7 of the frame's energy; librosa's FFT is float64, so use the float64 kernels there
+    # spectral_contrast's valleys are a band's smallest magnitudes, often 1e-6 of the frame's
+    # level or less in tonal music: a float32 FFT resolves bins only to ~1e-7 of that level
+    # (from rounding x * window alone), so contrast uses the float64 kernels, as librosa does.
     req["fft64"] = "spectral_contrast" in names
     return from_signal(y, fr, req, n_threads)
 

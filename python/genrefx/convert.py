@@ -13,7 +13,7 @@ _LOGSTEP = np.log(6.4) / 27.0
 
 
 def fft_frequencies(*, sr: float = 22050, n_fft: int = 2048) -> np.ndarray:
-    """Center frequencies of the ``1 + n_fft // 2`` FFT bins; mirrors ``librosa.fft_frequencies``."""
+    """Frequencies of the ``1 + n_fft // 2`` FFT bins; mirrors ``librosa.fft_frequencies``."""
     return np.fft.rfftfreq(n=n_fft, d=1.0 / sr)
 
 
@@ -48,7 +48,7 @@ def mel_to_hz(mels, *, htk: bool = False):
 def mel_frequencies(
     n_mels: int = 128, *, fmin: float = 0.0, fmax: float = 11025.0, htk: bool = False
 ) -> np.ndarray:
-    """``n_mels`` frequencies evenly spaced on the mel scale; mirrors ``librosa.mel_frequencies``."""
+    """``n_mels`` frequencies evenly spaced in mels; mirrors ``librosa.mel_frequencies``."""
     min_mel = hz_to_mel(fmin, htk=htk)
     max_mel = hz_to_mel(fmax, htk=htk)
     mels = np.linspace(min_mel, max_mel, n_mels)

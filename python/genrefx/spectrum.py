@@ -131,7 +131,7 @@ def power_to_db(
 def amplitude_to_db(
     S: Any, *, ref: Any = 1.0, amin: float = 1e-5, top_db: float | None = 80.0
 ) -> np.ndarray:
-    """Amplitude spectrogram to decibels, ``20 log10(S / ref)``; mirrors ``librosa.amplitude_to_db``.
+    """Amplitude to decibels, ``20 log10(S / ref)``; mirrors ``librosa.amplitude_to_db``.
 
     Raises
     ------

@@ -1,0 +1,149 @@
+"""genrefx's C++/SIMD core (cpp/bindings.cpp). Use the genrefx package, not this module.
+
+The Python layer validates every argument and hands over C-contiguous float32 arrays of shape
+``(B, n)`` (signals) or ``(B, F, T)`` (spectrograms); the core only checks what it must to stay
+memory-safe (raising ``ValueError``), and releases the GIL while computing. Outputs are
+``(B, rows, T)`` arrays. Arrays are converted to float32 (``float64`` for ``freq`` and
+``bw_centroid``, int32 for the contrast band edges) and made C-contiguous, copying if needed.
+"""
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+"""The version the core was built as (the project version)."""
+
+def simd_level() -> str:
+    """The SIMD level in use: ``"baseline"``, ``"avx2"`` or ``"avx512"``.
+
+    The first call selects the kernels (the best level the CPU supports, capped by the
+    environment variable ``GENREFX_SIMD``) and raises ``ValueError`` naming the variable for
+    an unknown cap.
+    """
+
+def available_levels() -> list[str]:
+    """The SIMD levels this CPU supports, lowest first."""
+
+def simd_cap() -> str:
+    """The value of ``GENREFX_SIMD`` now, or ``""`` when it is unset."""
+
+def lanes() -> int:
+    """Frames processed together per SIMD block by the kernels in use."""
+
+class StftPlan:
+    """A framing and window, reusable across calls (the FFT plan is shared by ``n_fft``)."""
+
+    def __init__(
+        self,
+        n_fft: int,
+        hop_length: int,
+        window: npt.ArrayLike,
+        center: bool,
+        pad_mode: str,
+    ) -> None:
+        """Plan frames of ``n_fft`` samples every ``hop_length`` samples.
+
+        ``window`` is the full-length (``n_fft``) window, converted to float32. ``center`` pads
+        ``n_fft // 2`` samples on each side with ``pad_mode`` (librosa's modes, e.g.
+        ``"constant"``, ``"edge"``, ``"reflect"``). Raises ``ValueError`` for a non-positive
+        ``n_fft`` or ``hop_length``, a window of another length, or an unknown ``pad_mode``.
+        """
+
+    @property
+    def n_fft(self) -> int:
+        """Frame length and FFT size."""
+
+    @property
+    def hop_length(self) -> int:
+        """Samples between frame starts."""
+
+    def n_frames(self, n: int, /) -> int:
+        """Frames of a signal of ``n`` samples (librosa's count); -1 when ``center=False`` and
+        the signal is shorter than ``n_fft``."""
+
+class SparseBank:
+    """A filterbank (``n_rows x n_bins``) kept as one contiguous run of nonzeros per row."""
+
+    def __init__(self, dense: npt.ArrayLike, /) -> None:
+        """Build from a dense 2-D ``(n_rows, n_bins)`` filterbank, converted to float32.
+
+        Raises ``ValueError`` if ``dense`` is not 2-D.
+        """
+
+    @property
+    def n_rows(self) -> int:
+        """Filters (rows), e.g. ``n_mels``."""
+
+    @property
+    def n_bins(self) -> int:
+        """Frequency bins (columns), ``n_fft // 2 + 1``."""
+
+def extract(
+    plan: StftPlan,
+    y: npt.ArrayLike,
+    request: dict[str, Any],
+    n_threads: int = 1,
+) -> dict[str, Any]:
+    """Compute the requested features of signals ``y`` (B, n) in one framing + FFT pass.
+
+    ``request["features"]`` lists names among ``"stft"``, ``"melspectrogram"``, ``"mfcc"``,
+    ``"chroma_stft"``, ``"spectral_centroid"``, ``"spectral_bandwidth"``,
+    ``"spectral_contrast"``, ``"spectral_rolloff"``, ``"spectral_flatness"`` and ``"rms"``;
+    the other keys carry their parameters and prepared tables (built by
+    ``genrefx._requests``). Returns one ``(B, rows, T)`` array per feature (complex64 for
+    ``stft``, float32 for mel, mfcc, chroma, flatness and rms, float64 for the others) and,
+    when chroma is requested, ``"tuning"``: the tuning used (a float). Raises ``ValueError``
+    for a malformed request, an empty ``y``, or ``y`` shorter than ``n_fft`` with
+    ``center=False``. ``n_threads`` spreads the B signals over threads.
+    """
+
+def spectral(
+    S: npt.ArrayLike,
+    request: dict[str, Any],
+    n_threads: int = 1,
+) -> dict[str, Any]:
+    """Compute the requested features from given spectrograms ``S`` (B, F, T).
+
+    ``S`` is a magnitude spectrogram for the shape features and a power spectrogram for mel
+    and chroma (``F >= 2``). ``request`` is as for :func:`extract` (without ``"stft"``);
+    returns the same dict.
+    """
+
+def zero_crossing_rate(
+    y: npt.ArrayLike,
+    frame_length: int,
+    hop_length: int,
+    center: bool,
+    threshold: float,
+    pad: bool,
+    zero_pos: bool,
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]:
+    """librosa.feature.zero_crossing_rate of signals ``y`` (B, n): a (B, 1, T) float64 array.
+
+    Centered frames use edge padding (as librosa does); ``threshold``, ``pad`` and
+    ``zero_pos`` are librosa.zero_crossings' arguments.
+    """
+
+def chroma_filterbank(
+    sr: float,
+    n_fft: int,
+    n_chroma: int,
+    tuning: float,
+    ctroct: float,
+    octwidth: float,
+    base_c: bool,
+) -> npt.NDArray[np.float32]:
+    """librosa.filters.chroma as a ``(n_chroma, n_fft // 2 + 1)`` float32 array.
+
+    ``octwidth <= 0`` stands for librosa's ``octwidth=None`` (no Gaussian weighting).
+    """
+
+def pitch_tuning(
+    frequencies: npt.ArrayLike,
+    resolution: float,
+    bins_per_octave: int,
+) -> float:
+    """librosa.pitch_tuning of ``frequencies`` (converted to float32), in fractions of a bin."""
