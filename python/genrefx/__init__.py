@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from . import _core
 
-_core.simd_level()  # selects the kernels now, so a bad GENREFX_SIMD fails at import
+try:
+    _core.simd_level()  # selects the kernels now, so a bad GENREFX_SIMD fails at import
+except ValueError as _error:
+    raise ImportError(str(_error)) from None
 
 from . import feature, filters  # noqa: E402
 from .config import show_config  # noqa: E402

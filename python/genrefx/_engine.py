@@ -110,6 +110,7 @@ def compute(
     pad_mode: Any = "constant",
     freq: Any = None,
     n_threads: int = 1,
+    n_fft_name: str = "n_fft",
 ) -> dict[str, Any]:
     """Features ``names`` from audio ``y`` or a spectrogram ``S``, as librosa computes them.
 
@@ -143,6 +144,7 @@ def compute(
         window=window,
         center=center,
         pad_mode=pad_mode,
+        n_fft_name=n_fft_name,
     )
     fr.check_length(y.shape[-1])
     n_bins = fr.n_fft // 2 + 1

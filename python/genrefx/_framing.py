@@ -30,6 +30,7 @@ class Framing:
     center: bool
     pad_mode: str
     plan: Any
+    n_fft_name: str = "n_fft"  # what the caller calls it (rms: frame_length)
 
     def n_frames(self, n: int) -> int:
         """Frames for a signal of ``n`` samples, as librosa counts them."""
@@ -39,8 +40,9 @@ class Framing:
         """Raise if a signal of ``n`` samples is too short to frame."""
         if not self.center and n < self.n_fft:
             raise ParameterError(
-                f"y has {n} samples, fewer than n_fft={self.n_fft}; with center=False a signal "
-                "needs at least n_fft samples (or use center=True)"
+                f"y has {n} samples, fewer than {self.n_fft_name}={self.n_fft}; with "
+                f"center=False a signal needs at least {self.n_fft_name} samples "
+                "(or use center=True)"
             )
 
 
@@ -58,14 +60,18 @@ def framing(
     window: Any = "hann",
     center: bool = True,
     pad_mode: Any = "constant",
+    n_fft_name: str = "n_fft",
 ) -> Framing:
-    """Validate librosa's STFT framing arguments (hop_length None means win_length // 4)."""
-    n_fft = check_positive_int(n_fft, "n_fft")
+    """Validate librosa's STFT framing arguments (hop_length None means win_length // 4).
+
+    ``n_fft_name`` is the name the caller's users know n_fft by (``frame_length`` for rms).
+    """
+    n_fft = check_positive_int(n_fft, n_fft_name)
     if win_length is None:
         win_length = n_fft
     win_length = check_positive_int(win_length, "win_length")
     if win_length > n_fft:
-        raise ParameterError(f"win_length={win_length} must be at most n_fft={n_fft}")
+        raise ParameterError(f"win_length={win_length} must be at most {n_fft_name}={n_fft}")
     if hop_length is None:
         hop_length = win_length // 4
         if hop_length <= 0:
@@ -78,4 +84,6 @@ def framing(
         raise ParameterError(f"pad_mode={pad_mode!r} is not supported; use one of {PAD_MODES}")
     w = stft_window(window, win_length, n_fft)
     plan = _plan(n_fft, hop_length, w.tobytes(), bool(center), str(pad_mode))
-    return Framing(n_fft, hop_length, win_length, w, bool(center), str(pad_mode), plan)
+    return Framing(
+        n_fft, hop_length, win_length, w, bool(center), str(pad_mode), plan, n_fft_name
+    )

@@ -48,6 +48,7 @@ def rms(
             hop_length=hop_length,
             center=center,
             pad_mode=pad_mode,
+            n_fft_name="frame_length",
         )["rms"]
         return out.astype(dtype, copy=False)
     if S is not None:
