@@ -113,6 +113,24 @@ const float* block_view(const float* base, int64_t T, int64_t rows, int64_t t0, 
     return scratch;
 }
 
+// A buffer of n elements left uninitialized (every element is written before it is read).
+template <class T>
+class Scratch {
+public:
+    void allocate(size_t n) {
+        data_.reset(new T[n]);
+        size_ = n;
+    }
+    T* data() { return data_.get(); }
+    T& operator[](size_t i) { return data_[i]; }
+    const T* data() const { return data_.get(); }
+    size_t size() const { return size_; }
+
+private:
+    std::unique_ptr<T[]> data_;
+    size_t size_ = 0;
+};
+
 template <class T>
 void scatter_row(const T* block, T* dst, int n_valid) {
     std::memcpy(dst, block, sizeof(T) * n_valid);
@@ -150,10 +168,11 @@ public:
 
         n_items_per_signal = (T + W * kBlocksPerItem - 1) / (W * kBlocksPerItem);
         if (n_items_per_signal < 1) n_items_per_signal = 1;
-        if ((req.mfcc) && out.mel == nullptr) mel_store.assign(static_cast<size_t>(B * n_mels * T), 0.0f);
+        n_blocks = (T + W - 1) / W;
+        if (req.mfcc && out.mel == nullptr) mel_store.allocate(static_cast<size_t>(B * n_mels * T));
         if (req.contrast) {
-            peaks.assign(static_cast<size_t>(B * n_contrast * T), 0.0f);
-            valleys.assign(static_cast<size_t>(B * n_contrast * T), 0.0f);
+            peaks.allocate(static_cast<size_t>(B * n_contrast * T));
+            valleys.allocate(static_cast<size_t>(B * n_contrast * T));
         }
         if (req.chroma && req.estimate_tuning) {
             cand_pitch.resize(static_cast<size_t>(B * n_items_per_signal));
@@ -309,7 +328,7 @@ public:
         }
         if (req.contrast && !req.contrast_linear) {
             peak_max = valley_max = -std::numeric_limits<double>::infinity();
-            for (size_t i = 0; i < peaks.size(); ++i) {
+            for (size_t i = 0; i < peaks.size(); ++i) {  // over all signals, as librosa
                 peak_max = std::max(peak_max, db64(peaks[i]));
                 valley_max = std::max(valley_max, db64(valleys[i]));
             }
@@ -319,12 +338,14 @@ public:
     static double db64(float v) { return 10.0 * std::log10(std::max(1e-10, static_cast<double>(v))); }
 
     // Second pass: chroma (needs the tuning), mfcc (needs the clip's max), contrast in dB.
-    void finish(Workspace& s, const float* power_store, int64_t b, int64_t t0, int n_valid) {
+    void finish(Workspace& s, int64_t b, int64_t t0, int n_valid) {
         const int64_t col = t0;
         if (req.chroma) {
-            size_t rs = 0;
-            const float* S = block_view(power_store + b * F * T, T, F, t0, n_valid, W,
-                                        s.view_scratch.data(), rs);
+            size_t rs = W;
+            const float* S = power_rows != nullptr
+                                 ? block_view(power_rows + b * F * T, T, F, t0, n_valid, W,
+                                              s.view_scratch.data(), rs)
+                                 : power_block(b, t0);
             const int nc = req.n_chroma;
             K.dense_bank(chroma_fb.data(), nc, static_cast<int>(F), S, rs, s.chroma.data());
             float* dst = out.chroma + b * nc * T + col;
@@ -388,7 +409,16 @@ public:
     int64_t n_items_per_signal = 1;
     ContrastView contrast_view{};
     PiptrackView pip{};
-    std::vector<float> mel_store, peaks, valleys, chroma_fb;
+    Scratch<float> mel_store, peaks, valleys;
+    std::vector<float> chroma_fb;
+    int64_t n_blocks = 0;
+    // chroma's power spectrogram between the passes: the signal path keeps whole blocks
+    // ([b][block][F][W], contiguous), the spectrogram path points at the user's S ([b][F][T]).
+    Scratch<float> power_blocks;
+    const float* power_rows = nullptr;
+    float* power_block(int64_t b, int64_t t0) {
+        return power_blocks.data() + ((b * n_blocks + t0 / W) * F) * W;
+    }
     std::vector<std::vector<float>> cand_pitch, cand_mag;
     float mfcc_floor = 0.0f;
     double peak_max = 0.0, valley_max = 0.0;
@@ -396,7 +426,7 @@ public:
 
 // Calls the first pass on each item, the joint step, then the second pass.
 template <class Pass1>
-void run_engine(Engine& e, int n_threads, const float* power_store_or_null, Pass1&& pass1) {
+void run_engine(Engine& e, int n_threads, Pass1&& pass1) {
     struct P1 {
         Pass1& fn;
         void init(int) {}
@@ -405,19 +435,17 @@ void run_engine(Engine& e, int n_threads, const float* power_store_or_null, Pass
     parallel_for(e.n_items(), n_threads, p1);
     if (!(e.req.chroma || e.req.mfcc || e.req.contrast)) return;
     e.joint();
-    const float* power_store = power_store_or_null;
     struct P2 {
         Engine& e;
-        const float* power_store;
         void init(int) {}
         void operator()(int64_t item, int worker) {
             int64_t b, tb, te;
             e.item_range(item, b, tb, te);
             for (int64_t t0 = tb; t0 < te; t0 += e.W) {
-                e.finish(e.ws[worker], power_store, b, t0, static_cast<int>(std::min<int64_t>(e.W, te - t0)));
+                e.finish(e.ws[worker], b, t0, static_cast<int>(std::min<int64_t>(e.W, te - t0)));
             }
         }
-    } p2{e, power_store};
+    } p2{e};
     parallel_for(e.n_items(), n_threads, p2);
 }
 
@@ -437,8 +465,7 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
     const bool spectral = req.stft || e.need_mag() || e.need_pow();
     const int workers = effective_workers(n_threads, e.n_items());
     e.allocate(workers, framing.n_fft, spectral ? fft.work_floats(K.lanes) : 0);
-    std::vector<float> power_store;
-    if (req.chroma) power_store.assign(static_cast<size_t>(B * F * T), 0.0f);
+    if (req.chroma) e.power_blocks.allocate(static_cast<size_t>(B * e.n_blocks * F * K.lanes));
     const int W = K.lanes;
     const bool mag = e.need_mag(), pw = e.need_pow();
     auto pass1 = [&](int64_t item, int worker) {
@@ -473,13 +500,12 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
             K.magnitude_power(s.re.data(), s.im.data(), static_cast<int>(F), mag ? s.mag.data() : nullptr,
                               pw ? s.pow.data() : nullptr);
             if (req.chroma) {
-                float* dst = power_store.data() + b * F * T + t0;
-                for (int64_t k = 0; k < F; ++k) scatter_row(s.pow.data() + k * W, dst + k * T, n_valid);
+                std::memcpy(e.power_block(b, t0), s.pow.data(), sizeof(float) * F * W);
             }
             e.consume(s, s.mag.data(), s.pow.data(), W, b, t0, n_valid, item);
         }
     };
-    run_engine(e, n_threads, power_store.data(), pass1);
+    run_engine(e, n_threads, pass1);
 }
 
 void run_from_spectrum(const KernelTable& K, const float* S, int64_t B, int64_t F, int64_t T,
@@ -499,7 +525,8 @@ void run_from_spectrum(const KernelTable& K, const float* S, int64_t B, int64_t 
             e.consume(s, blk, blk, rs, b, t0, n_valid, item);
         }
     };
-    run_engine(e, n_threads, S, pass1);
+    e.power_rows = S;
+    run_engine(e, n_threads, pass1);
 }
 
 void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, int hop,
@@ -530,22 +557,29 @@ void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, 
             c.resize(static_cast<size_t>(padded));
             k.resize(static_cast<size_t>(padded));
             const float* yb = y + b * n;
-            // Sign class of each padded sample: values within the threshold count as zero
-            // (positive for zero_pos, as np.signbit of 0; a class of its own for np.sign).
+            // Sign class of each padded sample, branch-free: with zero_pos, 1 for negative and
+            // 0 otherwise (values within the threshold count as zero, which np.signbit calls
+            // positive); without, np.sign's three classes (0 negative, 1 zero, 2 positive).
             const float thr = threshold;
             const bool zp = zero_pos;
             auto cls = [thr, zp](float v) -> uint8_t {
-                const bool zero = v >= -thr && v <= thr;
-                const bool neg = v < 0.0f;
-                if (zp) return zero ? 0 : (neg ? 1 : 0);
-                return zero ? 1 : (neg ? 0 : 2);
+                const uint8_t neg = v < -thr;
+                const uint8_t three = static_cast<uint8_t>((v > thr) + (v >= -thr));
+                return zp ? neg : three;
             };
             const int64_t n_left = offset, n_right = padded - offset - n;  // edge padding
             std::fill(k.begin(), k.begin() + n_left, cls(yb[0]));
-            for (int64_t i = 0; i < n; ++i) k[n_left + i] = cls(yb[i]);
+            uint8_t* mid = k.data() + n_left;
+            if (zp) {
+                for (int64_t i = 0; i < n; ++i) mid[i] = yb[i] < -thr;
+            } else {
+                for (int64_t i = 0; i < n; ++i) {
+                    mid[i] = static_cast<uint8_t>((yb[i] > thr) + (yb[i] >= -thr));
+                }
+            }
             std::fill(k.begin() + n_left + n, k.begin() + n_left + n + n_right, cls(yb[n - 1]));
             c[0] = 0;
-            for (int64_t i = 1; i < padded; ++i) c[i] = c[i - 1] + (k[i] != k[i - 1] ? 1 : 0);
+            for (int64_t i = 1; i < padded; ++i) c[i] = c[i - 1] + (k[i] != k[i - 1]);
             double* dst = out + b * T;
             for (int64_t t = 0; t < T; ++t) {
                 const int64_t a = t * hop;

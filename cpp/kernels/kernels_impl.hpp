@@ -283,13 +283,14 @@ int complex_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_str
     return cur;
 }
 
-// x[i * W + l] = frames[l][i] * window[i] for i < len: a blocked transpose into the lanes.
+// x[i * W + l] = frames[l][i] * window[i] for i < len (window null: 1): a blocked transpose
+// into the lanes.
 inline void transpose_frames(const float* const* frames, const float* window, int len, float* x) {
     int i0 = 0;
 #if defined(__AVX512F__)
     static_assert(W == 16, "the AVX-512 transpose assumes 16 lanes");
     for (; i0 + 16 <= len; i0 += 16) {
-        const __m512 w = _mm512_loadu_ps(window + i0);
+        const __m512 w = window ? _mm512_loadu_ps(window + i0) : _mm512_set1_ps(1.0f);
         __m512 r[16];
         for (int l = 0; l < 16; ++l) r[l] = _mm512_mul_ps(_mm512_loadu_ps(frames[l] + i0), w);
         __m512 t[16];
@@ -328,7 +329,7 @@ inline void transpose_frames(const float* const* frames, const float* window, in
 #elif defined(__AVX2__)
     static_assert(W == 8, "the AVX2 transpose assumes 8 lanes");
     for (; i0 + 8 <= len; i0 += 8) {
-        const __m256 w = _mm256_loadu_ps(window + i0);
+        const __m256 w = window ? _mm256_loadu_ps(window + i0) : _mm256_set1_ps(1.0f);
         __m256 r[8], t[8];
         for (int l = 0; l < 8; ++l) r[l] = _mm256_mul_ps(_mm256_loadu_ps(frames[l] + i0), w);
         for (int l = 0; l < 8; l += 2) {
@@ -349,39 +350,32 @@ inline void transpose_frames(const float* const* frames, const float* window, in
     }
 #endif
     for (; i0 < len; ++i0) {
-        for (int l = 0; l < W; ++l) x[static_cast<size_t>(i0) * W + l] = frames[l][i0] * window[i0];
+        const float w = window ? window[i0] : 1.0f;
+        for (int l = 0; l < W; ++l) x[static_cast<size_t>(i0) * W + l] = frames[l][i0] * w;
     }
 }
 
-// x[i * W + l] = frames[l][i] * window[i] in float64, through an L1-sized tile.
+// x[i * W + l] = frames[l][i] * window[i] in float64: the float transpose into `scratch`
+// (len * W floats), then a widening multiply (the products are exact in float64, as librosa's).
 inline void transpose_frames64(const float* const* frames, const double* window, int len,
-                               double* x) {
-    constexpr int kTile = 16;
-    alignas(64) double tile[kTile][W];
-    int i0 = 0;
-    for (; i0 + kTile <= len; i0 += kTile) {
-        for (int l = 0; l < W; ++l) {
-            const float* src = frames[l] + i0;
-            for (int i = 0; i < kTile; ++i) tile[i][l] = static_cast<double>(src[i]);
-        }
-        for (int i = 0; i < kTile; ++i) {
-            const double w = window[i0 + i];
-            double* dst = x + static_cast<size_t>(i0 + i) * W;
-            GX_SIMD for (int l = 0; l < W; ++l) dst[l] = tile[i][l] * w;
-        }
-    }
-    for (; i0 < len; ++i0) {
-        for (int l = 0; l < W; ++l) {
-            x[static_cast<size_t>(i0) * W + l] = static_cast<double>(frames[l][i0]) * window[i0];
-        }
+                               double* x, float* scratch) {
+    transpose_frames(frames, nullptr, len, scratch);
+    for (int i = 0; i < len; ++i) {
+        const double w = window[i];
+        const float* src = scratch + static_cast<size_t>(i) * W;
+        double* dst = x + static_cast<size_t>(i) * W;
+        GX_SIMD for (int l = 0; l < W; ++l) dst[l] = static_cast<double>(src[l]) * w;
     }
 }
 
-inline void transpose_any(const float* const* frames, const float* window, int len, float* x) {
+// Windowed frames into lanes at x; `spare` is free space of at least len * W elements of T.
+inline void transpose_any(const float* const* frames, const float* window, int len, float* x,
+                          float*) {
     transpose_frames(frames, window, len, x);
 }
-inline void transpose_any(const float* const* frames, const double* window, int len, double* x) {
-    transpose_frames64(frames, window, len, x);
+inline void transpose_any(const float* const* frames, const double* window, int len, double* x,
+                          double* spare) {
+    transpose_frames64(frames, window, len, x, reinterpret_cast<float*>(spare));
 }
 inline const float* split_table(const RfftView& f, const float*) { return f.split; }
 inline const double* split_table(const RfftView& f, const double*) { return f.split64; }
@@ -407,7 +401,7 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
     if (even) {
         // Sample 2j is the real part and 2j + 1 the imaginary part of point j: after the
         // transpose the points are interleaved by rows (stride 2W), which the first stage reads.
-        transpose_any(frames, window, f.n_fft, r0);
+        transpose_any(frames, window, f.n_fft, r0, r1);
         const int which = complex_fft<T>(f, r0, r0 + W, 2 * W, r0, i0, r1, i1, scratch);
         if (f.n_stages == 0) {
             zr = r0;
@@ -417,7 +411,7 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
             zi = which == 0 ? i0 : i1;
         }
     } else {
-        transpose_any(frames, window, f.n_fft, r1);
+        transpose_any(frames, window, f.n_fft, r1, r0);
         std::memset(i1, 0, n * W * sizeof(T));
         const int which = complex_fft<T>(f, r1, i1, W, r1, i1, r0, i0, scratch);
         // complex_fft counts from the (r0, i0) pair; here the input pair was (r1, i1)
