@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -287,6 +288,24 @@ PYBIND11_MODULE(_core, m) {
         },
         py::arg("y"), py::arg("frame_length"), py::arg("hop_length"), py::arg("center"),
         py::arg("threshold"), py::arg("pad"), py::arg("zero_pos"), py::arg("n_threads") = 1);
+
+    m.def(
+        "all_finite",
+        [](py::array_t<float, py::array::c_style> x) {
+            const float* data = x.data();
+            const size_t n = static_cast<size_t>(x.size());
+            uint32_t bad = 0;
+            {
+                py::gil_scoped_release release;
+                for (size_t i = 0; i < n; ++i) {
+                    uint32_t bits;
+                    std::memcpy(&bits, data + i, 4);
+                    bad |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+                }
+            }
+            return bad == 0;
+        },
+        py::arg("x"), "Whether a C-contiguous float32 array has no NaN or Inf (GIL released).");
 
     m.def(
         "chroma_filterbank",

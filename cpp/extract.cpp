@@ -193,6 +193,10 @@ public:
             db, mfcc, contrast_work, peak, valley, flat, flat_work, rms_f;
         std::vector<double> cen, bw, roll, energy, user_centroid, fft_work64;
         std::vector<const float*> frames;
+        // running maxima for the whole-array top_db (mfcc's mel, contrast's peaks and valleys)
+        float mel_max = -std::numeric_limits<float>::infinity();
+        float peak_max = -std::numeric_limits<float>::infinity();
+        float valley_max = -std::numeric_limits<float>::infinity();
     };
     std::vector<Workspace> ws;
 
@@ -241,7 +245,11 @@ public:
         if (req.mel || req.mfcc) {
             K.sparse_bank(req.mel_bank->view(), req.mel_magnitude ? mag : pw, rs, s.mel.data());
             float* dst = mel_rows(b);
-            for (int m = 0; m < n_mels; ++m) scatter_row(s.mel.data() + m * W, dst + m * T + col, n_valid);
+            for (int m = 0; m < n_mels; ++m) {
+                const float* row = s.mel.data() + m * W;
+                scatter_row(row, dst + m * T + col, n_valid);
+                for (int l = 0; l < n_valid; ++l) s.mel_max = std::max(s.mel_max, row[l]);
+            }
         }
         if (req.chroma && req.estimate_tuning) {
             std::vector<float>& pitch = cand_pitch[item];
@@ -285,8 +293,14 @@ public:
         K.contrast_peaks(contrast_view, mag, rs, s.contrast_work.data(), s.peak.data(),
                          s.valley.data());
         for (int k = 0; k < n_contrast; ++k) {
-            scatter_row(s.peak.data() + k * W, peaks.data() + (b * n_contrast + k) * T + col, n_valid);
-            scatter_row(s.valley.data() + k * W, valleys.data() + (b * n_contrast + k) * T + col, n_valid);
+            const float* p = s.peak.data() + k * W;
+            const float* v = s.valley.data() + k * W;
+            scatter_row(p, peaks.data() + (b * n_contrast + k) * T + col, n_valid);
+            scatter_row(v, valleys.data() + (b * n_contrast + k) * T + col, n_valid);
+            for (int l = 0; l < n_valid; ++l) {
+                s.peak_max = std::max(s.peak_max, p[l]);
+                s.valley_max = std::max(s.valley_max, v[l]);
+            }
         }
     }
 
@@ -316,10 +330,8 @@ public:
         if (req.mfcc) {
             mfcc_floor = -std::numeric_limits<float>::infinity();
             if (req.top_db >= 0) {
-                const float* mel = out.mel ? out.mel : mel_store.data();
-                const size_t total = static_cast<size_t>(B * n_mels * T);
                 float mx = -std::numeric_limits<float>::infinity();
-                for (size_t i = 0; i < total; ++i) mx = std::max(mx, mel[i]);
+                for (const Workspace& w : ws) mx = std::max(mx, w.mel_max);
                 // The dB of the maximum through the same kernel as every other value.
                 std::vector<float> one(W, mx), db(W);
                 K.db_rows(one.data(), W, 1, req.db_amin, -std::numeric_limits<float>::infinity(), db.data());
@@ -327,11 +339,14 @@ public:
             }
         }
         if (req.contrast && !req.contrast_linear) {
-            peak_max = valley_max = -std::numeric_limits<double>::infinity();
-            for (size_t i = 0; i < peaks.size(); ++i) {  // over all signals, as librosa
-                peak_max = std::max(peak_max, db64(peaks[i]));
-                valley_max = std::max(valley_max, db64(valleys[i]));
+            // max over all signals, as librosa; the dB scale is monotonic
+            float pmax = -std::numeric_limits<float>::infinity(), vmax = pmax;
+            for (const Workspace& w : ws) {
+                pmax = std::max(pmax, w.peak_max);
+                vmax = std::max(vmax, w.valley_max);
             }
+            peak_max = db64(pmax);
+            valley_max = db64(vmax);
         }
     }
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _core
 from .exceptions import ParameterError
 
 __all__ = [
@@ -39,15 +40,26 @@ def valid_audio(y: Any) -> np.ndarray:
         raise ParameterError(f"y must be at least one-dimensional, given y.shape={y.shape}")
     if y.shape[-1] == 0 or y.size == 0:
         raise ParameterError(f"y is empty, given y.shape={y.shape}")
-    if not np.isfinite(y).all():
-        raise ParameterError("y is not finite everywhere (it contains NaN or Inf samples)")
     return y
 
 
 def as_signal_batch(y: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
-    """Return ``y`` as a C-contiguous float32 array (B, n) and its leading shape."""
+    """Return audio ``y`` (checked by :func:`valid_audio`) as a C-contiguous float32 array
+    (B, n) and its leading shape.
+
+    Raises
+    ------
+    ParameterError
+        If a sample is NaN or Inf, or (float64 input) beyond float32's range; the core computes
+        on float32 samples.
+    """
     lead = y.shape[:-1]
     batch = np.ascontiguousarray(y.reshape(-1, y.shape[-1]), dtype=np.float32)
+    if not _core.all_finite(batch):
+        raise ParameterError(
+            "y is not finite everywhere (it contains NaN or Inf samples, or values beyond "
+            "float32's range)"
+        )
     return batch, lead
 
 
