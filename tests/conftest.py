@@ -37,6 +37,16 @@ settings.register_profile(
 settings.load_profile(os.environ.get("GENREFX_HYPOTHESIS_PROFILE", "genrefx"))
 
 
+def pytest_configure(config):
+    # pyproject turns warnings into errors. When a hypothesis test fails, hypothesis' pytest
+    # plugin imports libcst (to suggest an @example patch), which triggers this third-party
+    # DeprecationWarning; as an error it turns the test failure into a pytest INTERNALERROR
+    # that hides the failing example. Later ini lines take precedence.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning"
+    )
+
+
 def rel_err(a, ref) -> float:
     """max|a - ref| / max|ref|; 0/0 is 0, and when max|ref| == 0 the result is max|a|.
 

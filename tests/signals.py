@@ -54,12 +54,11 @@ def music(
     """Music-like mixture.
 
     Notes (4-6 partials, 1/k amplitudes, attack/release envelopes, vibrato on some notes),
-    noise-burst "hi-hats" and a decaying low "kick" every beat, a -40 dB noise floor, a DC offset, and
-    two silence gaps of exact zeros (about 0.2 s each, longer than a 4096-sample frame).
+    noise-burst "hi-hats" and a decaying low "kick" every beat, a -40 dB noise floor, a DC
+    offset, and two silence gaps of exact zeros (0.2 s each, longer than a 4096-sample frame).
     """
     rng = np.random.default_rng(seed)
-    n = int(round(duration * sr)) if n_samples is None else int(n_samples)
-    t = np.arange(n, dtype=np.float64) / sr
+    n = round(duration * sr) if n_samples is None else int(n_samples)
     y = np.zeros(n, dtype=np.float64)
 
     # --- harmonic notes -------------------------------------------------------------
@@ -74,7 +73,7 @@ def music(
         if length <= 0:
             continue
         tt = np.arange(length, dtype=np.float64) / sr
-        vibrato = (k % 3 == 1)
+        vibrato = k % 3 == 1
         if vibrato:  # 5.5 Hz, +-0.15 semitone
             inst = f0 * 2.0 ** (0.15 / 12.0 * np.sin(2 * np.pi * 5.5 * tt))
             phase = 2 * np.pi * np.cumsum(inst) / sr
@@ -129,7 +128,7 @@ def white_noise(
     duration: float = 1.5, sr: int = SR, *, seed: int = 1, dtype=np.float32, amp: float = 0.3
 ) -> np.ndarray:
     rng = np.random.default_rng(seed)
-    n = int(round(duration * sr))
+    n = round(duration * sr)
     return _finish(amp * rng.standard_normal(n), dtype)
 
 
@@ -142,7 +141,7 @@ def tone(
     amp: float = 0.5,
     phase: float = 0.3,
 ) -> np.ndarray:
-    t = np.arange(int(round(duration * sr)), dtype=np.float64) / sr
+    t = np.arange(round(duration * sr), dtype=np.float64) / sr
     return _finish(amp * np.sin(2 * np.pi * freq * t + phase), dtype)
 
 
@@ -157,7 +156,7 @@ def chirp(
     amp: float = 0.5,
 ) -> np.ndarray:
     """Linear or exponential sine sweep from f0 to f1 Hz."""
-    t = np.arange(int(round(duration * sr)), dtype=np.float64) / sr
+    t = np.arange(round(duration * sr), dtype=np.float64) / sr
     if method == "linear":
         phase = 2 * np.pi * (f0 * t + 0.5 * (f1 - f0) / duration * t**2)
     elif method == "exponential":
@@ -169,7 +168,7 @@ def chirp(
 
 
 def zeros(duration: float = 1.0, sr: int = SR, *, dtype=np.float32) -> np.ndarray:
-    return np.zeros(int(round(duration * sr)), dtype=dtype)
+    return np.zeros(round(duration * sr), dtype=dtype)
 
 
 def short(n: int = 1000, *, seed: int = 2, dtype=np.float32) -> np.ndarray:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import librosa
 import numpy as np
 import pytest
-import signals
-from conftest import rel_err
 
 import genrefx
+import signals
+from conftest import rel_err
 
 STFT_TOL = 1e-5  # from the issue: must not be loosened
 
@@ -41,7 +41,7 @@ def check(y, **kw):
 @pytest.mark.parametrize("name", list(signals.SIGNALS))
 def test_defaults_each_signal(name):
     y = signals.get(name)
-    got, ref = check(y)
+    got, _ref = check(y)
     assert got.dtype == np.complex64
     if name == "zeros":
         assert not np.any(got), "stft of silence must be exactly zero"
@@ -74,8 +74,14 @@ def test_n_fft_hop(n_fft, hop_length):
 
 @pytest.mark.parametrize(
     ("n_fft", "win_length", "hop_length"),
-    [(2048, 1024, 512), (1024, 400, 160), (2048, 2047, 512), (2000, 1001, 250),
-     (1025, 512, 256), (512, 1, 128)],
+    [
+        (2048, 1024, 512),
+        (1024, 400, 160),
+        (2048, 2047, 512),
+        (2000, 1001, 250),
+        (1025, 512, 256),
+        (512, 1, 128),
+    ],
 )
 def test_win_length_shorter_than_n_fft(n_fft, win_length, hop_length):
     check(signals.get("music"), n_fft=n_fft, win_length=win_length, hop_length=hop_length)
@@ -88,18 +94,18 @@ def test_windows(window, n_fft):
 
 
 def test_window_with_win_length():
-    check(signals.get("chirp_lin"), n_fft=2048, win_length=1500, hop_length=300,
-          window="blackman")
+    check(signals.get("chirp_lin"), n_fft=2048, win_length=1500, hop_length=300, window="blackman")
 
 
 # --------------------------------------------------------------------------------------
 # centering and padding
 # --------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("n_fft", "hop_length"), [(2048, 512), (1024, 441), (2000, 256),
-                                                   (1025, 256)])
+@pytest.mark.parametrize(
+    ("n_fft", "hop_length"), [(2048, 512), (1024, 441), (2000, 256), (1025, 256)]
+)
 @pytest.mark.parametrize("name", ["music", "odd", "noise"])
 def test_center_false(name, n_fft, hop_length):
-    got, ref = check(signals.get(name), n_fft=n_fft, hop_length=hop_length, center=False)
+    got, _ref = check(signals.get(name), n_fft=n_fft, hop_length=hop_length, center=False)
     assert got.shape[-1] == 1 + (len(signals.get(name)) - n_fft) // hop_length
 
 
@@ -110,9 +116,10 @@ def test_center_false_exactly_n_fft_samples():
 
 
 @pytest.mark.parametrize("pad_mode", ["constant", "edge", "reflect"])
-@pytest.mark.parametrize(("name", "n_fft", "hop_length"),
-                         [("music", 2048, 512), ("odd", 1024, 441), ("chirp_exp", 2000, 300),
-                          ("music", 1025, 256)])
+@pytest.mark.parametrize(
+    ("name", "n_fft", "hop_length"),
+    [("music", 2048, 512), ("odd", 1024, 441), ("chirp_exp", 2000, 300), ("music", 1025, 256)],
+)
 def test_pad_modes(pad_mode, name, n_fft, hop_length):
     # the edge frames are where pad modes differ: check them on their own too
     y = signals.get(name)
@@ -155,17 +162,23 @@ def test_float64_input_gives_complex128(name):
     assert got.dtype == np.complex128
 
 
-@pytest.mark.parametrize("kw", [dict(n_fft=1024, hop_length=256, center=False),
-                                dict(n_fft=2000, win_length=1500, window="hamming"),
-                                dict(n_fft=1025, hop_length=441, pad_mode="reflect")])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"n_fft": 1024, "hop_length": 256, "center": False},
+        {"n_fft": 2000, "win_length": 1500, "window": "hamming"},
+        {"n_fft": 1025, "hop_length": 441, "pad_mode": "reflect"},
+    ],
+)
 def test_float64_input_with_params(kw):
     y = signals.get("music", dtype=np.float64)
     got, _ = check(y, **kw)
     assert got.dtype == np.complex128
 
 
-@pytest.mark.parametrize(("in_dtype", "out_dtype"), [(np.float32, np.complex128),
-                                                     (np.float64, np.complex64)])
+@pytest.mark.parametrize(
+    ("in_dtype", "out_dtype"), [(np.float32, np.complex128), (np.float64, np.complex64)]
+)
 def test_explicit_dtype(in_dtype, out_dtype):
     y = signals.get("music", dtype=in_dtype)
     got, _ = check(y, dtype=out_dtype)
@@ -181,15 +194,22 @@ def _stack(*names, dtype=np.float32):
     return np.stack([y[:n] for y in ys])
 
 
-@pytest.mark.parametrize("kw", [{}, dict(n_fft=1024, hop_length=441, center=False),
-                                dict(n_fft=2000, win_length=1200, pad_mode="reflect")])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"n_fft": 1024, "hop_length": 441, "center": False},
+        {"n_fft": 2000, "win_length": 1200, "pad_mode": "reflect"},
+    ],
+)
 def test_multichannel_2d(kw):
     Y = _stack("music", "noise")
     got, _ = check(Y, **kw)
     for i in range(Y.shape[0]):
         single = genrefx.stft(Y[i], **kw)
-        np.testing.assert_allclose(got[i], single, rtol=1e-6,
-                                   atol=1e-6 * float(np.max(np.abs(single))))
+        np.testing.assert_allclose(
+            got[i], single, rtol=1e-6, atol=1e-6 * float(np.max(np.abs(single)))
+        )
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

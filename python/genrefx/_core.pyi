@@ -3,8 +3,9 @@
 The Python layer validates every argument and hands over C-contiguous float32 arrays of shape
 ``(B, n)`` (signals) or ``(B, F, T)`` (spectrograms); the core only checks what it must to stay
 memory-safe (raising ``ValueError``), and releases the GIL while computing. Outputs are
-``(B, rows, T)`` arrays. Arrays are converted to float32 (``float64`` for ``freq`` and
-``bw_centroid``, int32 for the contrast band edges) and made C-contiguous, copying if needed.
+``(B, rows, T)`` arrays. Array arguments are converted to float32 (float64 for the window,
+``freq`` and ``bw_centroid``, int32 for the contrast band edges) and made C-contiguous, copying
+if needed.
 """
 
 from typing import Any
@@ -45,7 +46,8 @@ class StftPlan:
     ) -> None:
         """Plan frames of ``n_fft`` samples every ``hop_length`` samples.
 
-        ``window`` is the full-length (``n_fft``) window, converted to float32. ``center`` pads
+        ``window`` is the full-length (``n_fft``) window, converted to float64 (kept in float64
+        for the float64 FFT path and in float32 for the float32 one). ``center`` pads
         ``n_fft // 2`` samples on each side with ``pad_mode`` (librosa's modes, e.g.
         ``"constant"``, ``"edge"``, ``"reflect"``). Raises ``ValueError`` for a non-positive
         ``n_fft`` or ``hop_length``, a window of another length, or an unknown ``pad_mode``.
@@ -92,7 +94,8 @@ def extract(
     ``"chroma_stft"``, ``"spectral_centroid"``, ``"spectral_bandwidth"``,
     ``"spectral_contrast"``, ``"spectral_rolloff"``, ``"spectral_flatness"`` and ``"rms"``;
     the other keys carry their parameters and prepared tables (built by
-    ``genrefx._requests``). Returns one ``(B, rows, T)`` array per feature (complex64 for
+    ``genrefx._requests``; ``"fft64": True`` computes the FFT in float64, as librosa does for
+    spectral_contrast). Returns one ``(B, rows, T)`` array per feature (complex64 for
     ``stft``, float32 for mel, mfcc, chroma, flatness and rms, float64 for the others) and,
     when chroma is requested, ``"tuning"``: the tuning used (a float). Raises ``ValueError``
     for a malformed request, an empty ``y``, or ``y`` shorter than ``n_fft`` with
@@ -125,6 +128,13 @@ def zero_crossing_rate(
 
     Centered frames use edge padding (as librosa does); ``threshold``, ``pad`` and
     ``zero_pos`` are librosa.zero_crossings' arguments.
+    """
+
+def all_finite(x: npt.ArrayLike) -> bool:
+    """Whether a float32 array has no NaN or Inf (the scan runs without the GIL).
+
+    ``x`` is made a C-contiguous float32 array, but only safe casts are allowed: float64
+    input raises ``TypeError``.
     """
 
 def chroma_filterbank(

@@ -153,10 +153,11 @@ def compute(
     req.update(build(fr.n_fft, fq, (*y.shape[:-1], 1, fr.n_frames(y.shape[-1]))))
     # librosa's stft is Fortran-ordered: the bin axis is innermost only for a single signal
     req["flat_sum_mode"] = _sum_mode(y.dtype, int(np.prod(y.shape[:-1])) == 1)
-    # spectral_contrast's valleys are a band's smallest magnitudes, often 1e-6 of the frame's
-    # level or less in tonal music: a float32 FFT resolves bins only to ~1e-7 of that level
-    # (from rounding x * window alone), so contrast uses the float64 kernels, as librosa does.
-    req["fft64"] = "spectral_contrast" in names
+    # Features dominated by a spectrum's smallest bins need librosa's float64 FFT: a float32
+    # FFT resolves bins only to ~1e-7 of the frame's level (rounding x * window alone), while
+    # contrast's valleys and, on tonal frames, bandwidth's far bins (weighted by (f - c)^2)
+    # are far below that. The other features are fine in float32.
+    req["fft64"] = bool({"spectral_contrast", "spectral_bandwidth"} & set(names))
     return from_signal(y, fr, req, n_threads)
 
 
