@@ -13,10 +13,6 @@ constexpr double kPi = 3.14159265358979323846;
 
 std::vector<int> factorize(int n) {
     std::vector<int> f;
-    while (n % 8 == 0) {
-        f.push_back(8);
-        n /= 8;
-    }
     while (n % 4 == 0) {
         f.push_back(4);
         n /= 4;

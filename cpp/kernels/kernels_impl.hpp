@@ -217,56 +217,6 @@ inline void radix5(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
     }
 }
 
-// Radix 8: a radix-2 step, the twiddles w8^r on the odd half, and two radix-4 DFTs.
-template <typename T>
-inline void radix8(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
-    alignas(64) T vr[8 * W], vi[8 * W];
-    load_twiddled(p, 8, in0, s, tw, vr, vi);
-    const T h = T(0.707106781186547524);
-    T* y0r = p.orr + out0;
-    T* y0i = p.oi + out0;
-    GX_SIMD for (int l = 0; l < W; ++l) {
-        T ar[4], ai[4], br[4], bi[4];
-        for (int r = 0; r < 4; ++r) {
-            ar[r] = vr[r * W + l] + vr[(r + 4) * W + l];
-            ai[r] = vi[r * W + l] + vi[(r + 4) * W + l];
-            br[r] = vr[r * W + l] - vr[(r + 4) * W + l];
-            bi[r] = vi[r * W + l] - vi[(r + 4) * W + l];
-        }
-        // b1 *= (1 - i) / sqrt 2, b2 *= -i, b3 *= -(1 + i) / sqrt 2
-        T t1r = h * (br[1] + bi[1]), t1i = h * (bi[1] - br[1]);
-        T t2r = bi[2], t2i = -br[2];
-        T t3r = h * (bi[3] - br[3]), t3i = -h * (br[3] + bi[3]);
-        br[1] = t1r;
-        bi[1] = t1i;
-        br[2] = t2r;
-        bi[2] = t2i;
-        br[3] = t3r;
-        bi[3] = t3i;
-        // radix-4 DFTs: X[2q] from a, X[2q + 1] from b
-        T e0r = ar[0] + ar[2], e0i = ai[0] + ai[2], e1r = ar[0] - ar[2], e1i = ai[0] - ai[2];
-        T e2r = ar[1] + ar[3], e2i = ai[1] + ai[3], e3r = ai[1] - ai[3], e3i = ar[3] - ar[1];
-        y0r[l] = e0r + e2r;
-        y0i[l] = e0i + e2i;
-        y0r[4 * os + l] = e0r - e2r;
-        y0i[4 * os + l] = e0i - e2i;
-        y0r[2 * os + l] = e1r + e3r;
-        y0i[2 * os + l] = e1i + e3i;
-        y0r[6 * os + l] = e1r - e3r;
-        y0i[6 * os + l] = e1i - e3i;
-        T o0r = br[0] + br[2], o0i = bi[0] + bi[2], o1r = br[0] - br[2], o1i = bi[0] - bi[2];
-        T o2r = br[1] + br[3], o2i = bi[1] + bi[3], o3r = bi[1] - bi[3], o3i = br[3] - br[1];
-        y0r[os + l] = o0r + o2r;
-        y0i[os + l] = o0i + o2i;
-        y0r[5 * os + l] = o0r - o2r;
-        y0i[5 * os + l] = o0i - o2i;
-        y0r[3 * os + l] = o1r + o3r;
-        y0i[3 * os + l] = o1i + o3i;
-        y0r[7 * os + l] = o1r - o3r;
-        y0i[7 * os + l] = o1i - o3i;
-    }
-}
-
 // Any radix (odd primes above 5): a direct DFT. vr/vi scratch of radix * W floats each.
 template <typename T>
 inline void radix_generic(Ptrs<T> p, int R, size_t in0, size_t s, size_t out0, size_t os,
@@ -319,7 +269,6 @@ int complex_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_str
                 const size_t out0 = (j0 * R + k) * W, os = ns * W;
                 switch (R) {
                     case 4: radix4(p, in0, s, out0, os, tw); break;
-                    case 8: radix8(p, in0, s, out0, os, tw); break;
                     case 2: radix2(p, in0, s, out0, os, tw); break;
                     case 3: radix3(p, in0, s, out0, os, tw); break;
                     case 5: radix5(p, in0, s, out0, os, tw); break;
