@@ -177,6 +177,7 @@ public:
         if (req.chroma && req.estimate_tuning) {
             cand_pitch.resize(static_cast<size_t>(B * n_items_per_signal));
             cand_mag.resize(cand_pitch.size());
+            cand_count.assign(cand_pitch.size(), 0);
         }
     }
 
@@ -252,16 +253,17 @@ public:
             }
         }
         if (req.chroma && req.estimate_tuning) {
-            std::vector<float>& pitch = cand_pitch[item];
-            std::vector<float>& mag_out = cand_mag[item];
-            const size_t count = pitch.size();
-            const size_t room = static_cast<size_t>(std::max(0, pip.k_hi - pip.k_lo)) * n_valid;
-            pitch.resize(count + room);
-            mag_out.resize(count + room);
-            const size_t n = K.piptrack(pip, pw, rs, static_cast<int>(F), n_valid, pitch.data(),
-                                        mag_out.data(), count);
-            pitch.resize(n);
-            mag_out.resize(n);
+            // peaks are strict local maxima: at most one bin in two of the searched range
+            const size_t per_frame = static_cast<size_t>(std::max(0, pip.k_hi - pip.k_lo)) / 2 + 1;
+            if (cand_pitch[item].size() == 0) {
+                const size_t capacity = per_frame * static_cast<size_t>(W * kBlocksPerItem);
+                cand_pitch[item].allocate(capacity);
+                cand_mag[item].allocate(capacity);
+                cand_count[item] = 0;
+            }
+            cand_count[item] = K.piptrack(pip, pw, rs, static_cast<int>(F), n_valid,
+                                          cand_pitch[item].data(), cand_mag[item].data(),
+                                          cand_count[item]);
         }
         if (req.centroid || req.bandwidth) {
             const double* user = nullptr;
@@ -311,12 +313,13 @@ public:
             if (req.estimate_tuning) {
                 std::vector<float> pitch, mag;
                 size_t total = 0;
-                for (const auto& v : cand_pitch) total += v.size();
+                for (size_t c : cand_count) total += c;
                 pitch.reserve(total);
                 mag.reserve(total);
                 for (size_t i = 0; i < cand_pitch.size(); ++i) {
-                    pitch.insert(pitch.end(), cand_pitch[i].begin(), cand_pitch[i].end());
-                    mag.insert(mag.end(), cand_mag[i].begin(), cand_mag[i].end());
+                    if (cand_count[i] == 0) continue;
+                    pitch.insert(pitch.end(), cand_pitch[i].data(), cand_pitch[i].data() + cand_count[i]);
+                    mag.insert(mag.end(), cand_mag[i].data(), cand_mag[i].data() + cand_count[i]);
                 }
                 tuning = tuning_from_peaks(pitch, mag, req.n_chroma);
             }
@@ -434,7 +437,9 @@ public:
     float* power_block(int64_t b, int64_t t0) {
         return power_blocks.data() + ((b * n_blocks + t0 / W) * F) * W;
     }
-    std::vector<std::vector<float>> cand_pitch, cand_mag;
+    // piptrack peaks per work item (pitch, magnitude), for the tuning estimate
+    std::vector<Scratch<float>> cand_pitch, cand_mag;
+    std::vector<size_t> cand_count;
     float mfcc_floor = 0.0f;
     double peak_max = 0.0, valley_max = 0.0;
 };
