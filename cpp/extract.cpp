@@ -113,14 +113,24 @@ const float* block_view(const float* base, int64_t T, int64_t rows, int64_t t0, 
     return scratch;
 }
 
-// A buffer of n elements left uninitialized (every element is written before it is read).
+// A buffer of n elements left uninitialized (every element is written before it is read),
+// reusing its memory across calls: fresh pages cost a page fault each, which dominated batch
+// calls and serialized concurrent ones on the kernel's memory-map lock.
 template <class T>
 class Scratch {
 public:
     void allocate(size_t n) {
-        data_.reset(new T[n]);
+        if (n > capacity_) {
+            data_.reset(new T[n]);
+            capacity_ = n;
+        }
         size_ = n;
     }
+    void release() {
+        data_.reset();
+        size_ = capacity_ = 0;
+    }
+    size_t capacity() const { return capacity_; }
     T* data() { return data_.get(); }
     T& operator[](size_t i) { return data_[i]; }
     const T* data() const { return data_.get(); }
@@ -129,11 +139,44 @@ public:
 private:
     std::unique_ptr<T[]> data_;
     size_t size_ = 0;
+    size_t capacity_ = 0;
 };
 
 template <class T>
 void scatter_row(const T* block, T* dst, int n_valid) {
     std::memcpy(dst, block, sizeof(T) * n_valid);
+}
+
+// Per-worker scratch of one extraction.
+struct Workspace {
+    std::vector<float> mag, pow, re, im, fft_work, frame_scratch, view_scratch, mel, chroma,
+        db, mfcc, contrast_work, peak, valley, flat, flat_work, rms_f;
+    std::vector<double> cen, bw, roll, energy, user_centroid, fft_work64;
+    std::vector<const float*> frames;
+    // running maxima for the whole-array top_db (mfcc's mel, contrast's peaks and valleys)
+    float mel_max = -std::numeric_limits<float>::infinity();
+    float peak_max = -std::numeric_limits<float>::infinity();
+    float valley_max = -std::numeric_limits<float>::infinity();
+};
+
+// Everything an extraction allocates, kept per calling thread and reused by its next call.
+struct Buffers {
+    Scratch<float> mel_store, peaks, valleys, power_blocks;
+    std::vector<Scratch<float>> cand_pitch, cand_mag;
+    std::vector<Workspace> ws;
+
+    // Give back unusually large buffers (a huge batch) instead of keeping them for the thread.
+    void trim() {
+        constexpr size_t kKeep = size_t{64} << 20;  // floats (256 MB)
+        for (Scratch<float>* b : {&mel_store, &peaks, &valleys, &power_blocks}) {
+            if (b->capacity() > kKeep) b->release();
+        }
+    }
+};
+
+Buffers& thread_buffers() {
+    thread_local Buffers buffers;
+    return buffers;
 }
 
 // One extraction over B signals or spectrograms.
@@ -189,22 +232,14 @@ public:
     int64_t n_items() const { return B * n_items_per_signal; }
     float* mel_rows(int64_t b) { return (out.mel ? out.mel : mel_store.data()) + b * n_mels * T; }
 
-    struct Workspace {
-        std::vector<float> mag, pow, re, im, fft_work, frame_scratch, view_scratch, mel, chroma,
-            db, mfcc, contrast_work, peak, valley, flat, flat_work, rms_f;
-        std::vector<double> cen, bw, roll, energy, user_centroid, fft_work64;
-        std::vector<const float*> frames;
-        // running maxima for the whole-array top_db (mfcc's mel, contrast's peaks and valleys)
-        float mel_max = -std::numeric_limits<float>::infinity();
-        float peak_max = -std::numeric_limits<float>::infinity();
-        float valley_max = -std::numeric_limits<float>::infinity();
-    };
-    std::vector<Workspace> ws;
+    Buffers& buf = thread_buffers();
+    std::vector<Workspace>& ws = buf.ws;
 
     void allocate(int workers, int n_fft, size_t fft_work_floats) {
         ws.resize(workers);
         const size_t w = static_cast<size_t>(W);
         for (Workspace& s : ws) {
+            s.mel_max = s.peak_max = s.valley_max = -std::numeric_limits<float>::infinity();
             if (fft_work_floats) {
                 s.re.resize(F * w);
                 s.im.resize(F * w);
@@ -255,11 +290,10 @@ public:
         if (req.chroma && req.estimate_tuning) {
             // peaks are strict local maxima: at most one bin in two of the searched range
             const size_t per_frame = static_cast<size_t>(std::max(0, pip.k_hi - pip.k_lo)) / 2 + 1;
-            if (cand_pitch[item].size() == 0) {
+            if (cand_count[item] == 0) {  // (re)size for this call; reuses the memory
                 const size_t capacity = per_frame * static_cast<size_t>(W * kBlocksPerItem);
                 cand_pitch[item].allocate(capacity);
                 cand_mag[item].allocate(capacity);
-                cand_count[item] = 0;
             }
             cand_count[item] = K.piptrack(pip, pw, rs, static_cast<int>(F), n_valid,
                                           cand_pitch[item].data(), cand_mag[item].data(),
@@ -427,18 +461,21 @@ public:
     int64_t n_items_per_signal = 1;
     ContrastView contrast_view{};
     PiptrackView pip{};
-    Scratch<float> mel_store, peaks, valleys;
+    Scratch<float>& mel_store = buf.mel_store;
+    Scratch<float>& peaks = buf.peaks;
+    Scratch<float>& valleys = buf.valleys;
     std::vector<float> chroma_fb;
     int64_t n_blocks = 0;
     // chroma's power spectrogram between the passes: the signal path keeps whole blocks
     // ([b][block][F][W], contiguous), the spectrogram path points at the user's S ([b][F][T]).
-    Scratch<float> power_blocks;
+    Scratch<float>& power_blocks = buf.power_blocks;
     const float* power_rows = nullptr;
     float* power_block(int64_t b, int64_t t0) {
         return power_blocks.data() + ((b * n_blocks + t0 / W) * F) * W;
     }
     // piptrack peaks per work item (pitch, magnitude), for the tuning estimate
-    std::vector<Scratch<float>> cand_pitch, cand_mag;
+    std::vector<Scratch<float>>& cand_pitch = buf.cand_pitch;
+    std::vector<Scratch<float>>& cand_mag = buf.cand_mag;
     std::vector<size_t> cand_count;
     float mfcc_floor = 0.0f;
     double peak_max = 0.0, valley_max = 0.0;
@@ -489,7 +526,7 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
     const int W = K.lanes;
     const bool mag = e.need_mag(), pw = e.need_pow();
     auto pass1 = [&](int64_t item, int worker) {
-        Engine::Workspace& s = e.ws[worker];
+        Workspace& s = e.ws[worker];
         int64_t b, tb, te;
         e.item_range(item, b, tb, te);
         const float* yb = y + b * n;
@@ -505,6 +542,12 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
                 }
             }
             if (!spectral) continue;
+            if (req.stft && !mag && !pw) {  // the STFT alone: straight into the output
+                K.spectrum_complex(fft.view(), window, s.frames.data(), n_valid, s.fft_work.data(),
+                                   reinterpret_cast<float*>(out.stft + b * F * T + t0),
+                                   static_cast<size_t>(T));
+                continue;
+            }
             if (req.fft64) {
                 K.spectrum64(fft.view(), window64, s.frames.data(), n_valid, s.fft_work64.data(),
                              s.re.data(), s.im.data());
@@ -526,6 +569,7 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
         }
     };
     run_engine(e, n_threads, pass1);
+    e.buf.trim();
 }
 
 void run_from_spectrum(const KernelTable& K, const float* S, int64_t B, int64_t F, int64_t T,
@@ -535,7 +579,7 @@ void run_from_spectrum(const KernelTable& K, const float* S, int64_t B, int64_t 
     e.allocate(workers, 0, 0);
     const int W = K.lanes;
     auto pass1 = [&](int64_t item, int worker) {
-        Engine::Workspace& s = e.ws[worker];
+        Workspace& s = e.ws[worker];
         int64_t b, tb, te;
         e.item_range(item, b, tb, te);
         for (int64_t t0 = tb; t0 < te; t0 += W) {
@@ -547,6 +591,7 @@ void run_from_spectrum(const KernelTable& K, const float* S, int64_t B, int64_t 
     };
     e.power_rows = S;
     run_engine(e, n_threads, pass1);
+    e.buf.trim();
 }
 
 void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, int hop,

@@ -78,6 +78,11 @@ struct KernelTable {
     void (*spectrum64)(const RfftView& fft, const double* window, const float* const* frames,
                        int n_valid, double* work, float* out_re, float* out_im);
 
+    // The float32 spectrum written straight into rows of a complex64 (n_bins, T) output:
+    // out[2 * (k * row_stride + l)] for l < n_valid (the STFT itself, without a lanes copy).
+    void (*spectrum_complex)(const RfftView& fft, const float* window, const float* const* frames,
+                             int n_valid, float* work, float* out, size_t row_stride);
+
     // mag[k][l] = |X|, pow[k][l] = |X|^2 for n_bins rows (either output may be null).
     void (*magnitude_power)(const float* re, const float* im, int n_bins, float* mag, float* pow);
 

@@ -389,9 +389,36 @@ inline const double* split_table(const RfftView& f, const double*) { return f.sp
 // Spectrum of W frames: window, transpose into lanes, FFT, split to the real spectrum; computed
 // in T (float, or double like librosa) and rounded to float32 outputs.
 // ---------------------------------------------------------------------------------------------
+// Stores bin k of a block: as lanes (out_re/out_im [k][W]), or interleaved complex64 into
+// row k of an (n_bins, T) output (cplx non-null, row stride in complex elements).
+inline void emit_bin(int k, const float* xr, const float* xi, int n_valid, float* out_re,
+                     float* out_im, float* cplx, size_t cplx_stride) {
+    if (cplx == nullptr) {
+        float* r = out_re + static_cast<size_t>(k) * W;
+        float* i = out_im + static_cast<size_t>(k) * W;
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            r[l] = xr[l];
+            i[l] = xi[l];
+        }
+        return;
+    }
+    float* o = cplx + 2 * static_cast<size_t>(k) * cplx_stride;
+    if (n_valid == W) {
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            o[2 * l] = xr[l];
+            o[2 * l + 1] = xi[l];
+        }
+    } else {
+        for (int l = 0; l < n_valid; ++l) {
+            o[2 * l] = xr[l];
+            o[2 * l + 1] = xi[l];
+        }
+    }
+}
+
 template <typename T>
 void spectrum_t(const RfftView& f, const T* window, const float* const* frames_in, int n_valid,
-                T* work, float* out_re, float* out_im) {
+                T* work, float* out_re, float* out_im, float* cplx, size_t cplx_stride) {
     const size_t n = static_cast<size_t>(f.n_complex);
     const float* frames[W];
     for (int l = 0; l < W; ++l) frames[l] = frames_in[l < n_valid ? l : 0];
@@ -433,26 +460,27 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
             zr = r1;
             zi = i1;
         }
-        const size_t total = static_cast<size_t>(f.n_bins) * W;
-        GX_SIMD for (size_t i = 0; i < total; ++i) {
-            out_re[i] = static_cast<float>(zr[i]);
-            out_im[i] = static_cast<float>(zi[i]);
+        for (int k = 0; k < f.n_bins; ++k) {
+            float xr[W], xi[W];
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                xr[l] = static_cast<float>(zr[static_cast<size_t>(k) * W + l]);
+                xi[l] = static_cast<float>(zi[static_cast<size_t>(k) * W + l]);
+            }
+            emit_bin(k, xr, xi, n_valid, out_re, out_im, cplx, cplx_stride);
         }
         return;
     }
     // Split step: X[k] = E + (-i w^k) O, E = (Z[k] + conj Z[n-k]) / 2, O = (Z[k] - conj Z[n-k]) / 2.
     const T* split = split_table(f, window);
     {
-        float* xr = out_re;
-        float* xi = out_im;
-        float* xnr = out_re + n * W;
-        float* xni = out_im + n * W;
+        float xr[W], xi[W], xnr[W];
         GX_SIMD for (int l = 0; l < W; ++l) {
             xr[l] = static_cast<float>(zr[l] + zi[l]);
             xi[l] = 0.0f;
             xnr[l] = static_cast<float>(zr[l] - zi[l]);
-            xni[l] = 0.0f;
         }
+        emit_bin(0, xr, xi, n_valid, out_re, out_im, cplx, cplx_stride);
+        emit_bin(static_cast<int>(n), xnr, xi, n_valid, out_re, out_im, cplx, cplx_stride);
     }
     const T half = T(0.5);
     for (size_t k = 1; k < n; ++k) {
@@ -461,8 +489,7 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
         const T* ai = zi + k * W;
         const T* br = zr + (n - k) * W;
         const T* bi = zi + (n - k) * W;
-        float* xr = out_re + k * W;
-        float* xi = out_im + k * W;
+        float xr[W], xi[W];
         GX_SIMD for (int l = 0; l < W; ++l) {
             // B = conj(Z[n-k])
             T er = half * (ar[l] + br[l]), ei = half * (ai[l] - bi[l]);
@@ -473,17 +500,23 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
             xr[l] = static_cast<float>(er + tr);
             xi[l] = static_cast<float>(ei + ti);
         }
+        emit_bin(static_cast<int>(k), xr, xi, n_valid, out_re, out_im, cplx, cplx_stride);
     }
 }
 
 void spectrum(const RfftView& f, const float* window, const float* const* frames, int n_valid,
               float* work, float* out_re, float* out_im) {
-    spectrum_t<float>(f, window, frames, n_valid, work, out_re, out_im);
+    spectrum_t<float>(f, window, frames, n_valid, work, out_re, out_im, nullptr, 0);
+}
+
+void spectrum_complex(const RfftView& f, const float* window, const float* const* frames,
+                      int n_valid, float* work, float* out, size_t row_stride) {
+    spectrum_t<float>(f, window, frames, n_valid, work, nullptr, nullptr, out, row_stride);
 }
 
 void spectrum64(const RfftView& f, const double* window, const float* const* frames, int n_valid,
                 double* work, float* out_re, float* out_im) {
-    spectrum_t<double>(f, window, frames, n_valid, work, out_re, out_im);
+    spectrum_t<double>(f, window, frames, n_valid, work, out_re, out_im, nullptr, 0);
 }
 
 void magnitude_power(const float* re, const float* im, int n_bins, float* mag, float* pw) {
@@ -982,6 +1015,7 @@ const KernelTable kTable = {
     W,
     &spectrum,
     &spectrum64,
+    &spectrum_complex,
     &magnitude_power,
     &sparse_bank,
     &dense_bank,
