@@ -72,8 +72,12 @@ std::vector<std::string> available_levels() {
 }
 
 std::string simd_cap() {
-    const char* cap_env = std::getenv("GENREFX_SIMD");
-    return cap_env ? cap_env : "";
+    kernels();  // the cap is read once, when the level is selected
+    static const std::string cap = [] {
+        const char* cap_env = std::getenv("GENREFX_SIMD");
+        return std::string(cap_env ? cap_env : "");
+    }();
+    return cap;
 }
 
 }  // namespace genrefx

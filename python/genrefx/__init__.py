@@ -15,12 +15,12 @@ try:
 except ValueError as _error:
     raise ImportError(str(_error)) from None
 
-from . import feature, filters  # noqa: E402
-from .config import show_config  # noqa: E402
-from .convert import fft_frequencies, hz_to_mel, mel_frequencies, mel_to_hz  # noqa: E402
-from .exceptions import ParameterError  # noqa: E402
-from .extract import FEATURES, extract  # noqa: E402
-from .spectrum import amplitude_to_db, power_to_db, stft  # noqa: E402
+from . import feature, filters
+from .config import show_config
+from .convert import fft_frequencies, hz_to_mel, mel_frequencies, mel_to_hz
+from .exceptions import ParameterError
+from .extract import FEATURES, extract
+from .spectrum import amplitude_to_db, power_to_db, stft
 
 __version__ = _core.__version__
 

@@ -94,12 +94,14 @@ def extract(
     ``"chroma_stft"``, ``"spectral_centroid"``, ``"spectral_bandwidth"``,
     ``"spectral_contrast"``, ``"spectral_rolloff"``, ``"spectral_flatness"`` and ``"rms"``;
     the other keys carry their parameters and prepared tables (built by
-    ``genrefx._requests``; ``"fft64": True`` computes the FFT in float64, as librosa does for
-    spectral_contrast). Returns one ``(B, rows, T)`` array per feature (complex64 for
-    ``stft``, float32 for mel, mfcc, chroma, flatness and rms, float64 for the others) and,
-    when chroma is requested, ``"tuning"``: the tuning used (a float). Raises ``ValueError``
-    for a malformed request, an empty ``y``, or ``y`` shorter than ``n_fft`` with
-    ``center=False``. ``n_threads`` spreads the B signals over threads.
+    ``genrefx._requests``). ``"fft64": True`` computes the FFT in float64 (librosa's
+    precision, which spectral_contrast and spectral_bandwidth need).
+
+    Returns one ``(B, rows, T)`` array per feature (complex64 for ``stft``, float32 for mel,
+    mfcc, chroma, flatness and rms, float64 for the others) and, when chroma is requested,
+    ``"tuning"``: the tuning used (a float). Raises ``ValueError`` for a malformed request,
+    an empty ``y``, or ``y`` shorter than ``n_fft`` with ``center=False``. ``n_threads``
+    spreads the signals and runs of frames over threads.
     """
 
 def spectral(

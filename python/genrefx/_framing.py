@@ -84,6 +84,4 @@ def framing(
         raise ParameterError(f"pad_mode={pad_mode!r} is not supported; use one of {PAD_MODES}")
     w = stft_window(window, win_length, n_fft)
     plan = _plan(n_fft, hop_length, w.tobytes(), bool(center), str(pad_mode))
-    return Framing(
-        n_fft, hop_length, win_length, w, bool(center), str(pad_mode), plan, n_fft_name
-    )
+    return Framing(n_fft, hop_length, win_length, w, bool(center), str(pad_mode), plan, n_fft_name)
