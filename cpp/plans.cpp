@@ -89,7 +89,8 @@ RfftPlan::RfftPlan(int n_fft) {
 }
 
 size_t RfftPlan::work_floats(int lanes) const {
-    return (4 * static_cast<size_t>(view_.n_complex) + 2 * static_cast<size_t>(max_radix_)) * lanes;
+    return (4 * static_cast<size_t>(view_.n_complex) + 2 * static_cast<size_t>(max_radix_)) * lanes +
+           4 * kFftBufferPad;
 }
 
 std::shared_ptr<const RfftPlan> RfftPlan::get(int n_fft) {

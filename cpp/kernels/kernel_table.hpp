@@ -63,6 +63,10 @@ struct PiptrackView {
     float threshold;      // 0.1: a peak must exceed threshold * the frame's maximum
 };
 
+// Elements of padding between the FFT's four work arrays: with power-of-two sizes they would
+// otherwise start at addresses that share cache sets, and the butterflies' 16 streams thrash.
+constexpr size_t kFftBufferPad = 80;
+
 struct KernelTable {
     const char* level;  // "baseline", "avx2", "avx512"
     int lanes;          // W: frames per block

@@ -42,11 +42,6 @@ template <typename T> const T* stage_roots(const FftStage& s);
 template <> inline const float* stage_roots<float>(const FftStage& s) { return s.roots; }
 template <> inline const double* stage_roots<double>(const FftStage& s) { return s.roots64; }
 
-// Lanes per FFT call: all W for float; W / 2 for double (one vector register of doubles per
-// lane group, which keeps a radix-4 butterfly's 16 values in registers). The row stride stays W.
-template <typename T>
-constexpr int LW = sizeof(T) == 8 ? (W >= 2 ? W / 2 : 1) : W;
-
 template <typename T>
 struct Ptrs {
     const T* GX_RESTRICT ir;
@@ -67,7 +62,7 @@ inline void radix2(Ptrs<T> p, size_t in0, size_t in_stride, size_t out0, size_t 
     T* o1r = p.orr + out0 + out_stride;
     T* o1i = p.oi + out0 + out_stride;
     if (tw == nullptr) {
-        GX_SIMD for (int l = 0; l < LW<T>; ++l) {
+        GX_SIMD for (int l = 0; l < W; ++l) {
             T xr = br[l], xi = bi[l];
             o0r[l] = ar[l] + xr;
             o0i[l] = ai[l] + xi;
@@ -76,7 +71,7 @@ inline void radix2(Ptrs<T> p, size_t in0, size_t in_stride, size_t out0, size_t 
         }
     } else {
         const T wr = tw[0], wi = tw[1];
-        GX_SIMD for (int l = 0; l < LW<T>; ++l) {
+        GX_SIMD for (int l = 0; l < W; ++l) {
             T xr = br[l] * wr - bi[l] * wi;
             T xi = br[l] * wi + bi[l] * wr;
             o0r[l] = ar[l] + xr;
@@ -106,7 +101,7 @@ inline void radix4(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
     T* y3r = y0r + 3 * os;
     T* y3i = y0i + 3 * os;
     if (tw == nullptr) {
-        GX_SIMD for (int l = 0; l < LW<T>; ++l) {
+        GX_SIMD for (int l = 0; l < W; ++l) {
             T a0r = x0r[l] + x2r[l], a0i = x0i[l] + x2i[l];
             T a1r = x0r[l] - x2r[l], a1i = x0i[l] - x2i[l];
             T a2r = x1r[l] + x3r[l], a2i = x1i[l] + x3i[l];
@@ -122,7 +117,7 @@ inline void radix4(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
         }
     } else {
         const T w1r = tw[0], w1i = tw[1], w2r = tw[2], w2i = tw[3], w3r = tw[4], w3i = tw[5];
-        GX_SIMD for (int l = 0; l < LW<T>; ++l) {
+        GX_SIMD for (int l = 0; l < W; ++l) {
             T b1r = x1r[l] * w1r - x1i[l] * w1i, b1i = x1r[l] * w1i + x1i[l] * w1r;
             T b2r = x2r[l] * w2r - x2i[l] * w2i, b2i = x2r[l] * w2i + x2i[l] * w2r;
             T b3r = x3r[l] * w3r - x3i[l] * w3i, b3i = x3r[l] * w3i + x3i[l] * w3r;
@@ -152,13 +147,13 @@ inline void load_twiddled(Ptrs<T> p, int R, size_t in0, size_t s, const T* tw, T
         T* dr = vr + r * W;
         T* di = vi + r * W;
         if (r == 0 || tw == nullptr) {
-            GX_SIMD for (int l = 0; l < LW<T>; ++l) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
                 dr[l] = xr[l];
                 di[l] = xi[l];
             }
         } else {
             const T wr = tw[2 * (r - 1)], wi = tw[2 * (r - 1) + 1];
-            GX_SIMD for (int l = 0; l < LW<T>; ++l) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
                 dr[l] = xr[l] * wr - xi[l] * wi;
                 di[l] = xr[l] * wi + xi[l] * wr;
             }
@@ -177,7 +172,7 @@ inline void radix3(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
     T* y1i = y0i + os;
     T* y2r = y0r + 2 * os;
     T* y2i = y0i + 2 * os;
-    GX_SIMD for (int l = 0; l < LW<T>; ++l) {
+    GX_SIMD for (int l = 0; l < W; ++l) {
         T tr = vr[W + l] + vr[2 * W + l], ti = vi[W + l] + vi[2 * W + l];
         T dr = vr[W + l] - vr[2 * W + l], di = vi[W + l] - vi[2 * W + l];
         T mr = vr[l] + c * tr, mi = vi[l] + c * ti;
@@ -199,7 +194,7 @@ inline void radix5(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
     const T s1 = T(0.951056516295153572), s2 = T(0.587785252292473129);
     T* y0r = p.orr + out0;
     T* y0i = p.oi + out0;
-    GX_SIMD for (int l = 0; l < LW<T>; ++l) {
+    GX_SIMD for (int l = 0; l < W; ++l) {
         T x0r = vr[l], x0i = vi[l];
         T a1r = vr[W + l] + vr[4 * W + l], a1i = vi[W + l] + vi[4 * W + l];
         T b1r = vr[W + l] - vr[4 * W + l], b1i = vi[W + l] - vi[4 * W + l];
@@ -230,7 +225,7 @@ inline void radix_generic(Ptrs<T> p, int R, size_t in0, size_t s, size_t out0, s
     for (int q = 0; q < R; ++q) {
         T* yr = p.orr + out0 + q * os;
         T* yi = p.oi + out0 + q * os;
-        GX_SIMD for (int l = 0; l < LW<T>; ++l) {
+        GX_SIMD for (int l = 0; l < W; ++l) {
             yr[l] = vr[l];
             yi[l] = vi[l];
         }
@@ -239,7 +234,7 @@ inline void radix_generic(Ptrs<T> p, int R, size_t in0, size_t s, size_t out0, s
             const T wr = roots[2 * e], wi = roots[2 * e + 1];
             const T* xr = vr + r * W;
             const T* xi = vi + r * W;
-            GX_SIMD for (int l = 0; l < LW<T>; ++l) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
                 yr[l] += xr[l] * wr - xi[l] * wi;
                 yi[l] += xr[l] * wi + xi[l] * wr;
             }
@@ -422,11 +417,12 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
     const size_t n = static_cast<size_t>(f.n_complex);
     const float* frames[W];
     for (int l = 0; l < W; ++l) frames[l] = frames_in[l < n_valid ? l : 0];
+    const size_t span = n * W + kFftBufferPad;
     T* r0 = work;
-    T* i0 = work + n * W;
-    T* r1 = work + 2 * n * W;
-    T* i1 = work + 3 * n * W;
-    T* scratch = work + 4 * n * W;
+    T* i0 = work + span;
+    T* r1 = work + 2 * span;
+    T* i1 = work + 3 * span;
+    T* scratch = work + 4 * span;
     const bool even = (f.n_fft % 2) == 0;
     const T* zr;
     const T* zi;
@@ -434,11 +430,7 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
         // Sample 2j is the real part and 2j + 1 the imaginary part of point j: after the
         // transpose the points are interleaved by rows (stride 2W), which the first stage reads.
         transpose_any(frames, window, f.n_fft, r0, r1);
-        int which = 0;
-        for (int h = 0; h < W; h += LW<T>) {
-            which = complex_fft<T>(f, r0 + h, r0 + W + h, 2 * W, r0 + h, i0 + h, r1 + h, i1 + h,
-                                   scratch);
-        }
+        const int which = complex_fft<T>(f, r0, r0 + W, 2 * W, r0, i0, r1, i1, scratch);
         if (f.n_stages == 0) {
             zr = r0;
             zi = r0 + W;
@@ -449,10 +441,7 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
     } else {
         transpose_any(frames, window, f.n_fft, r1, r0);
         std::memset(i1, 0, n * W * sizeof(T));
-        int which = 0;
-        for (int h = 0; h < W; h += LW<T>) {
-            which = complex_fft<T>(f, r1 + h, i1 + h, W, r1 + h, i1 + h, r0 + h, i0 + h, scratch);
-        }
+        const int which = complex_fft<T>(f, r1, i1, W, r1, i1, r0, i0, scratch);
         // complex_fft counts from the (r0, i0) pair; here the input pair was (r1, i1)
         zr = which == 0 ? r1 : r0;
         zi = which == 0 ? i1 : i0;
