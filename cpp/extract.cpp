@@ -613,13 +613,10 @@ void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, 
         float threshold;
         bool pad, zero_pos;
         double* out;
-        std::vector<std::vector<int32_t>> cum;  // per worker: running count of sign changes
-        std::vector<std::vector<uint8_t>> classes;
+        std::vector<std::vector<uint8_t>> classes;  // per worker
         void init(int) {}
         void operator()(int64_t b, int worker) {
-            std::vector<int32_t>& c = cum[worker];
             std::vector<uint8_t>& k = classes[worker];
-            c.resize(static_cast<size_t>(padded));
             k.resize(static_cast<size_t>(padded));
             const float* yb = y + b * n;
             // Sign class of each padded sample, branch-free: with zero_pos, 1 for negative and
@@ -643,18 +640,21 @@ void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, 
                 }
             }
             std::fill(k.begin() + n_left + n, k.begin() + n_left + n + n_right, cls(yb[n - 1]));
-            c[0] = 0;
-            for (int64_t i = 1; i < padded; ++i) c[i] = c[i - 1] + (k[i] != k[i - 1]);
+            // d[i] = 1 where the class changes between samples i - 1 and i
+            uint8_t* d = k.data();
+            for (int64_t i = padded - 1; i > 0; --i) d[i] = d[i] != d[i - 1];
+            d[0] = 0;
             double* dst = out + b * T;
             for (int64_t t = 0; t < T; ++t) {
-                const int64_t a = t * hop;
-                const int32_t crossings = c[a + frame_length - 1] - c[a] + (pad ? 1 : 0);
-                dst[t] = static_cast<double>(crossings) / frame_length;
+                // crossings between consecutive samples inside frame t: d[a + 1 .. a + fl - 1]
+                const uint8_t* f = d + t * hop + 1;
+                uint32_t count = pad ? 1 : 0;
+                for (int i = 0; i < frame_length - 1; ++i) count += f[i];
+                dst[t] = static_cast<double>(count) / frame_length;
             }
         }
-    } body{y, n, T, offset, padded, frame_length, hop, threshold, pad, zero_pos, out, {}, {}};
-    body.cum.resize(effective_workers(n_threads, B));
-    body.classes.resize(body.cum.size());
+    } body{y, n, T, offset, padded, frame_length, hop, threshold, pad, zero_pos, out, {}};
+    body.classes.resize(effective_workers(n_threads, B));
     parallel_for(B, n_threads, body);
 }
 
