@@ -107,8 +107,10 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
     };
     for (const std::string& f : p.features) {
         if (f == "stft") {
-            py::array_t<std::complex<float>> a({B, F, T});
-            p.arrays["stft"] = a;
+            // frame-major (B, T, F): returned as its (B, F, T) transpose, Fortran-ordered per
+            // signal like librosa's
+            py::array_t<std::complex<float>> a({B, T, F});
+            p.arrays["stft"] = a.attr("transpose")(0, 2, 1);
             p.out.stft = a.mutable_data();
             r.stft = true;
         } else if (f == "melspectrogram" || f == "mfcc") {

@@ -544,8 +544,8 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
             if (!spectral) continue;
             if (req.stft && !mag && !pw) {  // the STFT alone: straight into the output
                 K.spectrum_complex(fft.view(), window, s.frames.data(), n_valid, s.fft_work.data(),
-                                   reinterpret_cast<float*>(out.stft + b * F * T + t0),
-                                   static_cast<size_t>(T));
+                                   reinterpret_cast<float*>(out.stft + (b * T + t0) * F),
+                                   static_cast<size_t>(F));
                 continue;
             }
             if (req.fft64) {
@@ -557,7 +557,8 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
             }
             if (req.stft) {
                 K.write_complex(s.re.data(), s.im.data(), static_cast<int>(F), n_valid,
-                                reinterpret_cast<float*>(out.stft + b * F * T + t0), static_cast<size_t>(T));
+                                reinterpret_cast<float*>(out.stft + (b * T + t0) * F),
+                                static_cast<size_t>(F));
             }
             if (!mag && !pw) continue;
             K.magnitude_power(s.re.data(), s.im.data(), static_cast<int>(F), mag ? s.mag.data() : nullptr,

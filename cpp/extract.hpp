@@ -61,7 +61,7 @@ struct Request {
 
 // Output buffers, [B][rows][T] C-order, null when not requested.
 struct Outputs {
-    std::complex<float>* stft = nullptr;
+    std::complex<float>* stft = nullptr;  // [B][T][F]: frame-major, as librosa's F-ordered STFT
     float* mel = nullptr;
     float* mfcc = nullptr;
     float* chroma = nullptr;

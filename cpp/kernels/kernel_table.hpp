@@ -82,10 +82,10 @@ struct KernelTable {
     void (*spectrum64)(const RfftView& fft, const double* window, const float* const* frames,
                        int n_valid, double* work, float* out_re, float* out_im);
 
-    // The float32 spectrum written straight into rows of a complex64 (n_bins, T) output:
-    // out[2 * (k * row_stride + l)] for l < n_valid (the STFT itself, without a lanes copy).
+    // The float32 spectrum written straight into a frame-major complex64 output (librosa's
+    // Fortran-ordered STFT): frame l's bin k at out[2 * (l * frame_stride + k)], l < n_valid.
     void (*spectrum_complex)(const RfftView& fft, const float* window, const float* const* frames,
-                             int n_valid, float* work, float* out, size_t row_stride);
+                             int n_valid, float* work, float* out, size_t frame_stride);
 
     // mag[k][l] = |X|, pow[k][l] = |X|^2 for n_bins rows (either output may be null).
     void (*magnitude_power)(const float* re, const float* im, int n_bins, float* mag, float* pow);
@@ -124,10 +124,9 @@ struct KernelTable {
     // Sum of squares of each frame in double: out[l] = sum_i frames[l][i]^2.
     void (*frame_energy)(const float* const* frames, int n_valid, int frame_length, double* out);
 
-    // Interleaves a block's spectrum into complex64 rows: out[2 * (k * row_stride + l)] for
-    // l < n_valid (row_stride in complex elements).
+    // A block's lanes spectrum into a frame-major complex64 output, as spectrum_complex.
     void (*write_complex)(const float* re, const float* im, int n_bins, int n_valid, float* out,
-                          size_t row_stride);
+                          size_t frame_stride);
 
     // power_to_db rows: out[k][l] = max(10 log10(max(amin, S[k * rs + l])), floor).
     void (*db_rows)(const float* S, size_t rs, int rows, float amin, float floor, float* out);

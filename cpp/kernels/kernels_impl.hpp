@@ -283,6 +283,40 @@ int complex_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_str
     return cur;
 }
 
+#if defined(__AVX512F__)
+// In-register 16 x 16 transpose: afterwards r[c] holds element c of every input row (lane l =
+// input row l).
+inline void transpose16(__m512* r) {
+    __m512 t[16];
+    for (int l = 0; l < 16; l += 2) {
+        t[l] = _mm512_unpacklo_ps(r[l], r[l + 1]);
+        t[l + 1] = _mm512_unpackhi_ps(r[l], r[l + 1]);
+    }
+    for (int l = 0; l < 16; l += 4) {
+        r[l] = _mm512_shuffle_ps(t[l], t[l + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        r[l + 1] = _mm512_shuffle_ps(t[l], t[l + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        r[l + 2] = _mm512_shuffle_ps(t[l + 1], t[l + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        r[l + 3] = _mm512_shuffle_ps(t[l + 1], t[l + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    // r[4a + b] holds, in each 128-bit quarter q, element 4q + b of rows 4a..4a+3
+    for (int a = 0; a < 4; a += 2) {
+        for (int b = 0; b < 4; ++b) {
+            t[4 * a + b] = _mm512_shuffle_f32x4(r[4 * a + b], r[4 * (a + 1) + b], 0x88);
+            t[4 * (a + 1) + b] = _mm512_shuffle_f32x4(r[4 * a + b], r[4 * (a + 1) + b], 0xdd);
+        }
+    }
+    // t[b] = [q0 rows 0-3, q2 rows 0-3, q0 rows 4-7, q2 rows 4-7]; t[8 + b] the same for rows
+    // 8-15; t[4 + b] / t[12 + b] quarters 1 and 3
+    for (int b = 0; b < 4; ++b) {
+        const __m512 lo0 = t[b], hi0 = t[4 + b], lo1 = t[8 + b], hi1 = t[12 + b];
+        r[b] = _mm512_shuffle_f32x4(lo0, lo1, 0x88);
+        r[8 + b] = _mm512_shuffle_f32x4(lo0, lo1, 0xdd);
+        r[4 + b] = _mm512_shuffle_f32x4(hi0, hi1, 0x88);
+        r[12 + b] = _mm512_shuffle_f32x4(hi0, hi1, 0xdd);
+    }
+}
+#endif
+
 // x[i * W + l] = frames[l][i] * window[i] for i < len (window null: 1): a blocked transpose
 // into the lanes.
 inline void transpose_frames(const float* const* frames, const float* window, int len, float* x) {
@@ -293,38 +327,8 @@ inline void transpose_frames(const float* const* frames, const float* window, in
         const __m512 w = window ? _mm512_loadu_ps(window + i0) : _mm512_set1_ps(1.0f);
         __m512 r[16];
         for (int l = 0; l < 16; ++l) r[l] = _mm512_mul_ps(_mm512_loadu_ps(frames[l] + i0), w);
-        __m512 t[16];
-        for (int l = 0; l < 16; l += 2) {
-            t[l] = _mm512_unpacklo_ps(r[l], r[l + 1]);
-            t[l + 1] = _mm512_unpackhi_ps(r[l], r[l + 1]);
-        }
-        for (int l = 0; l < 16; l += 4) {
-            r[l] = _mm512_shuffle_ps(t[l], t[l + 2], _MM_SHUFFLE(1, 0, 1, 0));
-            r[l + 1] = _mm512_shuffle_ps(t[l], t[l + 2], _MM_SHUFFLE(3, 2, 3, 2));
-            r[l + 2] = _mm512_shuffle_ps(t[l + 1], t[l + 3], _MM_SHUFFLE(1, 0, 1, 0));
-            r[l + 3] = _mm512_shuffle_ps(t[l + 1], t[l + 3], _MM_SHUFFLE(3, 2, 3, 2));
-        }
-        // r[4a + b] holds, in each 128-bit quarter q, samples (4q + b) of lanes 4a..4a+3.
-        for (int a = 0; a < 4; a += 2) {
-            for (int b = 0; b < 4; ++b) {
-                t[4 * a + b] = _mm512_shuffle_f32x4(r[4 * a + b], r[4 * (a + 1) + b], 0x88);
-                t[4 * (a + 1) + b] = _mm512_shuffle_f32x4(r[4 * a + b], r[4 * (a + 1) + b], 0xdd);
-            }
-        }
-        // t[0..3]: lanes 0-7 (quarters: q0 lanes0-3, q2 lanes0-3?...) combine the two halves
-        for (int b = 0; b < 4; ++b) {
-            const __m512 lo0 = t[b], hi0 = t[4 + b], lo1 = t[8 + b], hi1 = t[12 + b];
-            // lo0: [q0 of lanes0-3, q2 of lanes0-3, q0 of lanes4-7, q2 of lanes4-7]
-            // lo1: same for lanes 8-15; hi0/hi1: quarters 1 and 3.
-            const __m512 s0 = _mm512_shuffle_f32x4(lo0, lo1, 0x88);  // sample b      (q0)
-            const __m512 s2 = _mm512_shuffle_f32x4(lo0, lo1, 0xdd);  // sample 8 + b  (q2)
-            const __m512 s1 = _mm512_shuffle_f32x4(hi0, hi1, 0x88);  // sample 4 + b  (q1)
-            const __m512 s3 = _mm512_shuffle_f32x4(hi0, hi1, 0xdd);  // sample 12 + b (q3)
-            _mm512_storeu_ps(x + static_cast<size_t>(i0 + b) * W, s0);
-            _mm512_storeu_ps(x + static_cast<size_t>(i0 + 4 + b) * W, s1);
-            _mm512_storeu_ps(x + static_cast<size_t>(i0 + 8 + b) * W, s2);
-            _mm512_storeu_ps(x + static_cast<size_t>(i0 + 12 + b) * W, s3);
-        }
+        transpose16(r);
+        for (int c = 0; c < 16; ++c) _mm512_storeu_ps(x + static_cast<size_t>(i0 + c) * W, r[c]);
     }
 #elif defined(__AVX2__)
     static_assert(W == 8, "the AVX2 transpose assumes 8 lanes");
@@ -384,30 +388,79 @@ inline const double* split_table(const RfftView& f, const double*) { return f.sp
 // Spectrum of W frames: window, transpose into lanes, FFT, split to the real spectrum; computed
 // in T (float, or double like librosa) and rounded to float32 outputs.
 // ---------------------------------------------------------------------------------------------
-// Stores bin k of a block: as lanes (out_re/out_im [k][W]), or interleaved complex64 into
-// row k of an (n_bins, T) output (cplx non-null, row stride in complex elements).
-inline void emit_bin(int k, const float* xr, const float* xi, int n_valid, float* out_re,
-                     float* out_im, float* cplx, size_t cplx_stride) {
-    if (cplx == nullptr) {
-        float* r = out_re + static_cast<size_t>(k) * W;
-        float* i = out_im + static_cast<size_t>(k) * W;
+// Collects a block's bins in order and writes them to a frame-major complex64 output (librosa's
+// Fortran-ordered STFT: frame l's bin k at out[2 * (l * frame_stride + k)]), 16 bins at a time,
+// transposed so that each frame gets contiguous 128-byte stores instead of 8-byte scatters.
+class ComplexWriter {
+public:
+    ComplexWriter(float* out, size_t frame_stride, int n_valid)
+        : out_(out), stride_(frame_stride), n_valid_(n_valid) {}
+
+    void push(const float* xr, const float* xi) {
         GX_SIMD for (int l = 0; l < W; ++l) {
-            r[l] = xr[l];
-            i[l] = xi[l];
+            re_[count_][l] = xr[l];
+            im_[count_][l] = xi[l];
         }
+        if (++count_ == kTile) flush();
+    }
+
+    void flush() {
+        if (count_ == 0) return;
+#if defined(__AVX512F__)
+        if (count_ == kTile && n_valid_ == W) {
+            __m512 r[16], i[16];
+            for (int c = 0; c < 16; ++c) {
+                r[c] = _mm512_load_ps(re_[c]);
+                i[c] = _mm512_load_ps(im_[c]);
+            }
+            transpose16(r);  // r[l]: frame l's 16 bins
+            transpose16(i);
+            const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+            const __m512i hi = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+            for (int l = 0; l < 16; ++l) {
+                float* o = out_ + 2 * (static_cast<size_t>(l) * stride_ + k0_);
+                _mm512_storeu_ps(o, _mm512_permutex2var_ps(r[l], lo, i[l]));
+                _mm512_storeu_ps(o + 16, _mm512_permutex2var_ps(r[l], hi, i[l]));
+            }
+            k0_ += count_;
+            count_ = 0;
+            return;
+        }
+#endif
+        for (int l = 0; l < n_valid_; ++l) {
+            float* o = out_ + 2 * (static_cast<size_t>(l) * stride_ + k0_);
+            for (int c = 0; c < count_; ++c) {
+                o[2 * c] = re_[c][l];
+                o[2 * c + 1] = im_[c][l];
+            }
+        }
+        k0_ += count_;
+        count_ = 0;
+    }
+
+private:
+    static constexpr int kTile = 16;
+    float* out_;
+    size_t stride_;
+    int n_valid_;
+    size_t k0_ = 0;
+    int count_ = 0;
+    alignas(64) float re_[kTile][W];
+    alignas(64) float im_[kTile][W];
+};
+
+// Stores bin k of a block as lanes (out_re/out_im [k][W]) or hands it to the complex writer.
+inline void emit_bin(int k, const float* xr, const float* xi, float* out_re, float* out_im,
+                     ComplexWriter* writer) {
+    if (writer != nullptr) {
+        writer->push(xr, xi);
         return;
     }
-    float* o = cplx + 2 * static_cast<size_t>(k) * cplx_stride;
-    if (n_valid == W) {
-        GX_SIMD for (int l = 0; l < W; ++l) {
-            o[2 * l] = xr[l];
-            o[2 * l + 1] = xi[l];
-        }
-    } else {
-        for (int l = 0; l < n_valid; ++l) {
-            o[2 * l] = xr[l];
-            o[2 * l + 1] = xi[l];
-        }
+    float* r = out_re + static_cast<size_t>(k) * W;
+    float* i = out_im + static_cast<size_t>(k) * W;
+    GX_SIMD for (int l = 0; l < W; ++l) {
+        r[l] = xr[l];
+        i[l] = xi[l];
     }
 }
 
@@ -415,6 +468,8 @@ template <typename T>
 void spectrum_t(const RfftView& f, const T* window, const float* const* frames_in, int n_valid,
                 T* work, float* out_re, float* out_im, float* cplx, size_t cplx_stride) {
     const size_t n = static_cast<size_t>(f.n_complex);
+    ComplexWriter complex_writer(cplx, cplx_stride, n_valid);
+    ComplexWriter* writer = cplx != nullptr ? &complex_writer : nullptr;
     const float* frames[W];
     for (int l = 0; l < W; ++l) frames[l] = frames_in[l < n_valid ? l : 0];
     const size_t span = n * W + kFftBufferPad;
@@ -455,21 +510,23 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
                 xr[l] = static_cast<float>(zr[static_cast<size_t>(k) * W + l]);
                 xi[l] = static_cast<float>(zi[static_cast<size_t>(k) * W + l]);
             }
-            emit_bin(k, xr, xi, n_valid, out_re, out_im, cplx, cplx_stride);
+            emit_bin(k, xr, xi, out_re, out_im, writer);
         }
+        if (writer) writer->flush();
         return;
     }
     // Split step: X[k] = E + (-i w^k) O, E = (Z[k] + conj Z[n-k]) / 2, O = (Z[k] - conj Z[n-k]) / 2.
     const T* split = split_table(f, window);
+    // bins 0 and n are real: Z[0].re + Z[0].im and Z[0].re - Z[0].im
+    float nyq_r[W], zeros[W];
     {
-        float xr[W], xi[W], xnr[W];
+        float xr[W];
         GX_SIMD for (int l = 0; l < W; ++l) {
             xr[l] = static_cast<float>(zr[l] + zi[l]);
-            xi[l] = 0.0f;
-            xnr[l] = static_cast<float>(zr[l] - zi[l]);
+            nyq_r[l] = static_cast<float>(zr[l] - zi[l]);
+            zeros[l] = 0.0f;
         }
-        emit_bin(0, xr, xi, n_valid, out_re, out_im, cplx, cplx_stride);
-        emit_bin(static_cast<int>(n), xnr, xi, n_valid, out_re, out_im, cplx, cplx_stride);
+        emit_bin(0, xr, zeros, out_re, out_im, writer);
     }
     const T half = T(0.5);
     for (size_t k = 1; k < n; ++k) {
@@ -489,8 +546,10 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
             xr[l] = static_cast<float>(er + tr);
             xi[l] = static_cast<float>(ei + ti);
         }
-        emit_bin(static_cast<int>(k), xr, xi, n_valid, out_re, out_im, cplx, cplx_stride);
+        emit_bin(static_cast<int>(k), xr, xi, out_re, out_im, writer);
     }
+    emit_bin(static_cast<int>(n), nyq_r, zeros, out_re, out_im, writer);
+    if (writer) writer->flush();
 }
 
 void spectrum(const RfftView& f, const float* window, const float* const* frames, int n_valid,
