@@ -161,49 +161,71 @@ inline void load_twiddled(Ptrs<T> p, int R, size_t in0, size_t s, const T* tw, T
     }
 }
 
+// Twiddle factors w^r (r < R) of one butterfly as separate arrays; all ones when tw is null.
+template <typename T, int R>
+inline void twiddles_of(const T* tw, T* wr, T* wi) {
+    wr[0] = T(1);
+    wi[0] = T(0);
+    for (int r = 1; r < R; ++r) {
+        wr[r] = tw ? tw[2 * (r - 1)] : T(1);
+        wi[r] = tw ? tw[2 * (r - 1) + 1] : T(0);
+    }
+}
+
 template <typename T>
 inline void radix3(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
-    alignas(64) T vr[3 * W], vi[3 * W];
-    load_twiddled(p, 3, in0, s, tw, vr, vi);
+    T wr[3], wi[3];
+    twiddles_of<T, 3>(tw, wr, wi);
     const T c = -T(0.5), sn = T(0.866025403784438647);  // exp(-2 pi i / 3) = c - i sn
+    const T* xr = p.ir + in0;
+    const T* xi = p.ii + in0;
     T* y0r = p.orr + out0;
     T* y0i = p.oi + out0;
-    T* y1r = y0r + os;
-    T* y1i = y0i + os;
-    T* y2r = y0r + 2 * os;
-    T* y2i = y0i + 2 * os;
     GX_SIMD for (int l = 0; l < W; ++l) {
-        T tr = vr[W + l] + vr[2 * W + l], ti = vi[W + l] + vi[2 * W + l];
-        T dr = vr[W + l] - vr[2 * W + l], di = vi[W + l] - vi[2 * W + l];
-        T mr = vr[l] + c * tr, mi = vi[l] + c * ti;
-        y0r[l] = vr[l] + tr;
-        y0i[l] = vi[l] + ti;
+        T vr[3], vi[3];
+        for (int r = 0; r < 3; ++r) {
+            const T a = xr[r * s + l], b = xi[r * s + l];
+            vr[r] = a * wr[r] - b * wi[r];
+            vi[r] = a * wi[r] + b * wr[r];
+        }
+        T tr = vr[1] + vr[2], ti = vi[1] + vi[2];
+        T dr = vr[1] - vr[2], di = vi[1] - vi[2];
+        T mr = vr[0] + c * tr, mi = vi[0] + c * ti;
+        y0r[l] = vr[0] + tr;
+        y0i[l] = vi[0] + ti;
         // -i sn d = (sn di, -sn dr)
-        y1r[l] = mr + sn * di;
-        y1i[l] = mi - sn * dr;
-        y2r[l] = mr - sn * di;
-        y2i[l] = mi + sn * dr;
+        y0r[os + l] = mr + sn * di;
+        y0i[os + l] = mi - sn * dr;
+        y0r[2 * os + l] = mr - sn * di;
+        y0i[2 * os + l] = mi + sn * dr;
     }
 }
 
 template <typename T>
 inline void radix5(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
-    alignas(64) T vr[5 * W], vi[5 * W];
-    load_twiddled(p, 5, in0, s, tw, vr, vi);
+    T wr[5], wi[5];
+    twiddles_of<T, 5>(tw, wr, wi);
     const T c1 = T(0.309016994374947424), c2 = -T(0.809016994374947424);
     const T s1 = T(0.951056516295153572), s2 = T(0.587785252292473129);
+    const T* xr = p.ir + in0;
+    const T* xi = p.ii + in0;
     T* y0r = p.orr + out0;
     T* y0i = p.oi + out0;
     GX_SIMD for (int l = 0; l < W; ++l) {
-        T x0r = vr[l], x0i = vi[l];
-        T a1r = vr[W + l] + vr[4 * W + l], a1i = vi[W + l] + vi[4 * W + l];
-        T b1r = vr[W + l] - vr[4 * W + l], b1i = vi[W + l] - vi[4 * W + l];
-        T a2r = vr[2 * W + l] + vr[3 * W + l], a2i = vi[2 * W + l] + vi[3 * W + l];
-        T b2r = vr[2 * W + l] - vr[3 * W + l], b2i = vi[2 * W + l] - vi[3 * W + l];
-        y0r[l] = x0r + a1r + a2r;
-        y0i[l] = x0i + a1i + a2i;
-        T m1r = x0r + c1 * a1r + c2 * a2r, m1i = x0i + c1 * a1i + c2 * a2i;
-        T m2r = x0r + c2 * a1r + c1 * a2r, m2i = x0i + c2 * a1i + c1 * a2i;
+        T vr[5], vi[5];
+        for (int r = 0; r < 5; ++r) {
+            const T a = xr[r * s + l], b = xi[r * s + l];
+            vr[r] = a * wr[r] - b * wi[r];
+            vi[r] = a * wi[r] + b * wr[r];
+        }
+        T a1r = vr[1] + vr[4], a1i = vi[1] + vi[4];
+        T b1r = vr[1] - vr[4], b1i = vi[1] - vi[4];
+        T a2r = vr[2] + vr[3], a2i = vi[2] + vi[3];
+        T b2r = vr[2] - vr[3], b2i = vi[2] - vi[3];
+        y0r[l] = vr[0] + a1r + a2r;
+        y0i[l] = vi[0] + a1i + a2i;
+        T m1r = vr[0] + c1 * a1r + c2 * a2r, m1i = vi[0] + c1 * a1i + c2 * a2i;
+        T m2r = vr[0] + c2 * a1r + c1 * a2r, m2i = vi[0] + c2 * a1i + c1 * a2i;
         T n1r = s1 * b1r + s2 * b2r, n1i = s1 * b1i + s2 * b2i;  // X1 = m1 - i n1
         T n2r = s2 * b1r - s1 * b2r, n2i = s2 * b1i - s1 * b2i;  // X2 = m2 - i n2
         y0r[os + l] = m1r + n1i;
