@@ -86,9 +86,14 @@ def from_spectrogram(S: Any, request: dict[str, Any], n_threads: int = 1) -> dic
     return _finish(results, lead, S_in.dtype)
 
 
-def zero_crossings_core(y, frame_length, hop_length, center, threshold, pad, zero_pos, n_threads):
-    """The core's zero-crossing rate of validated audio; returns (..., 1, T) float64."""
-    batch, lead = as_signal_batch(y)
+def zero_crossings_core(
+    y, frame_length, hop_length, center, threshold, pad, zero_pos, n_threads, check_finite=True
+):
+    """The core's zero-crossing rate of validated audio; returns (..., 1, T) float64.
+
+    ``check_finite=False`` skips the NaN/Inf scan when the caller already did it on this y.
+    """
+    batch, lead = as_signal_batch(y, check_finite=check_finite)
     out = _core.zero_crossing_rate(
         batch, frame_length, hop_length, center, threshold, pad, zero_pos, n_threads
     )

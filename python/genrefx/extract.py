@@ -146,6 +146,14 @@ def extract(
                 f"y has {y.shape[-1]} samples, fewer than n_fft={frame_length} with center=False"
             )
         out["zero_crossing_rate"] = zero_crossings_core(
-            y, frame_length, hop, bool(center), 1e-10, False, True, n_threads
+            y,
+            frame_length,
+            hop,
+            bool(center),
+            1e-10,
+            False,
+            True,
+            n_threads,
+            check_finite=not core_names,  # the fused pass checked y already
         )
     return {name: out[name] for name in names}
