@@ -676,24 +676,24 @@ constexpr float kTinyF32 = 1.17549435082228750797e-38f;  // np.finfo(np.float32)
 void centroid_bandwidth(const float* S, size_t rs, int n_bins, const double* freq,
                         double* centroid, double* bandwidth, const double* bw_centroid, double p,
                         bool norm) {
-    // librosa.util.normalize(S, norm=1): the column sum in float64, S / sum rounded to float32.
-    double total[W];
-    GX_SIMD for (int l = 0; l < W; ++l) total[l] = 0.0;
-    for (int k = 0; k < n_bins; ++k) {
-        const float* s = S + static_cast<size_t>(k) * rs;
-        GX_SIMD for (int l = 0; l < W; ++l) total[l] += static_cast<double>(s[l]);
-    }
-    double scale[W];  // 1 / the column sum (librosa divides; the product rounds the same to float32)
-    GX_SIMD for (int l = 0; l < W; ++l) scale[l] = 1.0 / (total[l] < kTinyF32 ? 1.0 : total[l]);
-    double cen[W];
-    GX_SIMD for (int l = 0; l < W; ++l) cen[l] = 0.0;
+    // librosa normalizes S by its column sum (in float64; sums below float32's tiny are left
+    // alone) and rounds S / sum to float32 before weighting; summing the unrounded products and
+    // dividing once differs from that by ~1e-8 relative, far inside the 1e-5 budget.
+    double total[W], cen[W];
+    GX_SIMD for (int l = 0; l < W; ++l) total[l] = cen[l] = 0.0;
     for (int k = 0; k < n_bins; ++k) {
         const float* s = S + static_cast<size_t>(k) * rs;
         const double fk = freq[k];
         GX_SIMD for (int l = 0; l < W; ++l) {
-            float sn = static_cast<float>(static_cast<double>(s[l]) * scale[l]);
-            cen[l] += fk * static_cast<double>(sn);
+            const double v = static_cast<double>(s[l]);
+            total[l] += v;
+            cen[l] += fk * v;
         }
+    }
+    double scale[W];  // 1 / the column sum used by the normalization
+    GX_SIMD for (int l = 0; l < W; ++l) {
+        scale[l] = 1.0 / (total[l] < kTinyF32 ? 1.0 : total[l]);
+        cen[l] *= scale[l];
     }
     if (centroid != nullptr) {
         GX_SIMD for (int l = 0; l < W; ++l) centroid[l] = cen[l];
@@ -708,18 +708,19 @@ void centroid_bandwidth(const float* S, size_t rs, int n_bins, const double* fre
         const double fk = freq[k];
         if (square) {
             GX_SIMD for (int l = 0; l < W; ++l) {
-                float sn = norm ? static_cast<float>(static_cast<double>(s[l]) * scale[l]) : s[l];
-                double d = fk - c[l];
-                acc[l] += static_cast<double>(sn) * (d * d);
+                const double d = fk - c[l];
+                acc[l] += static_cast<double>(s[l]) * (d * d);
             }
         } else {
             for (int l = 0; l < W; ++l) {
-                float sn = norm ? static_cast<float>(static_cast<double>(s[l]) * scale[l]) : s[l];
-                acc[l] += static_cast<double>(sn) * std::pow(std::fabs(fk - c[l]), p);
+                acc[l] += static_cast<double>(s[l]) * std::pow(std::fabs(fk - c[l]), p);
             }
         }
     }
-    for (int l = 0; l < W; ++l) bandwidth[l] = square ? std::sqrt(acc[l]) : std::pow(acc[l], 1.0 / p);
+    for (int l = 0; l < W; ++l) {
+        const double a = norm ? acc[l] * scale[l] : acc[l];
+        bandwidth[l] = square ? std::sqrt(a) : std::pow(a, 1.0 / p);
+    }
 }
 
 void rolloff(const float* S, size_t rs, int n_bins, const double* freq, float roll_percent,
