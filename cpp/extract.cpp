@@ -614,10 +614,11 @@ void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, 
         float threshold;
         bool pad, zero_pos;
         double* out;
-        std::vector<std::vector<uint8_t>> classes;  // per worker
         void init(int) {}
         void operator()(int64_t b, int worker) {
-            std::vector<uint8_t>& k = classes[worker];
+            // kept per OS thread: fresh pages every call would cost a fault each
+            thread_local std::vector<uint8_t> k, change;
+            (void)worker;
             k.resize(static_cast<size_t>(padded));
             const float* yb = y + b * n;
             // Sign class of each padded sample, branch-free: with zero_pos, 1 for negative and
@@ -642,9 +643,11 @@ void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, 
             }
             std::fill(k.begin() + n_left + n, k.begin() + n_left + n + n_right, cls(yb[n - 1]));
             // d[i] = 1 where the class changes between samples i - 1 and i
-            uint8_t* d = k.data();
-            for (int64_t i = padded - 1; i > 0; --i) d[i] = d[i] != d[i - 1];
+            change.resize(static_cast<size_t>(padded));
+            uint8_t* d = change.data();
+            const uint8_t* c = k.data();
             d[0] = 0;
+            for (int64_t i = 1; i < padded; ++i) d[i] = c[i] != c[i - 1];
             double* dst = out + b * T;
             for (int64_t t = 0; t < T; ++t) {
                 // crossings between consecutive samples inside frame t: d[a + 1 .. a + fl - 1]
@@ -654,8 +657,7 @@ void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, 
                 dst[t] = static_cast<double>(count) / frame_length;
             }
         }
-    } body{y, n, T, offset, padded, frame_length, hop, threshold, pad, zero_pos, out, {}};
-    body.classes.resize(effective_workers(n_threads, B));
+    } body{y, n, T, offset, padded, frame_length, hop, threshold, pad, zero_pos, out};
     parallel_for(B, n_threads, body);
 }
 
