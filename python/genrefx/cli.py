@@ -2,6 +2,7 @@
 
     genrefx --version
     genrefx demo [--duration 30] [--sr 22050] [--repeats 5] [--json]
+    genrefx batch-extract INPUT... -o OUT.parquet [options]   (or --demo)
 
 ``demo`` synthesizes a seeded music-like clip (numpy only, no audio files), runs
 :func:`genrefx.extract` on it and reports the SIMD level, every feature's shape, dtype and
@@ -191,6 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--repeats", type=_positive(int), default=5, help="timed extract calls (5)")
     demo.add_argument("--json", action="store_true", help="print the report as JSON")
     demo.set_defaults(func=_demo)
+
+    from .batch.command import add_parser as add_batch_extract
+
+    add_batch_extract(commands)
     return parser
 
 

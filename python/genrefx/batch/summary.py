@@ -1,0 +1,80 @@
+"""Summary statistics of frame-level features and the feature table's column names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..exceptions import ParameterError
+
+__all__ = ["DEFAULT_STATS", "STATS", "column_names", "summarize"]
+
+#: Statistics over frames, as the Free Music Archive's features.csv (plus ``var``).
+STATS = ("mean", "std", "skew", "kurtosis", "median", "min", "max", "var")
+DEFAULT_STATS = ("mean", "std", "skew", "kurtosis", "median", "min", "max")
+
+# rows of each feature with the default parameters of genrefx.extract (contrast: n_bands + 1)
+_SINGLE_ROW = {
+    "spectral_centroid",
+    "spectral_bandwidth",
+    "spectral_rolloff",
+    "spectral_flatness",
+    "zero_crossing_rate",
+    "rms",
+}
+
+
+def check_stats(stats: Sequence[str]) -> tuple[str, ...]:
+    """Validate statistic names."""
+    stats = tuple(dict.fromkeys(stats))
+    unknown = [s for s in stats if s not in STATS]
+    if unknown or not stats:
+        raise ParameterError(
+            f"stats: unknown or empty {unknown or list(stats)}; choose from {STATS}"
+        )
+    return stats
+
+
+def column_names(feature: str, n_rows: int, stats: Sequence[str]) -> list[str]:
+    """``{feature}_{stat}`` for one-row features, ``{feature}_{stat}_{index:02d}`` (from 01)
+    for multi-row ones, stat-major as in FMA's features.csv."""
+    if feature in _SINGLE_ROW and n_rows == 1:
+        return [f"{feature}_{s}" for s in stats]
+    return [f"{feature}_{s}_{i:02d}" for s in stats for i in range(1, n_rows + 1)]
+
+
+def summarize(values: np.ndarray, stats: Sequence[str]) -> np.ndarray:
+    """Statistics of a (rows, frames) feature over its frames, stat-major, as float32.
+
+    ``skew`` and ``kurtosis`` are ``scipy.stats.skew`` / ``kurtosis`` with their defaults
+    (biased, Fisher's kurtosis); a constant row gives 0 for both (scipy gives NaN) so that a
+    silent track still yields a usable row; ``std`` and ``var`` are the population ones.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    mean = x.mean(axis=1)
+    centred = x - mean[:, None]
+    m2 = (centred**2).mean(axis=1)
+    out = []
+    for s in stats:
+        if s == "mean":
+            out.append(mean)
+        elif s == "std":
+            out.append(np.sqrt(m2))
+        elif s == "var":
+            out.append(m2)
+        elif s == "median":
+            out.append(np.median(x, axis=1))
+        elif s == "min":
+            out.append(x.min(axis=1))
+        elif s == "max":
+            out.append(x.max(axis=1))
+        elif s in ("skew", "kurtosis"):
+            flat = m2 <= (np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1e-300)) ** 2
+            safe = np.where(flat, 1.0, m2)
+            if s == "skew":
+                val = (centred**3).mean(axis=1) / safe**1.5
+            else:
+                val = (centred**4).mean(axis=1) / safe**2 - 3.0
+            out.append(np.where(flat, 0.0, val))
+    return np.concatenate(out).astype(np.float32)
