@@ -54,6 +54,8 @@ def add_parser(commands) -> None:
     p.add_argument("--hop-length", type=int, default=512)
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     p.add_argument("--shard-size", type=int, default=16, help="inputs per committed shard")
+    p.add_argument("--engine", choices=("process", "dask"), default="process")
+    p.add_argument("--scheduler", default=None, help="dask scheduler address (default: local)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted run")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")

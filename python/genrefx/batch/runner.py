@@ -122,6 +122,51 @@ def _run_shard(index: int, sources: Sequence[Source], options: BatchOptions, par
     return index, len(sources) - len(errors), len(errors), seconds
 
 
+def _execute(todo, shards, options, parts, workers, engine, scheduler):
+    """Run the shards ``todo``; yields each one's (index, ok, failed, seconds) as it completes."""
+    if not todo:
+        return
+    if engine == "dask":
+        yield from _execute_dask(todo, shards, options, parts, workers, scheduler)
+    elif workers == 1:
+        for i in todo:
+            yield _run_shard(i, shards[i], options, parts)
+    else:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_run_shard, i, shards[i], options, parts) for i in todo]
+            for fut in concurrent.futures.as_completed(futures):
+                yield fut.result()
+
+
+def _execute_dask(todo, shards, options, parts, workers, scheduler):
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise ParameterError(
+            "engine='dask' needs dask.distributed: pip install 'genrefx[dask]'"
+        ) from None
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+    client = Client(cluster if cluster is not None else scheduler)
+    try:
+        futures = [
+            client.submit(_run_shard, i, shards[i], options, parts, pure=False) for i in todo
+        ]
+        for fut in as_completed(futures):
+            yield fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def _manifest(sources: Sequence[Source], options: BatchOptions, shard_size: int) -> dict:
     return {
         "version": 1,
@@ -151,8 +196,14 @@ def run_batch(
     overwrite: bool = False,
     shard_size: int = 16,
     progress: Callable[[int, int, float], None] | None = None,
+    engine: str = "process",
+    scheduler: str | None = None,
 ) -> BatchResult:
     """Extract ``inputs`` into ``output`` (Parquet or CSV) with ``workers`` processes.
+
+    ``engine="dask"`` runs the same shards on a dask.distributed cluster: the one at
+    ``scheduler`` (its workers must see the inputs and the output's folder at the same paths),
+    or a LocalCluster of ``workers`` single-threaded processes on 127.0.0.1.
 
     Raises
     ------
@@ -160,6 +211,10 @@ def run_batch(
         Bad inputs or options, an existing output without ``overwrite``/``resume``, or a
         ``resume`` whose inputs or options differ from the interrupted run's.
     """
+    if engine not in ("process", "dask"):
+        raise ParameterError(f"engine={engine!r} must be 'process' or 'dask'")
+    if scheduler is not None and engine != "dask":
+        raise ParameterError("scheduler is only used with engine='dask'")
     if fmt not in ("parquet", "csv"):
         raise ParameterError(f"format={fmt!r} must be 'parquet' or 'csv'")
     if shard_size < 1:
@@ -205,23 +260,11 @@ def run_batch(
     if progress:
         progress(done_inputs, len(sources), 0.0)
     seconds_new = 0.0
-    if todo:
-        if workers == 1:
-            for i in todo:
-                _, ok, bad, sec = _run_shard(i, shards[i], options, parts)
-                done_inputs += ok + bad
-                seconds_new += sec
-                if progress:
-                    progress(done_inputs, len(sources), seconds_new)
-        else:
-            with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [pool.submit(_run_shard, i, shards[i], options, parts) for i in todo]
-                for fut in concurrent.futures.as_completed(futures):
-                    _, ok, bad, sec = fut.result()
-                    done_inputs += ok + bad
-                    seconds_new += sec
-                    if progress:
-                        progress(done_inputs, len(sources), seconds_new)
+    for _, ok, bad, sec in _execute(todo, shards, options, parts, workers, engine, scheduler):
+        done_inputs += ok + bad
+        seconds_new += sec
+        if progress:
+            progress(done_inputs, len(sources), seconds_new)
 
     # assemble: every shard in order, then the errors
     tables, errors, seconds = [], [], 0.0
