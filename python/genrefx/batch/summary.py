@@ -50,11 +50,16 @@ def summarize(values: np.ndarray, stats: Sequence[str]) -> np.ndarray:
     ``skew`` and ``kurtosis`` are ``scipy.stats.skew`` / ``kurtosis`` with their defaults
     (biased, Fisher's kurtosis); a constant row gives 0 for both (scipy gives NaN) so that a
     silent track still yields a usable row; ``std`` and ``var`` are the population ones.
+    Moments are computed in float64; median, min and max on the feature's own values.
     """
-    x = np.asarray(values, dtype=np.float64)
+    raw = np.asarray(values)
+    x = raw.astype(np.float64, copy=False)
     mean = x.mean(axis=1)
-    centred = x - mean[:, None]
-    m2 = (centred**2).mean(axis=1)
+    need_moments = any(s in ("std", "var", "skew", "kurtosis") for s in stats)
+    if need_moments:
+        c = x - mean[:, None]
+        c2 = c * c
+        m2 = c2.mean(axis=1)
     out = []
     for s in stats:
         if s == "mean":
@@ -64,17 +69,17 @@ def summarize(values: np.ndarray, stats: Sequence[str]) -> np.ndarray:
         elif s == "var":
             out.append(m2)
         elif s == "median":
-            out.append(np.median(x, axis=1))
+            out.append(np.median(raw, axis=1))
         elif s == "min":
-            out.append(x.min(axis=1))
+            out.append(raw.min(axis=1))
         elif s == "max":
-            out.append(x.max(axis=1))
+            out.append(raw.max(axis=1))
         elif s in ("skew", "kurtosis"):
             flat = m2 <= (np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1e-300)) ** 2
             safe = np.where(flat, 1.0, m2)
             if s == "skew":
-                val = (centred**3).mean(axis=1) / safe**1.5
+                val = (c2 * c).mean(axis=1) / (safe * np.sqrt(safe))
             else:
-                val = (centred**4).mean(axis=1) / safe**2 - 3.0
+                val = (c2 * c2).mean(axis=1) / (safe * safe) - 3.0
             out.append(np.where(flat, 0.0, val))
-    return np.concatenate(out).astype(np.float32)
+    return np.concatenate([np.asarray(o, dtype=np.float64) for o in out]).astype(np.float32)
