@@ -50,6 +50,10 @@ def add_parser(commands) -> None:
         "--features", type=_names, default=FEATURES, help=f"comma list (default all: {FEATURES})"
     )
     p.add_argument("--stats", type=_names, default=DEFAULT_STATS, help=f"comma list of {STATS}")
+    p.add_argument("--save-frames", metavar="DIR", default=None, help="also save frame arrays")
+    p.add_argument(
+        "--frames", type=_names, default=(), help="arrays to save: mel (log-mel dB), mfcc, ..."
+    )
     p.add_argument("--n-fft", type=int, default=2048)
     p.add_argument("--hop-length", type=int, default=512)
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
@@ -103,6 +107,8 @@ def _run(args: argparse.Namespace) -> int:
             stats=args.stats,
             n_fft=args.n_fft,
             hop_length=args.hop_length,
+            save_frames=os.path.abspath(args.save_frames) if args.save_frames else None,
+            frames=args.frames,
         )
     except ParameterError as exc:
         print(f"genrefx batch-extract: {exc}", file=sys.stderr)

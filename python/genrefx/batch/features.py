@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,11 +13,22 @@ import pyarrow as pa
 
 from ..exceptions import ParameterError
 from ..extract import FEATURES, extract
+from ..spectrum import power_to_db
 from .audio import DecodeError, load
 from .sources import Source
 from .summary import DEFAULT_STATS, check_stats, column_names, summarize
 
 __all__ = ["BatchOptions", "process_source", "schema"]
+
+# Frame-level arrays that --save-frames can write: name -> (feature, transform). "mel" is the
+# log-mel spectrogram in dB (power_to_db, ref 1, top_db 80), what CNN/CRNN models take.
+FRAME_ARRAYS = {
+    "mel": ("melspectrogram", "db"),
+    "mfcc": ("mfcc", None),
+    "chroma": ("chroma_stft", None),
+    "contrast": ("spectral_contrast", None),
+    **{f: (f, None) for f in FEATURES},
+}
 
 _META_COLUMNS = [
     ("path", pa.string()),
@@ -49,6 +62,8 @@ class BatchOptions:
     n_mfcc: int = 20
     n_chroma: int = 12
     n_bands: int = 6
+    save_frames: str | None = None
+    frames: tuple[str, ...] = ()
 
     def __post_init__(self):
         unknown = [f for f in self.features if f not in FEATURES]
@@ -66,6 +81,18 @@ class BatchOptions:
             raise ParameterError(f"segment={self.segment} must be > 0 seconds")
         if self.segment_hop is not None and (self.segment is None or not self.segment_hop > 0):
             raise ParameterError(f"segment_hop={self.segment_hop} needs segment and must be > 0")
+        frames = tuple(dict.fromkeys(self.frames))
+        unknown = [f for f in frames if f not in FRAME_ARRAYS]
+        if unknown:
+            raise ParameterError(f"frames: unknown {unknown}; choose from {tuple(FRAME_ARRAYS)}")
+        if bool(frames) != (self.save_frames is not None):
+            raise ParameterError("save_frames (a folder) and frames (array names) go together")
+        object.__setattr__(self, "frames", frames)
+
+    def extracted(self) -> tuple[str, ...]:
+        """Features to extract: the table's, plus those the saved frame arrays come from."""
+        extra = [FRAME_ARRAYS[f][0] for f in self.frames]
+        return tuple(dict.fromkeys((*self.features, *extra)))
 
     def rows_of(self, feature: str) -> int:
         """Rows of ``feature``'s frame-level output."""
@@ -112,7 +139,7 @@ def process_source(source: Source, options: BatchOptions) -> list[dict[str, Any]
         feats = extract(
             y[a:b],
             sr,
-            options.features,
+            options.extracted(),
             n_fft=options.n_fft,
             hop_length=options.hop_length,
             n_mels=options.n_mels,
@@ -122,6 +149,9 @@ def process_source(source: Source, options: BatchOptions) -> list[dict[str, Any]
         )
         values = np.concatenate([summarize(feats[f], options.stats) for f in options.features])
         n_frames = int(next(iter(feats.values())).shape[-1])
+        if options.save_frames is not None:
+            segment = index if options.segment is not None else None
+            _save_frames(source, segment, feats, options)
         rows.append(
             {
                 "meta": (source.name, index, a / sr, (b - a) / sr, sr, n_frames),
@@ -129,6 +159,28 @@ def process_source(source: Source, options: BatchOptions) -> list[dict[str, Any]
             }
         )
     return rows
+
+
+def frames_path(folder: str, source: Source, segment: int | None, name: str) -> str:
+    """Where --save-frames writes array ``name`` of ``source`` (and segment): the file's base
+    name, a short hash of its full path (unique across folders and archives), the segment."""
+    base = os.path.basename(source.member) or "audio"
+    digest = hashlib.sha1(source.name.encode("utf-8")).hexdigest()[:10]
+    seg = f".seg{segment:04d}" if segment is not None else ""
+    return os.path.join(folder, f"{base}-{digest}{seg}.{name}.npy")
+
+
+def _save_frames(source: Source, segment: int | None, feats: dict, options: BatchOptions):
+    os.makedirs(options.save_frames, exist_ok=True)
+    for name in options.frames:
+        feature, transform = FRAME_ARRAYS[name]
+        value = feats[feature]
+        if transform == "db":
+            value = power_to_db(value)
+        path = frames_path(options.save_frames, source, segment, name)
+        with open(path + ".tmp", "wb") as f:
+            np.save(f, np.asarray(value, dtype=np.float32))
+        os.replace(path + ".tmp", path)
 
 
 def rows_to_table(rows: Sequence[dict[str, Any]], options: BatchOptions) -> pa.Table:
