@@ -14,7 +14,7 @@ import pyarrow as pa
 from ..exceptions import ParameterError
 from ..extract import FEATURES, extract
 from ..spectrum import power_to_db
-from .audio import DecodeError, load
+from .audio import DecodeError, stream
 from .sources import Source
 from .summary import DEFAULT_STATS, check_stats, column_names, summarize
 
@@ -115,49 +115,167 @@ def schema(options: BatchOptions) -> pa.Schema:
     return pa.schema(fields)
 
 
-def _segments(n: int, sr: int, options: BatchOptions) -> list[tuple[int, int]]:
-    if options.segment is None:
-        return [(0, n)]
-    length = max(1, round(options.segment * sr))
-    hop = max(1, round((options.segment_hop or options.segment) * sr))
-    if n <= length:
-        return [(0, n)]
-    return [(s, s + length) for s in range(0, n - length + 1, hop)]
+#: Tracks up to this long are analysed in one piece, exactly as ``genrefx.extract`` (and
+#: librosa) on the whole track. Longer ones (DJ mixes, concerts) are analysed in windows of
+#: CHUNK_SECONDS, to bound memory: the frames are the same as for the whole track, but
+#: librosa's whole-array quantities (chroma's tuning estimate, mfcc's and contrast's top_db)
+#: are then per window.
+WHOLE_TRACK_SECONDS = 600.0
+CHUNK_SECONDS = 120.0
+
+
+class _Samples:
+    """A rolling window over a stream of sample chunks, addressed by absolute sample index."""
+
+    def __init__(self, chunks):
+        self._chunks = iter(chunks)
+        self._parts: list[np.ndarray] = []
+        self.start = 0  # absolute index of the first buffered sample
+        self.total = 0  # samples pulled so far
+        self.ended = False
+        self.sr = 0
+
+    def fill(self, end: int) -> None:
+        """Pull chunks until ``end`` samples are known or the stream ends."""
+        while self.total < end and not self.ended:
+            try:
+                chunk, self.sr = next(self._chunks)
+            except StopIteration:
+                self.ended = True
+                break
+            self._parts.append(chunk)
+            self.total += chunk.size
+
+    def _data(self) -> np.ndarray:
+        if len(self._parts) != 1:
+            joined = np.concatenate(self._parts) if self._parts else np.zeros(0, np.float32)
+            self._parts = [joined]
+        return self._parts[0]
+
+    def drop_before(self, index: int) -> None:
+        """Forget samples before ``index``."""
+        data = self._data()
+        cut = min(max(index - self.start, 0), data.size)
+        self._parts = [data[cut:].copy()]
+        self.start += cut
+
+    def slice(self, lo: int, hi: int, pad: str = "constant") -> np.ndarray:
+        """Samples [lo, hi), padded outside the signal with zeros or (pad="edge") with the
+        first / last sample, as numpy.pad's modes."""
+        data = self._data()
+        a, b = max(lo, self.start), min(hi, self.total)
+        inner = data[a - self.start : b - self.start] if b > a else data[:0]
+        left = min(a, hi) - lo
+        right = (hi - lo) - left - inner.size
+        if pad == "edge" and data.size:
+            first = data[0] if self.start == 0 else inner[:1].sum()
+            return np.concatenate(
+                [np.full(left, first, np.float32), inner, np.full(right, data[-1], np.float32)]
+            )
+        return np.concatenate([np.zeros(left, np.float32), inner, np.zeros(right, np.float32)])
+
+
+def _extract(y: np.ndarray, sr: int, names, options: BatchOptions, center: bool = True):
+    return extract(
+        y,
+        sr,
+        names,
+        n_fft=options.n_fft,
+        hop_length=options.hop_length,
+        center=center,
+        n_mels=options.n_mels,
+        n_mfcc=options.n_mfcc,
+        n_chroma=options.n_chroma,
+        n_bands=options.n_bands,
+    )
+
+
+def _whole_or_chunked(samples: _Samples, options: BatchOptions):
+    """Frame-level features of a whole track, as lists of pieces along the frames: one piece,
+    or one per window of a long track."""
+    n_fft, hop = options.n_fft, options.hop_length
+    pad = n_fft // 2
+    names = options.extracted()
+    samples.fill(1)
+    samples.fill(int(WHOLE_TRACK_SECONDS * samples.sr) + n_fft)
+    per_chunk = max(1, int(CHUNK_SECONDS * samples.sr / hop)) if samples.sr else 1
+    if samples.ended:
+        y = samples.slice(0, samples.total)
+        return {k: [v] for k, v in _extract(y, samples.sr, names, options).items()}, samples.total
+    spectral = [f for f in names if f != "zero_crossing_rate"]
+    pieces: dict[str, list[np.ndarray]] = {f: [] for f in names}
+    f0, n_frames = 0, None
+    while n_frames is None or f0 < n_frames:
+        f1 = f0 + per_chunk
+        samples.fill((f1 - 1) * hop - pad + n_fft)
+        if samples.ended:
+            n_frames = 1 + samples.total // hop  # librosa's count with center=True
+            f1 = min(f1, n_frames)
+        lo, hi = f0 * hop - pad, (f1 - 1) * hop - pad + n_fft
+        if spectral:
+            part = _extract(samples.slice(lo, hi), samples.sr, spectral, options, center=False)
+            for f in spectral:
+                pieces[f].append(part[f])
+        if "zero_crossing_rate" in names:  # its centre padding repeats the edge samples
+            part = _extract(
+                samples.slice(lo, hi, "edge"),
+                samples.sr,
+                ["zero_crossing_rate"],
+                options,
+                center=False,
+            )
+            pieces["zero_crossing_rate"].append(part["zero_crossing_rate"])
+        samples.drop_before(f1 * hop - pad)
+        f0 = f1
+    return pieces, samples.total
+
+
+def _row(source, index, start, n, sr, feats, options, segment):
+    """A table row from frame-level features (arrays, or lists of pieces along the frames)."""
+    pieces = {f: v if isinstance(v, list) else [v] for f, v in feats.items()}
+    if options.save_frames is not None:
+        _save_frames(source, segment, pieces, options)
+    values = np.concatenate([summarize(pieces[f], options.stats) for f in options.features])
+    n_frames = sum(p.shape[-1] for p in next(iter(pieces.values())))
+    return {"meta": (source.name, index, start / sr, n / sr, sr, n_frames), "values": values}
 
 
 def process_source(source: Source, options: BatchOptions) -> list[dict[str, Any]]:
     """Rows for one input: ``{"meta": (...), "values": float32 array}`` per segment.
+
+    The audio is decoded as a stream, so memory stays bounded for long tracks (see
+    :data:`CHUNK_SECONDS`) and for long segmented tracks.
 
     Raises
     ------
     DecodeError, ParameterError
         When the input cannot be decoded or its audio cannot be analysed.
     """
-    y, sr = load(source, sr=options.sr, offset=options.offset, duration=options.duration)
-    rows = []
-    for index, (a, b) in enumerate(_segments(y.size, sr, options)):
-        feats = extract(
-            y[a:b],
-            sr,
-            options.extracted(),
-            n_fft=options.n_fft,
-            hop_length=options.hop_length,
-            n_mels=options.n_mels,
-            n_mfcc=options.n_mfcc,
-            n_chroma=options.n_chroma,
-            n_bands=options.n_bands,
-        )
-        values = np.concatenate([summarize(feats[f], options.stats) for f in options.features])
-        n_frames = int(next(iter(feats.values())).shape[-1])
-        if options.save_frames is not None:
-            segment = index if options.segment is not None else None
-            _save_frames(source, segment, feats, options)
-        rows.append(
-            {
-                "meta": (source.name, index, a / sr, (b - a) / sr, sr, n_frames),
-                "values": values,
-            }
-        )
+    samples = _Samples(
+        stream(source, sr=options.sr, offset=options.offset, duration=options.duration)
+    )
+    if options.segment is None:
+        feats, n = _whole_or_chunked(samples, options)
+        return [_row(source, 0, 0, n, samples.sr, feats, options, None)]
+    samples.fill(1)
+    sr = samples.sr
+    length = max(1, round(options.segment * sr))
+    hop = max(1, round((options.segment_hop or options.segment) * sr))
+    rows: list[dict[str, Any]] = []
+    start = 0
+    while True:
+        samples.fill(start + length)
+        if samples.total < start + length:  # only whole windows, except a short track's one
+            if start == 0 and samples.total > 0:
+                y = samples.slice(0, samples.total)
+                feats = _extract(y, sr, options.extracted(), options)
+                rows.append(_row(source, 0, 0, y.size, sr, feats, options, 0))
+            break
+        y = samples.slice(start, start + length)
+        feats = _extract(y, sr, options.extracted(), options)
+        rows.append(_row(source, len(rows), start, length, sr, feats, options, len(rows)))
+        start += hop
+        samples.drop_before(start)
     return rows
 
 
@@ -170,11 +288,11 @@ def frames_path(folder: str, source: Source, segment: int | None, name: str) -> 
     return os.path.join(folder, f"{base}-{digest}{seg}.{name}.npy")
 
 
-def _save_frames(source: Source, segment: int | None, feats: dict, options: BatchOptions):
+def _save_frames(source: Source, segment: int | None, pieces: dict, options: BatchOptions):
     os.makedirs(options.save_frames, exist_ok=True)
     for name in options.frames:
         feature, transform = FRAME_ARRAYS[name]
-        value = feats[feature]
+        value = np.concatenate(pieces[feature], axis=-1)
         if transform == "db":
             value = power_to_db(value)
         path = frames_path(options.save_frames, source, segment, name)

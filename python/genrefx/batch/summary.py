@@ -44,7 +44,32 @@ def column_names(feature: str, n_rows: int, stats: Sequence[str]) -> list[str]:
     return [f"{feature}_{s}_{i:02d}" for s in stats for i in range(1, n_rows + 1)]
 
 
-def summarize(values: np.ndarray, stats: Sequence[str]) -> np.ndarray:
+def summarize(values, stats: Sequence[str]) -> np.ndarray:
+    """Statistics of a (rows, frames) feature over its frames, stat-major, as float32 (see
+    :func:`_summarize_rows`). ``values`` may also be a list of (rows, frames_i) pieces of one
+    feature (a long track's windows), taken as joined along the frames. Rows are processed a
+    few at a time, so that a long track's float64 temporaries stay small."""
+    pieces = list(values) if isinstance(values, list) else [np.asarray(values)]
+    n_rows = pieces[0].shape[0]
+    n_frames = sum(p.shape[1] for p in pieces)
+    step = max(1, (1 << 21) // max(1, n_frames))  # about 16 MB of float64 per block
+
+    def rows(i: int) -> np.ndarray:
+        parts = [p[i : i + step] for p in pieces]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+
+    if n_rows <= step:
+        return _summarize_rows(rows(0), stats)
+    blocks = [_summarize_rows(rows(i), stats) for i in range(0, n_rows, step)]
+    sizes = [min(step, n_rows - i) for i in range(0, n_rows, step)]
+    # each block is stat-major over its rows: regroup to stat-major over all rows
+    per_stat = [np.split(b, len(stats)) for b in blocks]
+    return np.concatenate(
+        [np.concatenate([per_stat[j][k] for j in range(len(sizes))]) for k in range(len(stats))]
+    )
+
+
+def _summarize_rows(values: np.ndarray, stats: Sequence[str]) -> np.ndarray:
     """Statistics of a (rows, frames) feature over its frames, stat-major, as float32.
 
     ``skew`` and ``kurtosis`` are ``scipy.stats.skew`` / ``kurtosis`` with their defaults
