@@ -9,13 +9,32 @@ import soxr
 
 from .sources import Source, open_source
 
-__all__ = ["DecodeError", "load", "stream"]
+__all__ = ["DecodeError", "load", "seconds", "stream"]
 
 _BLOCK = 1 << 16  # frames per read: multichannel audio is downmixed block by block
 
 
 class DecodeError(Exception):
     """An input could not be decoded (corrupt, truncated, empty, unsupported or not audio)."""
+
+
+def seconds(source: Source, *, offset: float = 0.0, duration: float | None = None) -> float:
+    """Length in seconds of the audio that :func:`load` would read (from the file's header).
+
+    Raises
+    ------
+    DecodeError
+        When the input is unreadable.
+    """
+    try:
+        with open_source(source) as raw, soundfile.SoundFile(raw) as f:
+            total = f.frames / f.samplerate
+    except (soundfile.LibsndfileError, RuntimeError, ValueError, EOFError) as exc:
+        raise DecodeError(f"cannot decode: {exc}") from None
+    except (OSError, KeyError) as exc:
+        raise DecodeError(f"cannot read: {exc}") from None
+    span = max(0.0, total - offset)
+    return span if duration is None else min(span, duration)
 
 
 def stream(
@@ -26,8 +45,9 @@ def stream(
     duration: float | None = None,
 ):
     """Decode ``source`` block by block: yields ``(chunk, sr)`` of mono float32 at the target
-    rate. Concatenated, the chunks equal :func:`load`'s result exactly (soxr's streaming
-    resampler gives the same samples as its one-shot call); memory stays at one block.
+    rate, holding one block at a time. Concatenated, the chunks equal :func:`load`'s result
+    except possibly for the length of the very end (soxr's streaming resampler may give one
+    sample less than its one-shot call); used for tracks too long to load whole.
 
     Raises
     ------
@@ -48,6 +68,7 @@ def stream(
                 f.seek(min(int(offset * native), f.frames))
             remaining = int(duration * native) if duration is not None else -1
             pending = None  # one block of look-ahead, to tell soxr which block is the last
+            n_in = n_out = 0
             while True:
                 block = None
                 if remaining != 0:
@@ -62,6 +83,15 @@ def stream(
                 if pending is not None:
                     last = block is None
                     out = resampler.resample_chunk(pending, last=last) if resampler else pending
+                    n_in += pending.size
+                    if resampler is not None and last:  # librosa.resample's fix_length
+                        want = max(0, _resampled_length(n_in, native, target) - n_out)
+                        out = (
+                            out[:want]
+                            if out.size >= want
+                            else np.concatenate([out, np.zeros(want - out.size, np.float32)])
+                        )
+                    n_out += out.size
                     if out.size:
                         got_any = True
                         yield np.ascontiguousarray(out, dtype=np.float32), target
@@ -111,26 +141,57 @@ def load(
             if offset > 0:
                 f.seek(min(int(offset * native), f.frames))
             remaining = int(duration * native) if duration is not None else -1
-            parts = []
+            # decode into one preallocated buffer when the header gives the length
+            known = max(0, f.frames - f.tell()) if f.frames > 0 else -1
+            if known >= 0 and remaining >= 0:
+                known = min(known, remaining)
+            buffer = np.empty(known, dtype=np.float32) if known >= 0 else None
+            parts, filled = [], 0
             while remaining != 0:
                 n = _BLOCK if remaining < 0 else min(_BLOCK, remaining)
                 block = f.read(frames=n, dtype="float32", always_2d=True)
                 if block.shape[0] == 0:
                     break
                 # librosa.to_mono: the mean over channels (in float32)
-                parts.append(block[:, 0] if block.shape[1] == 1 else block.mean(axis=1))
+                mono = block[:, 0] if block.shape[1] == 1 else block.mean(axis=1)
+                if buffer is not None:
+                    take = min(buffer.size - filled, mono.size)
+                    buffer[filled : filled + take] = mono[:take]
+                    if take < mono.size:  # the header undercounted
+                        parts.append(mono[take:])
+                else:
+                    parts.append(mono)
+                filled += mono.size
                 if remaining > 0:
                     remaining -= block.shape[0]
     except (soundfile.LibsndfileError, RuntimeError, ValueError, EOFError) as exc:
         raise DecodeError(f"cannot decode: {exc}") from None
     except (OSError, KeyError) as exc:
         raise DecodeError(f"cannot read: {exc}") from None
-    y = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+    if buffer is None:
+        y = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+    else:
+        y = buffer[: min(filled, buffer.size)]
+        if parts:
+            y = np.concatenate([y, *parts])
     if y.size == 0:
         raise DecodeError("no audio samples (empty file, or offset past the end)")
     if not np.isfinite(y).all():
         raise DecodeError("decoded samples are not finite (NaN or Inf)")
     target = native if sr is None else sr
     if target != native:
-        y = soxr.resample(y, native, target, quality="soxr_hq").astype(np.float32, copy=False)
+        y = _fix_length(soxr.resample(y, native, target, quality="soxr_hq"), y.size, native, target)
     return np.ascontiguousarray(y, dtype=np.float32), int(target)
+
+
+def _resampled_length(n: int, native: int, target: int) -> int:
+    """librosa.resample's output length: ceil(n * target / native)."""
+    return int(np.ceil(n * (float(target) / native)))
+
+
+def _fix_length(y: np.ndarray, n_in: int, native: int, target: int) -> np.ndarray:
+    """librosa.resample(fix=True): trim or zero-pad to :func:`_resampled_length`."""
+    size = _resampled_length(n_in, native, target)
+    if y.size >= size:
+        return y[:size]
+    return np.concatenate([y, np.zeros(size - y.size, dtype=y.dtype)])

@@ -14,7 +14,7 @@ import pyarrow as pa
 from ..exceptions import ParameterError
 from ..extract import FEATURES, extract
 from ..spectrum import power_to_db
-from .audio import DecodeError, stream
+from .audio import DecodeError, load, seconds, stream
 from .sources import Source
 from .summary import DEFAULT_STATS, check_stats, column_names, summarize
 
@@ -120,7 +120,7 @@ def schema(options: BatchOptions) -> pa.Schema:
 #: CHUNK_SECONDS, to bound memory: the frames are the same as for the whole track, but
 #: librosa's whole-array quantities (chroma's tuning estimate, mfcc's and contrast's top_db)
 #: are then per window.
-WHOLE_TRACK_SECONDS = 600.0
+WHOLE_TRACK_SECONDS = 300.0
 CHUNK_SECONDS = 120.0
 
 
@@ -167,6 +167,8 @@ class _Samples:
         inner = data[a - self.start : b - self.start] if b > a else data[:0]
         left = min(a, hi) - lo
         right = (hi - lo) - left - inner.size
+        if left == 0 and right == 0:
+            return inner  # a view: no copy of a whole track
         if pad == "edge" and data.size:
             first = data[0] if self.start == 0 else inner[:1].sum()
             return np.concatenate(
@@ -251,9 +253,11 @@ def process_source(source: Source, options: BatchOptions) -> list[dict[str, Any]
     DecodeError, ParameterError
         When the input cannot be decoded or its audio cannot be analysed.
     """
-    samples = _Samples(
-        stream(source, sr=options.sr, offset=options.offset, duration=options.duration)
-    )
+    span = {"offset": options.offset, "duration": options.duration}
+    if seconds(source, **span) <= WHOLE_TRACK_SECONDS:  # exactly librosa.load's samples
+        samples = _Samples(iter([load(source, sr=options.sr, **span)]))
+    else:
+        samples = _Samples(stream(source, sr=options.sr, **span))
     if options.segment is None:
         feats, n = _whole_or_chunked(samples, options)
         return [_row(source, 0, 0, n, samples.sr, feats, options, None)]
