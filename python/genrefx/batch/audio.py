@@ -11,6 +11,13 @@ from .sources import Source, open_source
 
 __all__ = ["DecodeError", "load", "seconds", "stream"]
 
+
+def _reason(exc: BaseException) -> str:
+    """libsndfile's own words, without the file object's repr that soundfile adds."""
+    text = getattr(exc, "error_string", None) or str(exc)
+    return text.split(": ", 1)[1] if text.startswith("Error opening <") else text
+
+
 _BLOCK = 1 << 16  # frames per read: multichannel audio is downmixed block by block
 
 
@@ -30,9 +37,9 @@ def seconds(source: Source, *, offset: float = 0.0, duration: float | None = Non
         with open_source(source) as raw, soundfile.SoundFile(raw) as f:
             total = f.frames / f.samplerate
     except (soundfile.LibsndfileError, RuntimeError, ValueError, EOFError) as exc:
-        raise DecodeError(f"cannot decode: {exc}") from None
+        raise DecodeError(f"cannot decode: {_reason(exc)}") from None
     except (OSError, KeyError) as exc:
-        raise DecodeError(f"cannot read: {exc}") from None
+        raise DecodeError(f"cannot read: {_reason(exc)}") from None
     span = max(0.0, total - offset)
     return span if duration is None else min(span, duration)
 
@@ -99,9 +106,9 @@ def stream(
                     break
                 pending = block
     except (soundfile.LibsndfileError, RuntimeError, ValueError, EOFError) as exc:
-        raise DecodeError(f"cannot decode: {exc}") from None
+        raise DecodeError(f"cannot decode: {_reason(exc)}") from None
     except (OSError, KeyError) as exc:
-        raise DecodeError(f"cannot read: {exc}") from None
+        raise DecodeError(f"cannot read: {_reason(exc)}") from None
     if not got_any:
         raise DecodeError("no audio samples (empty file, or offset past the end)")
 
@@ -165,9 +172,9 @@ def load(
                 if remaining > 0:
                     remaining -= block.shape[0]
     except (soundfile.LibsndfileError, RuntimeError, ValueError, EOFError) as exc:
-        raise DecodeError(f"cannot decode: {exc}") from None
+        raise DecodeError(f"cannot decode: {_reason(exc)}") from None
     except (OSError, KeyError) as exc:
-        raise DecodeError(f"cannot read: {exc}") from None
+        raise DecodeError(f"cannot read: {_reason(exc)}") from None
     if buffer is None:
         y = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
     else:

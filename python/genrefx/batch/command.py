@@ -134,6 +134,8 @@ def _run(args: argparse.Namespace) -> int:
                 overwrite=args.overwrite,
                 shard_size=args.shard_size,
                 progress=terminal_progress() if show else None,
+                engine=args.engine,
+                scheduler=args.scheduler,
             )
         except ParameterError as exc:
             print(f"genrefx batch-extract: {exc}", file=sys.stderr)

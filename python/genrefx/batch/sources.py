@@ -82,7 +82,7 @@ def _archive_members(path: str) -> list[Source]:
     return [Source(path, n) for n in sorted(names) if _is_audio(n)]
 
 
-def _expand_one(item: str) -> Iterator[Source]:
+def _expand_one(item: str, from_pattern: bool = False) -> Iterator[Source]:
     if item.startswith("@"):
         list_path = item[1:]
         try:
@@ -90,9 +90,11 @@ def _expand_one(item: str) -> Iterator[Source]:
                 lines = [line.strip() for line in f]
         except OSError as exc:
             raise ParameterError(f"INPUT {item!r}: cannot read the list file: {exc}") from None
+        base = os.path.dirname(os.path.abspath(list_path))
         for line in lines:
             if line and not line.startswith("#"):
-                yield from _expand_one(line)
+                # relative entries are relative to the list file's folder
+                yield from _expand_one(line if os.path.isabs(line) else os.path.join(base, line))
         return
     if MEMBER_SEPARATOR in item and not os.path.exists(item):
         archive, member = item.split(MEMBER_SEPARATOR, 1)
@@ -111,14 +113,14 @@ def _expand_one(item: str) -> Iterator[Source]:
     if os.path.isfile(item):
         if _is_archive(item):
             yield from _archive_members(item)
-        else:
-            yield Source("", item)  # any file named explicitly; a non-audio one fails per file
+        elif _is_audio(item) or not from_pattern:
+            yield Source("", item)  # a file named explicitly is tried whatever its name
         return
     matches = sorted(glob.glob(item, recursive=True))
     if not matches:
         raise ParameterError(f"INPUT {item!r} matches no file, directory or pattern")
     for match in matches:
-        yield from _expand_one(match)
+        yield from _expand_one(match, from_pattern=True)
 
 
 def expand_inputs(inputs: Iterable[str]) -> list[Source]:

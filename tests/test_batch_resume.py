@@ -1,0 +1,160 @@
+"""Crash safety of ``genrefx batch-extract``: a run killed with SIGKILL (``kill -9``) is
+finished by the same command with ``--resume``, committed shards are not redone, and the
+final table holds every input exactly once; a mismatched ``--resume`` is a usage error."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections import defaultdict
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from batch_fixtures import (
+    errors_path,
+    parts_dirs,
+    read_errors,
+    read_table,
+    run,
+    shard_files,
+    sort_table,
+)
+from batch_fixtures import write_clip as write
+from genrefx.batch import extract_files
+
+N_FILES = 12
+# many short windows per file make each one-input shard take a noticeable time (~0.1-0.2 s)
+# without long audio, so that the run can be caught between two shards
+SEGMENTS = ["--segment", "0.05", "--segment-hop", "0.025"]
+N_SEGMENTS = 79  # whole 0.05 s windows every 0.025 s in 2 s
+
+
+def command(inputs, out, *extra):
+    return [
+        "batch-extract",
+        *map(str, inputs),
+        "-o",
+        str(out),
+        "--workers",
+        "1",
+        "--shard-size",
+        "1",
+        "-q",
+        *SEGMENTS,
+        *extra,
+    ]
+
+
+def kill_mid_run(argv, out, log, timeout=60.0):
+    """Start ``python -m genrefx <argv>``, SIGKILL it once >= 2 shards are committed."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    with open(log, "wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "genrefx", *argv],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env=env,
+        )
+        deadline = time.monotonic() + timeout
+        try:
+            while proc.poll() is None and len(shard_files(out)) < 2:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"no 2 shards after {timeout} s: {log.read_text()}")
+                time.sleep(0.002)
+            finished = proc.poll() is not None
+            proc.kill()  # SIGKILL, as kill -9
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=30)
+    if finished:
+        pytest.fail(
+            f"the run finished (exit {proc.returncode}) before it could be killed; make each "
+            f"shard slower. stderr: {log.read_text()[-2000:]}"
+        )
+    return proc.returncode
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    d = tmp_path / "in"
+    return d, [write(d / f"c{i:02d}.wav", 2.0, 22050, seed=i) for i in range(N_FILES)]
+
+
+def test_resume_after_kill_9(tmp_path, inputs):
+    folder, files = inputs
+    out = tmp_path / "out.parquet"
+    code = kill_mid_run(command([folder], out), out, tmp_path / "stderr.txt")
+    assert code == -9
+
+    # the interrupted state: no output yet, some but not all shards committed
+    assert not out.exists()
+    shards = shard_files(out)
+    assert 2 <= len(shards) < N_FILES, shards
+    committed = pa.concat_tables([pq.read_table(s) for s in shards])
+    committed_paths = set(committed.column("path").to_pylist())
+    assert 2 <= len(committed_paths) < N_FILES
+
+    # an interrupted run is not silently restarted or mixed with other inputs / options
+    assert run(*command([folder], out)) == 2  # neither --resume nor --overwrite
+    assert run(*command(files[:5], out, "--resume")) == 2  # other inputs
+    assert run(*command([folder], out, "--resume", "--sr", "16000")) == 2  # other options
+    assert not out.exists()
+    assert shard_files(out) == shards
+
+    # Committed shards must not be decoded again: spoil their inputs. If the resumed run
+    # re-read them, they would become errors (and the exit status 3).
+    for path in committed_paths:
+        with open(path, "wb") as f:
+            f.write(b"spoiled after its shard was committed")
+
+    assert run(*command([folder], out, "--resume")) == 0
+    assert parts_dirs(out) == []
+    assert read_errors(out) == []
+    table = read_table(out)
+
+    # every input exactly once: all its segments, each once, nothing else
+    segments = defaultdict(list)
+    paths = table.column("path").to_pylist()
+    for path, segment in zip(paths, table.column("segment").to_pylist(), strict=True):
+        segments[path].append(segment)
+    assert sorted(segments) == sorted(files)
+    for path, got in segments.items():
+        assert sorted(got) == list(range(N_SEGMENTS)), path
+    assert table.num_rows == N_FILES * N_SEGMENTS
+
+    # the committed rows are kept as they were, the others are computed afresh
+    kept = table.filter(pc.is_in(table.column("path"), pa.array(sorted(committed_paths))))
+    assert sort_table(kept).equals(sort_table(committed))
+    fresh = sorted(set(files) - committed_paths)[-1]
+    ref = extract_files([fresh], segment=0.05, segment_hop=0.025)
+    got = table.filter(pc.equal(table.column("path"), fresh))
+    assert got.equals(ref)
+
+
+def test_parts_of_another_run_block_a_new_run(tmp_path, inputs):
+    """A leftover OUT.parts is an interrupted run: a new run needs --resume or --overwrite."""
+    folder, files = inputs
+    out = tmp_path / "out.parquet"
+    kill_mid_run(command([folder], out), out, tmp_path / "stderr.txt")
+    shards = shard_files(out)
+    assert shards
+    assert run(*command([folder], out, "--features", "rms")) == 2
+    assert shard_files(out) == shards
+    # --overwrite starts from scratch with the new options
+    assert run(*command(files[:2], out, "--overwrite", "--features", "rms")) == 0
+    table = read_table(out)
+    assert table.column_names[6:] == [
+        f"rms_{s}" for s in ("mean", "std", "skew", "kurtosis", "median", "min", "max")
+    ]
+    assert sorted(set(table.column("path").to_pylist())) == files[:2]
+    assert np.isfinite(table.column("rms_mean").to_numpy()).all()
+    assert parts_dirs(out) == []
+    assert os.path.exists(errors_path(out))
