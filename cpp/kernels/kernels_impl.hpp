@@ -1005,20 +1005,32 @@ size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, i
     for (int l = n_valid; l < W; ++l) ref[l] = INFINITY;  // no peaks in unused lanes
     const int k_lo = pt.k_lo > 0 ? pt.k_lo : 0;
     const int k_hi = pt.k_hi < n_bins ? pt.k_hi : n_bins;
+    // thresholded rows k - 1, k, k + 1 (edges repeat the first / last row)
+    auto threshold_row = [&](int k, float* t) {
+        const float* s = S + static_cast<size_t>(k < 0 ? 0 : (k >= n_bins ? n_bins - 1 : k)) * rs;
+        GX_SIMD for (int l = 0; l < W; ++l) t[l] = s[l] > ref[l] ? s[l] : 0.0f;
+    };
+    float tm[W], t0[W], tp[W];
+    if (k_lo < k_hi) {
+        threshold_row(k_lo - 1, tm);
+        threshold_row(k_lo, t0);
+    }
     for (int k = k_lo; k < k_hi; ++k) {
         const float* s0 = S + static_cast<size_t>(k) * rs;
         const float* sm = k > 0 ? s0 - rs : s0;
         const float* sp = k + 1 < n_bins ? s0 + rs : s0;
-        float flag[W];  // 1 where lane l has a peak at bin k (float keeps the loop vectorized)
+        threshold_row(k + 1, tp);
+        float flag[W];  // 1 where lane l has a peak at bin k
         float any = 0.0f;
-        _Pragma("omp simd reduction(+:any)") for (int l = 0; l < W; ++l) {
-            const float x0 = s0[l] > ref[l] ? s0[l] : 0.0f;
-            const float xm = sm[l] > ref[l] ? sm[l] : 0.0f;
-            const float xp = sp[l] > ref[l] ? sp[l] : 0.0f;
-            float f = x0 > xm ? 1.0f : 0.0f;
-            f = x0 >= xp ? f : 0.0f;
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            float f = t0[l] > tm[l] ? 1.0f : 0.0f;
+            f = t0[l] >= tp[l] ? f : 0.0f;
             flag[l] = f;
-            any += f;
+        }
+        for (int l = 0; l < W; ++l) any += flag[l];
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            tm[l] = t0[l];
+            t0[l] = tp[l];
         }
         if (any == 0.0f) continue;
         for (int l = 0; l < n_valid; ++l) {
