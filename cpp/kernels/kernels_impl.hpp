@@ -628,43 +628,35 @@ void sparse_bank(const SparseBankView& bank, const float* S, size_t rs, float* o
     }
 }
 
-void dense_bank(const float* fb, int n_rows, int n_bins, const float* S, size_t rs, float* out) {
-    // Rows in groups of 4 to reuse each loaded spectrum row.
-    int c = 0;
-    for (; c + 4 <= n_rows; c += 4) {
-        float a0[W], a1[W], a2[W], a3[W];
-        GX_SIMD for (int l = 0; l < W; ++l) a0[l] = a1[l] = a2[l] = a3[l] = 0.0f;
-        const float* f0 = fb + static_cast<size_t>(c) * n_bins;
-        const float* f1 = f0 + n_bins;
-        const float* f2 = f1 + n_bins;
-        const float* f3 = f2 + n_bins;
-        for (int k = 0; k < n_bins; ++k) {
-            const float* s = S + static_cast<size_t>(k) * rs;
-            const float w0 = f0[k], w1 = f1[k], w2 = f2[k], w3 = f3[k];
-            GX_SIMD for (int l = 0; l < W; ++l) {
-                a0[l] += w0 * s[l];
-                a1[l] += w1 * s[l];
-                a2[l] += w2 * s[l];
-                a3[l] += w3 * s[l];
-            }
-        }
-        GX_SIMD for (int l = 0; l < W; ++l) {
-            out[static_cast<size_t>(c) * W + l] = a0[l];
-            out[static_cast<size_t>(c + 1) * W + l] = a1[l];
-            out[static_cast<size_t>(c + 2) * W + l] = a2[l];
-            out[static_cast<size_t>(c + 3) * W + l] = a3[l];
+// G filterbank rows at once: each spectrum row is loaded once for G accumulators.
+template <int G>
+inline void dense_rows(const float* fb, int n_bins, const float* S, size_t rs, float* out) {
+    float acc[G][W];
+    for (int g = 0; g < G; ++g) {
+        GX_SIMD for (int l = 0; l < W; ++l) acc[g][l] = 0.0f;
+    }
+    for (int k = 0; k < n_bins; ++k) {
+        const float* s = S + static_cast<size_t>(k) * rs;
+        for (int g = 0; g < G; ++g) {
+            const float w = fb[static_cast<size_t>(g) * n_bins + k];
+            GX_SIMD for (int l = 0; l < W; ++l) acc[g][l] += w * s[l];
         }
     }
+    for (int g = 0; g < G; ++g) {
+        GX_SIMD for (int l = 0; l < W; ++l) out[static_cast<size_t>(g) * W + l] = acc[g][l];
+    }
+}
+
+void dense_bank(const float* fb, int n_rows, int n_bins, const float* S, size_t rs, float* out) {
+    int c = 0;
+    for (; c + 12 <= n_rows; c += 12) {
+        dense_rows<12>(fb + static_cast<size_t>(c) * n_bins, n_bins, S, rs, out + static_cast<size_t>(c) * W);
+    }
+    for (; c + 4 <= n_rows; c += 4) {
+        dense_rows<4>(fb + static_cast<size_t>(c) * n_bins, n_bins, S, rs, out + static_cast<size_t>(c) * W);
+    }
     for (; c < n_rows; ++c) {
-        float a0[W];
-        GX_SIMD for (int l = 0; l < W; ++l) a0[l] = 0.0f;
-        const float* f0 = fb + static_cast<size_t>(c) * n_bins;
-        for (int k = 0; k < n_bins; ++k) {
-            const float* s = S + static_cast<size_t>(k) * rs;
-            const float w0 = f0[k];
-            GX_SIMD for (int l = 0; l < W; ++l) a0[l] += w0 * s[l];
-        }
-        GX_SIMD for (int l = 0; l < W; ++l) out[static_cast<size_t>(c) * W + l] = a0[l];
+        dense_rows<1>(fb + static_cast<size_t>(c) * n_bins, n_bins, S, rs, out + static_cast<size_t>(c) * W);
     }
 }
 
