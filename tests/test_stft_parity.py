@@ -280,3 +280,17 @@ def test_unaligned_view():
     y = signals.get("music")
     check(y[1:], n_fft=1024, hop_length=256)
     check(y[3:-5], n_fft=2000, hop_length=441)
+
+
+@pytest.mark.parametrize("n_fft", [512, 2000])
+def test_core_stft_alongside_features_matches(n_fft):
+    # the core writes the STFT through a second path when other features share the pass
+    from genrefx import _core
+    from genrefx._framing import framing
+
+    y = np.random.default_rng(0).standard_normal((2, 3000)).astype(np.float32)
+    fr = framing(n_fft=n_fft, hop_length=128)
+    out = _core.extract(fr.plan, y, {"features": ["stft", "spectral_centroid"], "sr": 22050.0})
+    ref = librosa.stft(y, n_fft=n_fft, hop_length=128)
+    assert out["stft"].shape == ref.shape
+    assert np.abs(out["stft"] - ref).max() / np.abs(ref).max() <= 1e-5

@@ -1053,21 +1053,12 @@ size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, i
 }
 
 void write_complex(const float* re, const float* im, int n_bins, int n_valid, float* out,
-                   size_t row_stride) {
-    for (int k = 0; k < n_bins; ++k) {
-        const float* r = re + static_cast<size_t>(k) * W;
-        const float* i = im + static_cast<size_t>(k) * W;
-        float* o = out + 2 * static_cast<size_t>(k) * row_stride;
-        if (n_valid == W) {
-            GX_SIMD for (int l = 0; l < W; ++l) {
-                o[2 * l] = r[l];
-                o[2 * l + 1] = i[l];
-            }
-        } else {
-            for (int l = 0; l < n_valid; ++l) {
-                o[2 * l] = r[l];
-                o[2 * l + 1] = i[l];
-            }
+                   size_t frame_stride) {
+    for (int l = 0; l < n_valid; ++l) {
+        float* o = out + 2 * static_cast<size_t>(l) * frame_stride;
+        for (int k = 0; k < n_bins; ++k) {
+            o[2 * k] = re[static_cast<size_t>(k) * W + l];
+            o[2 * k + 1] = im[static_cast<size_t>(k) * W + l];
         }
     }
 }
