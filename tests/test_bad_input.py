@@ -249,3 +249,10 @@ def test_nothing_crashes_the_interpreter():
     assert set(results) == set(exprs)
     for _id, expr, _pattern, _value in CASES:
         assert results[expr] == "ParameterError", (expr, results[expr])
+
+
+@pytest.mark.parametrize("name", ["n_fft", "hop_length", "win_length"])
+def test_huge_sizes_are_parameter_errors(name):
+    y = np.zeros(4096, dtype=np.float32)
+    with pytest.raises(genrefx.ParameterError, match=name):
+        genrefx.stft(y, **{name: 2**31})

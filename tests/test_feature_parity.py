@@ -554,3 +554,10 @@ def test_short_lengths(feature, n):
     y = signals.short(n)
     extra = {"tuning": 0.0} if feature == "chroma_stft" else {}
     compare(feature, y, f" len={n}", **extra)
+
+
+@pytest.mark.parametrize("quantile", [0.5, 0.9, 0.99])
+def test_contrast_large_quantiles(quantile):
+    # librosa's sorted[:idx] stops at the band's size when rint(quantile * n) exceeds it
+    y = signals.get("music")
+    compare("spectral_contrast", y, f" quantile={quantile}", quantile=quantile)

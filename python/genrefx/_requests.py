@@ -132,7 +132,8 @@ def contrast_part(
             )
         lo.append(start)
         hi.append(stop)
-        count.append(max(int(np.rint(quantile * n_band)), 1))
+        # librosa slices sorted[:idx] / sorted[-idx:], which stops at the band's size
+        count.append(min(max(int(np.rint(quantile * n_band)), 1), stop - start))
     return {
         "contrast_lo": np.asarray(lo, dtype=np.int32),
         "contrast_hi": np.asarray(hi, dtype=np.int32),

@@ -92,6 +92,8 @@ def check_positive_int(value: Any, name: str) -> int:
         raise ParameterError(f"{name}={value!r} must be a positive integer")
     if value <= 0:
         raise ParameterError(f"{name}={value} must be a positive integer")
+    if value > 2**31 - 1:
+        raise ParameterError(f"{name}={value} is too large (at most {2**31 - 1})")
     return int(value)
 
 
