@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <exception>
+#include <system_error>
 #include <mutex>
 #include <thread>
 
@@ -23,9 +24,17 @@ constexpr float kTinyF32 = 1.17549435082228750797e-38f;
 
 // Runs fn(item, worker) for item in [0, n_items) on up to n_threads threads; rethrows the first
 // exception. fn must be thread-safe across items.
+// Workers for n_items: at most n_threads, the machine's hardware threads, and n_items.
+int effective_workers(int n_threads, int64_t n_items) {
+    const unsigned hw = std::thread::hardware_concurrency();
+    int64_t cap = std::max(1, n_threads);
+    if (hw > 0) cap = std::min<int64_t>(cap, hw);
+    return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(cap, n_items)));
+}
+
 template <class Fn>
 void parallel_for(int64_t n_items, int n_threads, Fn&& fn) {
-    const int workers = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(n_threads, n_items)));
+    const int workers = effective_workers(n_threads, n_items);
     if (workers <= 1) {
         fn.init(0);
         for (int64_t i = 0; i < n_items; ++i) fn(i, 0);
@@ -46,7 +55,11 @@ void parallel_for(int64_t n_items, int n_threads, Fn&& fn) {
     };
     std::vector<std::thread> threads;
     threads.reserve(workers - 1);
-    for (int w = 1; w < workers; ++w) threads.emplace_back(body, w);
+    try {
+        for (int w = 1; w < workers; ++w) threads.emplace_back(body, w);
+    } catch (const std::system_error&) {
+        // no more threads to be had: the ones started (and this one) share the items
+    }
     body(0);
     for (auto& t : threads) t.join();
     if (error) std::rethrow_exception(error);
@@ -167,9 +180,15 @@ struct Buffers {
 
     // Give back unusually large buffers (a huge batch) instead of keeping them for the thread.
     void trim() {
-        constexpr size_t kKeep = size_t{64} << 20;  // floats (256 MB)
+        constexpr size_t kKeep = size_t{16} << 20;  // floats (64 MB)
         for (Scratch<float>* b : {&mel_store, &peaks, &valleys, &power_blocks}) {
             if (b->capacity() > kKeep) b->release();
+        }
+        size_t candidates = 0;
+        for (const Scratch<float>& c : cand_pitch) candidates += c.capacity();
+        if (candidates > kKeep) {
+            cand_pitch.clear();
+            cand_mag.clear();
         }
     }
 };
@@ -506,9 +525,6 @@ void run_engine(Engine& e, int n_threads, Pass1&& pass1) {
     parallel_for(e.n_items(), n_threads, p2);
 }
 
-int effective_workers(int n_threads, int64_t n_items) {
-    return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(std::max(1, n_threads), n_items)));
-}
 
 }  // namespace
 
@@ -655,6 +671,10 @@ void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, 
                 uint32_t count = pad ? 1 : 0;
                 for (int i = 0; i < frame_length - 1; ++i) count += f[i];
                 dst[t] = static_cast<double>(count) / frame_length;
+            }
+            if (k.capacity() > (size_t{64} << 20)) {  // do not keep a huge signal's scratch
+                std::vector<uint8_t>().swap(k);
+                std::vector<uint8_t>().swap(change);
             }
         }
     } body{y, n, T, offset, padded, frame_length, hop, threshold, pad, zero_pos, out};

@@ -256,3 +256,13 @@ def test_huge_sizes_are_parameter_errors(name):
     y = np.zeros(4096, dtype=np.float32)
     with pytest.raises(genrefx.ParameterError, match=name):
         genrefx.stft(y, **{name: 2**31})
+
+
+def test_spectrogram_with_one_bin_is_a_parameter_error():
+    with pytest.raises(genrefx.ParameterError, match="S"):
+        genrefx.feature.spectral_centroid(S=np.ones((1, 5), dtype=np.float32))
+
+
+def test_complex_audio_is_a_parameter_error():
+    with pytest.raises(genrefx.ParameterError, match="y"):
+        genrefx.stft(np.ones(4096, dtype=np.complex64))

@@ -561,3 +561,23 @@ def test_contrast_large_quantiles(quantile):
     # librosa's sorted[:idx] stops at the band's size when rint(quantile * n) exceeds it
     y = signals.get("music")
     compare("spectral_contrast", y, f" quantile={quantile}", quantile=quantile)
+
+
+def test_flatness_of_band_limited_audio():
+    # above the cut-off every bin is tiny: a float32 FFT's rounding would dominate their logs
+    rng = np.random.default_rng(7)
+    noise = (0.1 * rng.standard_normal(44100 * 3)).astype(np.float32)
+    y = librosa.resample(noise, orig_sr=44100, target_sr=22050)
+    compare("spectral_flatness", y, " band-limited noise")
+    single = genrefx.extract(y, features=["spectral_flatness"])["spectral_flatness"]
+    fused = genrefx.extract(y)["spectral_flatness"]
+    np.testing.assert_array_equal(single, fused)
+
+
+@pytest.mark.parametrize("amin", [1e-38, 1e-40, 1e-44])
+def test_flatness_with_subnormal_amin(amin):
+    S = np.abs(librosa.stft(signals.get("music")))
+    S[100:300] = 0.0  # rows that are clamped to amin
+    compare_s = genrefx.feature.spectral_flatness(S=S, amin=amin)
+    ref = librosa.feature.spectral_flatness(S=S, amin=amin)
+    assert rel_err(compare_s, ref) <= TOLERANCES["spectral_flatness"]

@@ -123,3 +123,11 @@ def test_errors_in_threads_do_not_poison_other_calls():
         assert f_bad.result(timeout=600) == ["raised"] * N_ROUNDS
         for out in f_ok.result(timeout=600):
             _assert_identical(out, good, "alongside failing calls")
+
+
+def test_more_threads_than_cores_is_fine():
+    y = np.random.default_rng(3).standard_normal((3, 22050)).astype(np.float32)
+    a = genrefx.extract(y, features=["rms", "spectral_centroid"], n_threads=1)
+    b = genrefx.extract(y, features=["rms", "spectral_centroid"], n_threads=512)
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name])

@@ -750,9 +750,12 @@ void rolloff(const float* S, size_t rs, int n_bins, const double* freq, float ro
 
 // log for float32, vectorizable: frexp-style split plus a minimax polynomial (max error ~1 ulp).
 inline float fast_logf(float x) {
+    // subnormals: scale into the normal range first (exact), and take it back out of e
+    const bool tiny = x < 1.17549435e-38f;
+    x = tiny ? x * 8388608.0f : x;  // 2^23
     int32_t bits;
     std::memcpy(&bits, &x, 4);
-    int32_t e = ((bits >> 23) & 0xff) - 127;
+    int32_t e = ((bits >> 23) & 0xff) - 127 - (tiny ? 23 : 0);
     int32_t mbits = (bits & 0x007fffff) | 0x3f800000;  // mantissa in [1, 2)
     float m;
     std::memcpy(&m, &mbits, 4);

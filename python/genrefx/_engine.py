@@ -133,6 +133,8 @@ def compute(
         if S_arr.ndim < 2:
             raise ParameterError(f"S must have shape (..., n_bins, n_frames), got {S_arr.shape}")
         n_bins = S_arr.shape[-2]
+        if n_bins < 2:
+            raise ParameterError(f"S needs at least 2 frequency bins, got S.shape={S_arr.shape}")
         eff = effective_n_fft(n_fft, n_bins)
         fq = frequencies(freq, sr, eff, n_bins)
         req = {"features": names, "sr": sr, "freq": fq}
@@ -161,8 +163,11 @@ def compute(
     # Features dominated by a spectrum's smallest bins need librosa's float64 FFT: a float32
     # FFT resolves bins only to ~1e-7 of the frame's level (rounding x * window alone), while
     # contrast's valleys and, on tonal frames, bandwidth's far bins (weighted by (f - c)^2)
-    # are far below that. The other features are fine in float32.
-    req["fft64"] = bool({"spectral_contrast", "spectral_bandwidth"} & set(names))
+    # are far below that, and flatness takes the log of every bin (band-limited audio has tiny
+    # bins everywhere above its cut-off). The other features are fine in float32.
+    req["fft64"] = bool(
+        {"spectral_contrast", "spectral_bandwidth", "spectral_flatness"} & set(names)
+    )
     return from_signal(y, fr, req, n_threads)
 
 

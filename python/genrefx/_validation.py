@@ -31,6 +31,8 @@ def valid_audio(y: Any) -> np.ndarray:
     """
     if not isinstance(y, np.ndarray):
         raise ParameterError(f"y must be a numpy.ndarray, got {type(y).__name__}")
+    if np.issubdtype(y.dtype, np.complexfloating):
+        raise ParameterError(f"y must be real floating-point audio, got dtype {y.dtype}")
     if not np.issubdtype(y.dtype, np.floating):
         raise ParameterError(
             f"y must be floating-point audio, got dtype {y.dtype}; "
