@@ -113,8 +113,8 @@ def parts_dirs(out) -> list[str]:
 
 
 def shard_files(out) -> list[str]:
-    """Committed row shards (``OUT.parts/shard-*.parquet``) of a run writing ``out``."""
-    return sorted(f for d in parts_dirs(out) for f in glob.glob(os.path.join(d, "shard-*.parquet")))
+    """Committed row shards (``OUT.parts/shard-*.npz``) of a run writing ``out``."""
+    return sorted(f for d in parts_dirs(out) for f in glob.glob(os.path.join(d, "shard-*.npz")))
 
 
 def feature_matrix(table: pa.Table) -> np.ndarray:

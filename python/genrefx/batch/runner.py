@@ -1,8 +1,9 @@
 """Batch runs: many inputs to one feature table, in parallel, crash-safe and resumable.
 
 A run splits its inputs (in a fixed order) into shards of ``shard_size`` inputs. Each shard's
-rows and errors are written by a worker to ``OUT.parts/`` under temporary names and renamed
-into place when complete, rows last; the final table is assembled from the shards at the end.
+rows (``.npz``) and errors (``.json``) are written by a worker to ``OUT.parts/`` under
+temporary names and renamed into place when complete, rows last; the final table is
+assembled from the shards at the end.
 After a crash (even ``kill -9``), ``resume=True`` finds the completed shards, processes only the
 others, and the final table holds every input exactly once.
 """
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -109,17 +111,52 @@ def _shard_name(parts: str, index: int, kind: str) -> str:
 
 
 def _run_shard(index: int, sources: Sequence[Source], options: BatchOptions, parts: str):
-    """Process one shard in a worker and commit it atomically (errors first, rows last)."""
+    """Process one shard in a worker and commit it atomically (errors first, rows last).
+
+    Rows are kept as a plain float32 matrix plus the meta columns (``.npz``): a Parquet file
+    of ~1500 feature columns per shard would cost more than the shard's features.
+    """
     rows, errors, seconds = _process_many(sources, options)
-    table = rows_to_table(rows, options)
     errors_path = _shard_name(parts, index, "errors.json")
-    rows_path = _shard_name(parts, index, "parquet")
+    rows_path = _shard_name(parts, index, "npz")
     with open(errors_path + ".tmp", "w", encoding="utf-8") as f:
         json.dump({"errors": errors, "seconds": seconds}, f)
     os.replace(errors_path + ".tmp", errors_path)
-    pq.write_table(table, rows_path + ".tmp")
+    n_feat = len(options.feature_columns())
+    meta = list(zip(*(r["meta"] for r in rows), strict=True)) if rows else [()] * 6
+    with open(rows_path + ".tmp", "wb") as f:
+        np.savez(
+            f,
+            values=np.stack([r["values"] for r in rows]) if rows else np.zeros((0, n_feat), "f4"),
+            path=np.array(meta[0], dtype=object).astype(str) if rows else np.zeros(0, "U1"),
+            segment=np.asarray(meta[1], dtype=np.int32),
+            start=np.asarray(meta[2], dtype=np.float64),
+            duration=np.asarray(meta[3], dtype=np.float64),
+            sr=np.asarray(meta[4], dtype=np.int32),
+            n_frames=np.asarray(meta[5], dtype=np.int32),
+        )
     os.replace(rows_path + ".tmp", rows_path)
     return index, len(sources) - len(errors), len(errors), seconds
+
+
+def _read_shard(path: str) -> list[dict[str, Any]]:
+    with np.load(path, allow_pickle=False) as z:
+        values = z["values"]
+        cols = [z[k] for k in ("path", "segment", "start", "duration", "sr", "n_frames")]
+    return [
+        {
+            "meta": (
+                str(cols[0][i]),
+                int(cols[1][i]),
+                float(cols[2][i]),
+                float(cols[3][i]),
+                int(cols[4][i]),
+                int(cols[5][i]),
+            ),
+            "values": values[i],
+        }
+        for i in range(values.shape[0])
+    ]
 
 
 def _execute(todo, shards, options, parts, workers, engine, scheduler):
@@ -255,7 +292,7 @@ def run_batch(
         os.replace(manifest_path + ".tmp", manifest_path)
 
     shards = [sources[i : i + shard_size] for i in range(0, len(sources), shard_size)]
-    todo = [i for i in range(len(shards)) if not os.path.exists(_shard_name(parts, i, "parquet"))]
+    todo = [i for i in range(len(shards)) if not os.path.exists(_shard_name(parts, i, "npz"))]
     done_inputs = sum(len(shards[i]) for i in range(len(shards)) if i not in set(todo))
     if progress:
         progress(done_inputs, len(sources), 0.0)
@@ -267,14 +304,14 @@ def run_batch(
             progress(done_inputs, len(sources), seconds_new)
 
     # assemble: every shard in order, then the errors
-    tables, errors, seconds = [], [], 0.0
+    rows, errors, seconds = [], [], 0.0
     for i in range(len(shards)):
-        tables.append(pq.read_table(_shard_name(parts, i, "parquet")))
+        rows.extend(_read_shard(_shard_name(parts, i, "npz")))
         with open(_shard_name(parts, i, "errors.json"), encoding="utf-8") as f:
             record = json.load(f)
         errors.extend(record["errors"])
         seconds += record["seconds"]
-    table = pa.concat_tables(tables) if tables else rows_to_table([], options)
+    table = rows_to_table(rows, options)
     _write_atomic(table, output, fmt)
     with open(errors_path + ".tmp", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
