@@ -10,6 +10,9 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 #include "dispatch.hpp"
 #include "extract.hpp"
@@ -293,21 +296,49 @@ PYBIND11_MODULE(_core, m) {
 
     m.def(
         "all_finite",
-        [](py::array_t<float, py::array::c_style> x) {
+        [](py::array_t<float, py::array::c_style> x, int n_threads) {
             const float* data = x.data();
             const size_t n = static_cast<size_t>(x.size());
-            uint32_t bad = 0;
-            {
-                py::gil_scoped_release release;
-                for (size_t i = 0; i < n; ++i) {
+            auto scan = [data](size_t lo, size_t hi) {
+                uint32_t bad = 0;
+                for (size_t i = lo; i < hi; ++i) {
                     uint32_t bits;
                     std::memcpy(&bits, data + i, 4);
                     bad |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
                 }
+                return bad == 0;
+            };
+            bool ok = true;
+            {
+                py::gil_scoped_release release;
+                const size_t parts = std::max<size_t>(
+                    1, std::min<size_t>(std::max(1, n_threads), n / (size_t{1} << 18) + 1));
+                if (parts <= 1) {
+                    ok = scan(0, n);
+                } else {
+                    std::vector<char> part_ok(parts, 1);
+                    std::vector<std::thread> threads;
+                    const size_t step = (n + parts - 1) / parts;
+                    try {
+                        for (size_t p = 1; p < parts; ++p) {
+                            threads.emplace_back([&, p] {
+                                part_ok[p] = scan(p * step, std::min(n, (p + 1) * step));
+                            });
+                        }
+                    } catch (const std::system_error&) {
+                        for (size_t p = threads.size() + 1; p < parts; ++p) {
+                            part_ok[p] = scan(p * step, std::min(n, (p + 1) * step));
+                        }
+                    }
+                    part_ok[0] = scan(0, std::min(n, step));
+                    for (auto& t : threads) t.join();
+                    for (char c : part_ok) ok = ok && c;
+                }
             }
-            return bad == 0;
+            return ok;
         },
-        py::arg("x"), "Whether a C-contiguous float32 array has no NaN or Inf (GIL released).");
+        py::arg("x"), py::arg("n_threads") = 1,
+        "Whether a C-contiguous float32 array has no NaN or Inf (GIL released).");
 
     m.def(
         "chroma_filterbank",

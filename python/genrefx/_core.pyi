@@ -132,8 +132,9 @@ def zero_crossing_rate(
     ``zero_pos`` are librosa.zero_crossings' arguments.
     """
 
-def all_finite(x: npt.ArrayLike) -> bool:
-    """Whether a float32 array has no NaN or Inf (the scan runs without the GIL).
+def all_finite(x: npt.ArrayLike, n_threads: int = 1) -> bool:
+    """Whether a float32 array has no NaN or Inf (the scan runs without the GIL, split over
+    up to ``n_threads`` threads for large arrays).
 
     ``x`` is made a C-contiguous float32 array, but only safe casts are allowed: float64
     input raises ``TypeError``.

@@ -71,7 +71,7 @@ def from_signal(y: Any, fr: Framing, request: dict[str, Any], n_threads: int = 1
     """Run the core's fused pass over audio ``y`` (..., n) for ``request["features"]``."""
     y = valid_audio(y)
     fr.check_length(y.shape[-1])
-    batch, lead = as_signal_batch(y)
+    batch, lead = as_signal_batch(y, n_threads=n_threads)
     results = _core.extract(fr.plan, batch, request, n_threads)
     return _finish(results, lead, y.dtype)
 
@@ -93,7 +93,7 @@ def zero_crossings_core(
 
     ``check_finite=False`` skips the NaN/Inf scan when the caller already did it on this y.
     """
-    batch, lead = as_signal_batch(y, check_finite=check_finite)
+    batch, lead = as_signal_batch(y, check_finite=check_finite, n_threads=n_threads)
     out = _core.zero_crossing_rate(
         batch, frame_length, hop_length, center, threshold, pad, zero_pos, n_threads
     )

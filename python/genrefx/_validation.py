@@ -45,7 +45,9 @@ def valid_audio(y: Any) -> np.ndarray:
     return y
 
 
-def as_signal_batch(y: np.ndarray, check_finite: bool = True) -> tuple[np.ndarray, tuple[int, ...]]:
+def as_signal_batch(
+    y: np.ndarray, check_finite: bool = True, n_threads: int = 1
+) -> tuple[np.ndarray, tuple[int, ...]]:
     """Return audio ``y`` (checked by :func:`valid_audio`) as a C-contiguous float32 array
     (B, n) and its leading shape.
 
@@ -57,7 +59,7 @@ def as_signal_batch(y: np.ndarray, check_finite: bool = True) -> tuple[np.ndarra
     """
     lead = y.shape[:-1]
     batch = np.ascontiguousarray(y.reshape(-1, y.shape[-1]), dtype=np.float32)
-    if check_finite and not _core.all_finite(batch):
+    if check_finite and not _core.all_finite(batch, n_threads):
         raise ParameterError(
             "y is not finite everywhere (it contains NaN or Inf samples, or values beyond "
             "float32's range)"

@@ -83,7 +83,7 @@ def stft(
     )
     fr.check_length(y.shape[-1])
     n_threads = check_threads(n_threads)
-    batch, lead = as_signal_batch(y)
+    batch, lead = as_signal_batch(y, n_threads=n_threads)
     D = restore_shape(
         _core.extract(fr.plan, batch, {"features": ["stft"]}, n_threads)["stft"], lead
     )
