@@ -360,21 +360,60 @@ public:
     }
 
     // What librosa computes over the whole array, between the two passes.
-    void joint() {
+    // librosa.estimate_tuning over every work item's piptrack peaks: the median magnitude of
+    // the peaks as threshold (serial), then the deviation histogram of the peaks that reach it
+    // (in parallel, one histogram per worker).
+    double estimate_tuning(int n_threads) {
+        std::vector<float> mags;
+        size_t total = 0;
+        for (size_t c : cand_count) total += c;
+        mags.reserve(total);
+        for (size_t i = 0; i < cand_pitch.size(); ++i) {
+            const float* p = cand_pitch[i].data();
+            const float* m = cand_mag[i].data();
+            for (size_t j = 0; j < cand_count[i]; ++j) {
+                if (p[j] > 0.0f) mags.push_back(m[j]);
+            }
+        }
+        const float threshold = median_of(mags);
+        const TuningHistogram hist(0.01, req.n_chroma);
+        struct Count {
+            Engine& e;
+            const TuningHistogram& hist;
+            float threshold;
+            std::vector<std::vector<long long>> counts;
+            std::vector<char> any;
+            void init(int) {}
+            void operator()(int64_t item, int worker) {
+                const float* p = e.cand_pitch[item].data();
+                const float* m = e.cand_mag[item].data();
+                std::vector<long long>& c = counts[worker];
+                for (size_t j = 0; j < e.cand_count[item]; ++j) {
+                    if (!(p[j] > 0.0f) || !(m[j] >= threshold)) continue;
+                    any[worker] = 1;
+                    const int b = hist.bin(p[j]);
+                    if (b >= 0) c[b] += 1;
+                }
+            }
+        } count{*this, hist, threshold, {}, {}};
+        const int workers = effective_workers(n_threads, static_cast<int64_t>(cand_pitch.size()));
+        count.counts.assign(workers, std::vector<long long>(std::max(hist.n_hist, 1), 0));
+        count.any.assign(workers, 0);
+        parallel_for(static_cast<int64_t>(cand_pitch.size()), n_threads, count);
+        std::vector<long long> sum(std::max(hist.n_hist, 1), 0);
+        bool any = false;
+        for (int w = 0; w < workers; ++w) {
+            any = any || count.any[w];
+            for (size_t b = 0; b < sum.size(); ++b) sum[b] += count.counts[w][b];
+        }
+        return hist.estimate(sum.data(), any);
+    }
+
+    void joint(int n_threads) {
         if (req.chroma) {
             double tuning = req.tuning;
             if (req.estimate_tuning) {
-                std::vector<float> pitch, mag;
-                size_t total = 0;
-                for (size_t c : cand_count) total += c;
-                pitch.reserve(total);
-                mag.reserve(total);
-                for (size_t i = 0; i < cand_pitch.size(); ++i) {
-                    if (cand_count[i] == 0) continue;
-                    pitch.insert(pitch.end(), cand_pitch[i].data(), cand_pitch[i].data() + cand_count[i]);
-                    mag.insert(mag.end(), cand_mag[i].data(), cand_mag[i].data() + cand_count[i]);
-                }
-                tuning = tuning_from_peaks(pitch, mag, req.n_chroma);
+                tuning = estimate_tuning(n_threads);
             }
             out.tuning = tuning;
             chroma_fb = chroma_filterbank(req.sr, req.chroma_n_fft, req.n_chroma, tuning,
@@ -510,7 +549,7 @@ void run_engine(Engine& e, int n_threads, Pass1&& pass1) {
     } p1{pass1};
     parallel_for(e.n_items(), n_threads, p1);
     if (!(e.req.chroma || e.req.mfcc || e.req.contrast)) return;
-    e.joint();
+    e.joint(n_threads);
     struct P2 {
         Engine& e;
         void init(int) {}

@@ -179,43 +179,65 @@ std::vector<float> chroma_filterbank(double sr, int n_fft, int n_chroma, double 
     return out;
 }
 
-double pitch_tuning(const float* freqs, size_t n, double resolution, int bins_per_octave) {
-    const int n_edges = static_cast<int>(std::ceil(1.0 / resolution)) + 1;
-    const int n_hist = n_edges - 1;
-    if (n_hist < 1) return 0.0;
-    // np.linspace(-0.5, 0.5, n_edges)
-    std::vector<double> edges(n_edges);
-    const double step = 1.0 / n_hist;
-    for (int i = 0; i < n_edges; ++i) edges[i] = i * step + (-0.5);
-    edges[n_edges - 1] = 0.5;
-    std::vector<long long> counts(n_hist, 0);
-    bool any = false;
-    const float scale = static_cast<float>(bins_per_octave);
-    for (size_t i = 0; i < n; ++i) {
-        const float f = freqs[i];
-        if (!(f > 0.0f)) continue;
-        any = true;
-        // float32, as numpy: log2(f / 27.5), times bins_per_octave, mod 1
-        const float octs = std::log2(f / 27.5f);
-        const float x = scale * octs;
-        float res = std::fmod(x, 1.0f);
-        if (res != 0.0f && res < 0.0f) res += 1.0f;
-        if (res >= 0.5f) res -= 1.0f;
-        const double v = static_cast<double>(res);
-        if (v < edges[0] || v > edges[n_edges - 1]) continue;
-        // np.histogram's uniform-bin index with its edge corrections
-        int idx = static_cast<int>((v - edges[0]) * (n_hist / (edges[n_edges - 1] - edges[0])));
-        if (idx == n_hist) idx -= 1;
-        if (v < edges[idx]) idx -= 1;
-        if (idx + 1 < n_edges && v >= edges[idx + 1] && idx != n_hist - 1) idx += 1;
-        counts[idx] += 1;
-    }
-    if (!any) return 0.0;
+TuningHistogram::TuningHistogram(double resolution, int bins_per_octave)
+    : n_hist(std::max(0, static_cast<int>(std::ceil(1.0 / resolution)))),
+      scale(static_cast<float>(bins_per_octave)) {
+    // np.linspace(-0.5, 0.5, n_hist + 1)
+    edges.resize(n_hist + 1);
+    const double step = n_hist > 0 ? 1.0 / n_hist : 0.0;
+    for (int i = 0; i <= n_hist; ++i) edges[i] = i * step + (-0.5);
+    edges[n_hist] = 0.5;
+}
+
+int TuningHistogram::bin(float f) const {
+    if (!(f > 0.0f) || n_hist < 1) return -1;
+    // float32, as numpy: log2(f / 27.5), times bins_per_octave, mod 1, folded to [-0.5, 0.5)
+    const float octs = std::log2(f / 27.5f);
+    const float x = scale * octs;
+    float res = std::fmod(x, 1.0f);
+    if (res != 0.0f && res < 0.0f) res += 1.0f;
+    if (res >= 0.5f) res -= 1.0f;
+    const double v = static_cast<double>(res);
+    if (v < edges[0] || v > edges[n_hist]) return -1;
+    // np.histogram's uniform-bin index with its edge corrections
+    int idx = static_cast<int>((v - edges[0]) * (n_hist / (edges[n_hist] - edges[0])));
+    if (idx == n_hist) idx -= 1;
+    if (v < edges[idx]) idx -= 1;
+    if (idx + 1 <= n_hist && v >= edges[idx + 1] && idx != n_hist - 1) idx += 1;
+    return idx;
+}
+
+double TuningHistogram::estimate(const long long* counts, bool any) const {
+    if (!any || n_hist < 1) return 0.0;  // librosa: no frequencies -> 0.0
     int best = 0;
     for (int i = 1; i < n_hist; ++i) {
         if (counts[i] > counts[best]) best = i;
     }
     return edges[best];
+}
+
+double pitch_tuning(const float* freqs, size_t n, double resolution, int bins_per_octave) {
+    const TuningHistogram hist(resolution, bins_per_octave);
+    std::vector<long long> counts(std::max(hist.n_hist, 1), 0);
+    bool any = false;
+    for (size_t i = 0; i < n; ++i) {
+        any = any || freqs[i] > 0.0f;
+        const int idx = hist.bin(freqs[i]);
+        if (idx >= 0) counts[idx] += 1;
+    }
+    return hist.estimate(counts.data(), any);
+}
+
+float median_of(std::vector<float>& values) {
+    if (values.empty()) return 0.0f;
+    // np.median: the middle element, or the float32 mean of the two middle ones
+    const size_t n = values.size();
+    const size_t mid = n / 2;
+    std::nth_element(values.begin(), values.begin() + mid, values.end());
+    const float hi = values[mid];
+    if (n % 2 == 1) return hi;
+    const float lo = *std::max_element(values.begin(), values.begin() + mid);
+    return (lo + hi) / 2.0f;
 }
 
 double tuning_from_peaks(const std::vector<float>& pitches, const std::vector<float>& mags,
@@ -225,20 +247,7 @@ double tuning_from_peaks(const std::vector<float>& pitches, const std::vector<fl
     for (size_t i = 0; i < pitches.size(); ++i) {
         if (pitches[i] > 0.0f) sel_mags.push_back(mags[i]);
     }
-    float threshold = 0.0f;
-    if (!sel_mags.empty()) {
-        // np.median: the middle element, or the float32 mean of the two middle ones
-        const size_t n = sel_mags.size();
-        const size_t mid = n / 2;
-        std::nth_element(sel_mags.begin(), sel_mags.begin() + mid, sel_mags.end());
-        const float hi = sel_mags[mid];
-        if (n % 2 == 1) {
-            threshold = hi;
-        } else {
-            const float lo = *std::max_element(sel_mags.begin(), sel_mags.begin() + mid);
-            threshold = (lo + hi) / 2.0f;
-        }
-    }
+    const float threshold = median_of(sel_mags);
     std::vector<float> chosen;
     chosen.reserve(pitches.size());
     for (size_t i = 0; i < pitches.size(); ++i) {

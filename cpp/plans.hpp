@@ -58,6 +58,19 @@ private:
 std::vector<float> chroma_filterbank(double sr, int n_fft, int n_chroma, double tuning,
                                      double ctroct, double octwidth, bool base_c);
 
+// librosa.pitch_tuning's histogram of deviations from the (bins_per_octave) semitone grid.
+struct TuningHistogram {
+    TuningHistogram(double resolution, int bins_per_octave);
+    int bin(float frequency) const;  // -1: not counted (not > 0, or outside the edges)
+    double estimate(const long long* counts, bool any_positive) const;  // the mode's left edge
+    int n_hist;
+    float scale;
+    std::vector<double> edges;
+};
+
+// np.median of float32 values (reorders them); 0 for none.
+float median_of(std::vector<float>& values);
+
 // librosa.pitch_tuning on float32 frequencies (residuals computed in float32 as numpy does).
 // Returns 0.0 when there are none.
 double pitch_tuning(const float* freqs, size_t n, double resolution, int bins_per_octave);
