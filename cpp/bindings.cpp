@@ -17,6 +17,7 @@
 #include "dispatch.hpp"
 #include "extract.hpp"
 #include "plans.hpp"
+#include "stats.hpp"
 
 namespace py = pybind11;
 using namespace genrefx;
@@ -339,6 +340,34 @@ PYBIND11_MODULE(_core, m) {
         },
         py::arg("x"), py::arg("n_threads") = 1,
         "Whether a C-contiguous float32 array has no NaN or Inf (GIL released).");
+
+    auto row_stats = [](auto x, const std::vector<std::string>& names) {
+        if (x.ndim() != 2) throw std::invalid_argument("x must be 2-D (rows, frames)");
+        const size_t rows = x.shape(0), frames = x.shape(1);
+        if (frames < 1) throw std::invalid_argument("x needs at least one frame");
+        std::vector<Stat> stats;
+        for (const std::string& n : names) stats.push_back(parse_stat(n));
+        py::array_t<float> out(static_cast<py::ssize_t>(stats.size() * rows));
+        float* dst = out.mutable_data();
+        const auto* data = x.data();
+        {
+            py::gil_scoped_release release;
+            row_statistics(data, rows, frames, stats, dst);
+        }
+        return out;
+    };
+    m.def(
+        "row_stats",
+        [row_stats](py::array_t<float, py::array::c_style> x, const std::vector<std::string>& s) {
+            return row_stats(x, s);
+        },
+        py::arg("x"), py::arg("stats"));
+    m.def(
+        "row_stats",
+        [row_stats](py::array_t<double, py::array::c_style | py::array::forcecast> x,
+                    const std::vector<std::string>& s) { return row_stats(x, s); },
+        py::arg("x"), py::arg("stats"),
+        "Statistics of each row over its frames, stat-major float32 (see cpp/stats.hpp).");
 
     m.def(
         "chroma_filterbank",

@@ -160,3 +160,8 @@ def pitch_tuning(
     bins_per_octave: int,
 ) -> float:
     """librosa.pitch_tuning of ``frequencies`` (converted to float32), in fractions of a bin."""
+
+def row_stats(x: npt.ArrayLike, stats: list[str]) -> npt.NDArray[np.float32]:
+    """Statistics of each row of a 2-D float32 or float64 array over its frames, stat-major
+    (``out[s * rows + r]``), float32: mean, std, var (population), skew, kurtosis (scipy's
+    biased defaults, 0 for a constant row), median (numpy's), min, max (GIL released)."""
