@@ -59,14 +59,12 @@ RfftPlan::RfftPlan(int n_fft) {
             roots[2 * q + 1] = std::sin(a);
         }
         twiddles_.emplace_back(tw.begin(), tw.end());
-        roots_.emplace_back(roots.begin(), roots.end());
         twiddles64_.push_back(std::move(tw));
         roots64_.push_back(std::move(roots));
         stages_.push_back(st);
     }
     for (size_t i = 0; i < stages_.size(); ++i) {
         stages_[i].twiddles = twiddles_[i].data();
-        stages_[i].roots = roots_[i].data();
         stages_[i].twiddles64 = twiddles64_[i].data();
         stages_[i].roots64 = roots64_[i].data();
     }

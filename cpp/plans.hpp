@@ -30,7 +30,6 @@ private:
     int max_radix_ = 1;
     std::vector<FftStage> stages_;
     std::vector<std::vector<float>> twiddles_;
-    std::vector<std::vector<float>> roots_;
     std::vector<float> split_;
     std::vector<std::vector<double>> twiddles64_;
     std::vector<std::vector<double>> roots64_;

@@ -294,3 +294,13 @@ def test_core_stft_alongside_features_matches(n_fft):
     ref = librosa.stft(y, n_fft=n_fft, hop_length=128)
     assert out["stft"].shape == ref.shape
     assert np.abs(out["stft"] - ref).max() / np.abs(ref).max() <= 1e-5
+
+
+@pytest.mark.parametrize("n_fft", [2039, 4099])
+def test_prime_n_fft(n_fft):
+    # a direct DFT stage (accumulated in float64) handles large prime factors
+    y = np.random.default_rng(n_fft).standard_normal(22050).astype(np.float32)
+    got = genrefx.stft(y, n_fft=n_fft, hop_length=1024)
+    ref = librosa.stft(y, n_fft=n_fft, hop_length=1024)
+    assert got.shape == ref.shape
+    assert rel_err(np.abs(got), np.abs(ref)) <= 1e-5

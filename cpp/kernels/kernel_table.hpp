@@ -19,9 +19,8 @@ struct FftStage {
     int radix;
     int ns;
     const float* twiddles;  // [ns][radix - 1] complex (re, im), exp(-2 pi i r k / (ns * radix))
-    const float* roots;     // [radix] complex exp(-2 pi i q / radix), used by the generic radix
     const double* twiddles64;  // the same in float64
-    const double* roots64;
+    const double* roots64;     // [radix] complex exp(-2 pi i q / radix), for the generic radix
 };
 
 // A real FFT of length n_fft. Even n_fft: a complex FFT of n_fft / 2 points plus a split step.

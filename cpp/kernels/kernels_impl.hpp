@@ -38,9 +38,6 @@ constexpr int W = GENREFX_LANES;
 template <typename T> const T* stage_twiddles(const FftStage& s);
 template <> inline const float* stage_twiddles<float>(const FftStage& s) { return s.twiddles; }
 template <> inline const double* stage_twiddles<double>(const FftStage& s) { return s.twiddles64; }
-template <typename T> const T* stage_roots(const FftStage& s);
-template <> inline const float* stage_roots<float>(const FftStage& s) { return s.roots; }
-template <> inline const double* stage_roots<double>(const FftStage& s) { return s.roots64; }
 
 template <typename T>
 struct Ptrs {
@@ -242,24 +239,31 @@ inline void radix5(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
 // Any radix (odd primes above 5): a direct DFT. vr/vi scratch of radix * W floats each.
 template <typename T>
 inline void radix_generic(Ptrs<T> p, int R, size_t in0, size_t s, size_t out0, size_t os,
-                          const T* tw, const T* roots, T* vr, T* vi) {
+                          const T* tw, const double* roots, T* vr, T* vi) {
+    // A direct DFT: sums of R terms, accumulated in float64 (a float32 sum of a large prime's
+    // terms would lose ~sqrt(R) ulps), with float64 roots of unity.
     load_twiddled(p, R, in0, s, tw, vr, vi);
     for (int q = 0; q < R; ++q) {
-        T* yr = p.orr + out0 + q * os;
-        T* yi = p.oi + out0 + q * os;
+        double ar[W], ai[W];
         GX_SIMD for (int l = 0; l < W; ++l) {
-            yr[l] = vr[l];
-            yi[l] = vi[l];
+            ar[l] = static_cast<double>(vr[l]);
+            ai[l] = static_cast<double>(vi[l]);
         }
         for (int r = 1; r < R; ++r) {
             const int e = static_cast<int>((static_cast<long long>(q) * r) % R);
-            const T wr = roots[2 * e], wi = roots[2 * e + 1];
+            const double wr = roots[2 * e], wi = roots[2 * e + 1];
             const T* xr = vr + r * W;
             const T* xi = vi + r * W;
             GX_SIMD for (int l = 0; l < W; ++l) {
-                yr[l] += xr[l] * wr - xi[l] * wi;
-                yi[l] += xr[l] * wi + xi[l] * wr;
+                ar[l] += static_cast<double>(xr[l]) * wr - static_cast<double>(xi[l]) * wi;
+                ai[l] += static_cast<double>(xr[l]) * wi + static_cast<double>(xi[l]) * wr;
             }
+        }
+        T* yr = p.orr + out0 + q * os;
+        T* yi = p.oi + out0 + q * os;
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            yr[l] = static_cast<T>(ar[l]);
+            yi[l] = static_cast<T>(ai[l]);
         }
     }
 }
@@ -295,7 +299,7 @@ int complex_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_str
                     case 3: radix3(p, in0, s, out0, os, tw); break;
                     case 5: radix5(p, in0, s, out0, os, tw); break;
                     default:
-                        radix_generic(p, R, in0, s, out0, os, tw, stage_roots<T>(stage), scratch,
+                        radix_generic(p, R, in0, s, out0, os, tw, stage.roots64, scratch,
                                       scratch + static_cast<size_t>(R) * W);
                 }
             }
