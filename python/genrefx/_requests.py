@@ -6,6 +6,7 @@ y or S, is seen) and returns the entries the core reads for that feature.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any
 
@@ -109,6 +110,23 @@ def contrast_part(
             f"Frequency band exceeds Nyquist: fmin={fmin} with n_bands={n_bands} reaches "
             f"{octa[-2]:g} Hz >= sr/2={0.5 * sr:g} Hz. Reduce either fmin or n_bands."
         )
+    freq = np.ascontiguousarray(freq, dtype=np.float64)
+    lo, hi, count = _contrast_bands(freq.tobytes(), float(fmin), int(n_bands), float(quantile))
+    return {
+        "contrast_lo": lo,
+        "contrast_hi": hi,
+        "contrast_count": count,
+        "contrast_linear": bool(linear),
+        "top_db": 80.0,
+    }
+
+
+@functools.lru_cache(maxsize=32)
+def _contrast_bands(freq_bytes: bytes, fmin: float, n_bands: int, quantile: float):
+    """Band bin ranges and counts of :func:`contrast_part`, cached by their parameters."""
+    freq = np.frombuffer(freq_bytes, dtype=np.float64)
+    octa = np.zeros(n_bands + 2)
+    octa[1:] = fmin * (2.0 ** np.arange(0, n_bands + 1))
     if np.any(np.diff(freq) <= 0):
         raise ParameterError("freq must be strictly increasing for spectral_contrast")
     lo, hi, count = [], [], []
@@ -134,13 +152,10 @@ def contrast_part(
         hi.append(stop)
         # librosa slices sorted[:idx] / sorted[-idx:], which stops at the band's size
         count.append(min(max(int(np.rint(quantile * n_band)), 1), stop - start))
-    return {
-        "contrast_lo": np.asarray(lo, dtype=np.int32),
-        "contrast_hi": np.asarray(hi, dtype=np.int32),
-        "contrast_count": np.asarray(count, dtype=np.int32),
-        "contrast_linear": bool(linear),
-        "top_db": 80.0,
-    }
+    arrays = tuple(np.asarray(v, dtype=np.int32) for v in (lo, hi, count))
+    for a in arrays:
+        a.setflags(write=False)
+    return arrays
 
 
 def rolloff_part(roll_percent: Any) -> dict[str, Any]:
