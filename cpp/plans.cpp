@@ -238,22 +238,6 @@ float median_of(std::vector<float>& values) {
     return (lo + hi) / 2.0f;
 }
 
-double tuning_from_peaks(const std::vector<float>& pitches, const std::vector<float>& mags,
-                         int bins_per_octave) {
-    std::vector<float> sel_mags;
-    sel_mags.reserve(mags.size());
-    for (size_t i = 0; i < pitches.size(); ++i) {
-        if (pitches[i] > 0.0f) sel_mags.push_back(mags[i]);
-    }
-    const float threshold = median_of(sel_mags);
-    std::vector<float> chosen;
-    chosen.reserve(pitches.size());
-    for (size_t i = 0; i < pitches.size(); ++i) {
-        if (pitches[i] > 0.0f && mags[i] >= threshold) chosen.push_back(pitches[i]);
-    }
-    return pitch_tuning(chosen.data(), chosen.size(), 0.01, bins_per_octave);
-}
-
 PadMode parse_pad_mode(const std::string& name) {
     if (name == "constant") return PadMode::Constant;
     if (name == "edge") return PadMode::Edge;

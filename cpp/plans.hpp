@@ -74,11 +74,6 @@ float median_of(std::vector<float>& values);
 // Returns 0.0 when there are none.
 double pitch_tuning(const float* freqs, size_t n, double resolution, int bins_per_octave);
 
-// librosa.estimate_tuning's selection: the median of the peak magnitudes, then pitch_tuning on
-// the pitches whose magnitude reaches it. Reorders `mags` (a copy is taken internally).
-double tuning_from_peaks(const std::vector<float>& pitches, const std::vector<float>& mags,
-                         int bins_per_octave);
-
 enum class PadMode { Constant, Edge, Reflect, Symmetric, Wrap };
 PadMode parse_pad_mode(const std::string& name);  // throws std::invalid_argument
 
