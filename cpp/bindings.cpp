@@ -287,7 +287,7 @@ PYBIND11_MODULE(_core, m) {
             double* dst = out.mutable_data();
             {
                 py::gil_scoped_release release;
-                zero_crossing_rate(data, B, n, frame_length, hop_length, center, threshold, pad,
+                zero_crossing_rate(kernels(), data, B, n, frame_length, hop_length, center, threshold, pad,
                                    zero_pos, dst, n_threads);
             }
             return out;
@@ -300,15 +300,8 @@ PYBIND11_MODULE(_core, m) {
         [](py::array_t<float, py::array::c_style> x, int n_threads) {
             const float* data = x.data();
             const size_t n = static_cast<size_t>(x.size());
-            auto scan = [data](size_t lo, size_t hi) {
-                uint32_t bad = 0;
-                for (size_t i = lo; i < hi; ++i) {
-                    uint32_t bits;
-                    std::memcpy(&bits, data + i, 4);
-                    bad |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
-                }
-                return bad == 0;
-            };
+            const KernelTable& K = kernels();
+            auto scan = [data, &K](size_t lo, size_t hi) { return K.all_finite(data + lo, hi - lo); };
             bool ok = true;
             {
                 py::gil_scoped_release release;

@@ -589,7 +589,7 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
             const int n_valid = static_cast<int>(std::min<int64_t>(W, te - t0));
             frame_pointers(framing, yb, n, t0, n_valid, s.frames.data(), s.frame_scratch.data());
             if (req.rms) {
-                K.frame_energy(s.frames.data(), n_valid, framing.n_fft, s.energy.data());
+                K.frame_energy(s.frames.data(), n_valid, framing.n_fft, framing.hop, s.energy.data());
                 float* dst = out.rms + b * T + t0;
                 for (int l = 0; l < n_valid; ++l) {
                     // numpy: mean of squares in float32, then sqrt
@@ -650,7 +650,7 @@ void run_from_spectrum(const KernelTable& K, const float* S, int64_t B, int64_t 
     e.buf.trim();
 }
 
-void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, int hop,
+void zero_crossing_rate(const KernelTable& K, const float* y, int64_t B, int64_t n, int frame_length, int hop,
                         bool center, float threshold, bool pad, bool zero_pos, double* out,
                         int n_threads) {
     Framing fr;
@@ -663,6 +663,7 @@ void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, 
     const int64_t offset = center ? frame_length / 2 : 0;
     const int64_t padded = center ? n + 2 * offset : n;
     struct Body {
+        const KernelTable& K;
         const float* y;
         int64_t n, T, offset, padded;
         int frame_length, hop;
@@ -672,51 +673,28 @@ void zero_crossing_rate(const float* y, int64_t B, int64_t n, int frame_length, 
         void init(int) {}
         void operator()(int64_t b, int worker) {
             // kept per OS thread: fresh pages every call would cost a fault each
-            thread_local std::vector<uint8_t> k, change;
+            thread_local std::vector<uint8_t> change;
+            thread_local std::vector<uint32_t> counts;
             (void)worker;
-            k.resize(static_cast<size_t>(padded));
-            const float* yb = y + b * n;
-            // Sign class of each padded sample, branch-free: with zero_pos, 1 for negative and
-            // 0 otherwise (values within the threshold count as zero, which np.signbit calls
-            // positive); without, np.sign's three classes (0 negative, 1 zero, 2 positive).
-            const float thr = threshold;
-            const bool zp = zero_pos;
-            auto cls = [thr, zp](float v) -> uint8_t {
-                const uint8_t neg = v < -thr;
-                const uint8_t three = static_cast<uint8_t>((v > thr) + (v >= -thr));
-                return zp ? neg : three;
-            };
-            const int64_t n_left = offset, n_right = padded - offset - n;  // edge padding
-            std::fill(k.begin(), k.begin() + n_left, cls(yb[0]));
-            uint8_t* mid = k.data() + n_left;
-            if (zp) {
-                for (int64_t i = 0; i < n; ++i) mid[i] = yb[i] < -thr;
-            } else {
-                for (int64_t i = 0; i < n; ++i) {
-                    mid[i] = static_cast<uint8_t>((yb[i] > thr) + (yb[i] >= -thr));
-                }
-            }
-            std::fill(k.begin() + n_left + n, k.begin() + n_left + n + n_right, cls(yb[n - 1]));
-            // d[i] = 1 where the class changes between samples i - 1 and i
-            change.resize(static_cast<size_t>(padded));
+            // d[i] = 1 where the sign class changes between padded samples i - 1 and i. The edge
+            // padding repeats the first and last samples' classes, so it adds no changes.
+            change.assign(static_cast<size_t>(padded), 0);
             uint8_t* d = change.data();
-            const uint8_t* c = k.data();
-            d[0] = 0;
-            for (int64_t i = 1; i < padded; ++i) d[i] = c[i] != c[i - 1];
+            K.sign_changes(y + b * n, n, threshold, zero_pos, d + offset);
+            // crossings between consecutive samples inside frame t: d[a + 1 .. a + fl - 1]
+            counts.resize(static_cast<size_t>(T));
+            K.window_counts(d + 1, T, hop, frame_length - 1, counts.data());
             double* dst = out + b * T;
+            const uint32_t first = pad ? 1 : 0;
             for (int64_t t = 0; t < T; ++t) {
-                // crossings between consecutive samples inside frame t: d[a + 1 .. a + fl - 1]
-                const uint8_t* f = d + t * hop + 1;
-                uint32_t count = pad ? 1 : 0;
-                for (int i = 0; i < frame_length - 1; ++i) count += f[i];
-                dst[t] = static_cast<double>(count) / frame_length;
+                dst[t] = static_cast<double>(counts[t] + first) / frame_length;
             }
-            if (k.capacity() > (size_t{64} << 20)) {  // do not keep a huge signal's scratch
-                std::vector<uint8_t>().swap(k);
+            if (change.capacity() > (size_t{64} << 20)) {  // do not keep a huge signal's scratch
                 std::vector<uint8_t>().swap(change);
+                std::vector<uint32_t>().swap(counts);
             }
         }
-    } body{y, n, T, offset, padded, frame_length, hop, threshold, pad, zero_pos, out};
+    } body{K, y, n, T, offset, padded, frame_length, hop, threshold, pad, zero_pos, out};
     parallel_for(B, n_threads, body);
 }
 

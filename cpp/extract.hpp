@@ -86,7 +86,7 @@ void run_from_spectrum(const KernelTable& kernels, const float* S, int64_t n_sig
                        int n_threads);
 
 // librosa.feature.zero_crossing_rate: out[B][T] (float64), edge padding when centered.
-void zero_crossing_rate(const float* y, int64_t n_signals, int64_t n, int frame_length, int hop,
+void zero_crossing_rate(const KernelTable& K, const float* y, int64_t n_signals, int64_t n, int frame_length, int hop,
                         bool center, float threshold, bool pad, bool zero_pos, double* out,
                         int n_threads);
 

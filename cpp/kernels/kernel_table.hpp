@@ -120,8 +120,21 @@ struct KernelTable {
     void (*contrast_peaks)(const ContrastView& bands, const float* S, size_t rs, float* work,
                            float* peak, float* valley);
 
-    // Sum of squares of each frame in double: out[l] = sum_i frames[l][i]^2.
-    void (*frame_energy)(const float* const* frames, int n_valid, int frame_length, double* out);
+    // Sum of squares of each frame in double: out[l] = sum_i frames[l][i]^2 (0 for l >= n_valid).
+    // Frames are `hop` samples apart (their shared samples are summed once).
+    void (*frame_energy)(const float* const* frames, int n_valid, int frame_length, int hop,
+                         double* out);
+
+    // Whether none of x[0 .. n) is NaN or infinite.
+    bool (*all_finite)(const float* x, size_t n);
+
+    // Class changes between consecutive samples (zero_crossings): d[0] = 0, d[i] = 1 where the
+    // sign class of y[i] differs from y[i - 1]'s. Classes, with values |y| <= threshold as zero:
+    // zero_pos: negative / not negative (np.signbit); otherwise negative / zero / positive.
+    void (*sign_changes)(const float* y, int64_t n, float threshold, bool zero_pos, uint8_t* d);
+
+    // Sliding-window counts of a 0/1 byte array: out[t] = sum_{i < len} d[t * hop + i], t < T.
+    void (*window_counts)(const uint8_t* d, int64_t T, int hop, int len, uint32_t* out);
 
     // A block's lanes spectrum into a frame-major complex64 output, as spectrum_complex.
     void (*write_complex)(const float* re, const float* im, int n_bins, int n_valid, float* out,

@@ -11,6 +11,8 @@
 
 #if defined(__AVX2__) || defined(__AVX512F__)
 #include <immintrin.h>
+#elif defined(__SSE2__)
+#include <emmintrin.h>
 #endif
 
 #include "kernels/kernel_table.hpp"
@@ -968,25 +970,110 @@ void contrast_peaks(const ContrastView& bands, const float* S, size_t rs, float*
     }
 }
 
-void frame_energy(const float* const* frames, int n_valid, int frame_length, double* out) {
-    for (int l = 0; l < W; ++l) {
-        if (l >= n_valid) {
-            out[l] = 0.0;
-            continue;
+inline double sum_squares(const float* x, int len) {
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int i = 0;
+    for (; i + 8 <= len; i += 8) {
+        GX_SIMD for (int j = 0; j < 8; ++j) {
+            const double v = static_cast<double>(x[i + j]);
+            acc[j] += v * v;
         }
-        const float* x = frames[l];
-        double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-        int i = 0;
-        for (; i + 8 <= frame_length; i += 8) {
-            GX_SIMD for (int j = 0; j < 8; ++j) {
-                double v = static_cast<double>(x[i + j]);
-                acc[j] += v * v;
-            }
-        }
-        double total = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-        for (; i < frame_length; ++i) total += static_cast<double>(x[i]) * x[i];
+    }
+    double total = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (; i < len; ++i) total += static_cast<double>(x[i]) * x[i];
+    return total;
+}
+
+void frame_energy(const float* const* frames, int n_valid, int frame_length, int hop,
+                  double* out) {
+    constexpr int kMaxChunks = 64;
+    for (int l = n_valid; l < W; ++l) out[l] = 0.0;
+    if (n_valid <= 0) return;
+    const int q = hop > 0 && frame_length % hop == 0 ? frame_length / hop : 0;
+    if (q < 2 || q > kMaxChunks) {
+        for (int l = 0; l < n_valid; ++l) out[l] = sum_squares(frames[l], frame_length);
+        return;
+    }
+    // Consecutive frames overlap by whole hops: sum each hop of samples once. Chunk j is frame
+    // j's first hop for j < n_valid, then the last frame's later hops.
+    double chunk[W + kMaxChunks];
+    for (int l = 0; l < n_valid; ++l) chunk[l] = sum_squares(frames[l], hop);
+    for (int j = 1; j < q; ++j) chunk[n_valid - 1 + j] = sum_squares(frames[n_valid - 1] + j * hop, hop);
+    for (int l = 0; l < n_valid; ++l) {
+        double total = 0.0;
+        for (int j = 0; j < q; ++j) total += chunk[l + j];
         out[l] = total;
     }
+}
+
+// Sum of n bytes: byte sums of 64 / 32 / 16 bytes at a time (psadbw), then the tail.
+inline uint32_t byte_sum(const uint8_t* p, int n) {
+    int i = 0;
+    uint64_t total = 0;
+#if defined(__AVX512BW__)
+    __m512i acc = _mm512_setzero_si512();
+    for (; i + 64 <= n; i += 64) {
+        acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_loadu_si512(p + i), _mm512_setzero_si512()));
+    }
+    total += static_cast<uint64_t>(_mm512_reduce_add_epi64(acc));
+#elif defined(__AVX2__)
+    __m256i acc = _mm256_setzero_si256();
+    for (; i + 32 <= n; i += 32) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+        acc = _mm256_add_epi64(acc, _mm256_sad_epu8(v, _mm256_setzero_si256()));
+    }
+    alignas(32) uint64_t lanes[4];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), acc);
+    total += lanes[0] + lanes[1] + lanes[2] + lanes[3];
+#elif defined(__SSE2__)
+    __m128i acc = _mm_setzero_si128();
+    for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+        acc = _mm_add_epi64(acc, _mm_sad_epu8(v, _mm_setzero_si128()));
+    }
+    alignas(16) uint64_t lanes[2];
+    _mm_store_si128(reinterpret_cast<__m128i*>(lanes), acc);
+    total += lanes[0] + lanes[1];
+#endif
+    for (; i < n; ++i) total += p[i];
+    return static_cast<uint32_t>(total);
+}
+
+bool all_finite(const float* x, size_t n) {
+    // exponent bits all ones: NaN or infinity; checked in chunks so that a bad value stops early
+    constexpr size_t kChunk = 4096;
+    for (size_t lo = 0; lo < n; lo += kChunk) {
+        const size_t hi = lo + kChunk < n ? lo + kChunk : n;
+        uint32_t bad = 0;
+        _Pragma("omp simd reduction(|:bad)") for (size_t i = lo; i < hi; ++i) {
+            uint32_t bits;
+            std::memcpy(&bits, x + i, 4);
+            bad |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+        }
+        if (bad) return false;
+    }
+    return true;
+}
+
+void sign_changes(const float* y, int64_t n, float threshold, bool zero_pos, uint8_t* d) {
+    if (n <= 0) return;
+    d[0] = 0;
+    const float thr = threshold;
+    if (zero_pos) {
+        GX_SIMD for (int64_t i = 1; i < n; ++i) {
+            d[i] = static_cast<uint8_t>((y[i] < -thr) != (y[i - 1] < -thr));
+        }
+    } else {
+        GX_SIMD for (int64_t i = 1; i < n; ++i) {
+            const int a = (y[i] > thr) + (y[i] >= -thr);
+            const int b = (y[i - 1] > thr) + (y[i - 1] >= -thr);
+            d[i] = static_cast<uint8_t>(a != b);
+        }
+    }
+}
+
+void window_counts(const uint8_t* d, int64_t T, int hop, int len, uint32_t* out) {
+    for (int64_t t = 0; t < T; ++t) out[t] = byte_sum(d + t * hop, len);
 }
 
 size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, int n_valid,
@@ -1097,6 +1184,9 @@ const KernelTable kTable = {
     &flatness,
     &contrast_peaks,
     &frame_energy,
+    &all_finite,
+    &sign_changes,
+    &window_counts,
     &write_complex,
     &db_rows,
     &piptrack,
