@@ -903,6 +903,67 @@ inline void insert_sorted(float* buf, int count, const float* x) {
     }
 }
 
+// The K smallest of rows [lo, hi) per lane (sign = -1: the K largest, negated), ascending into
+// out [K][W]; the buffer lives in registers for small K.
+// W lanes as one GCC vector value (lowered to the translation unit's registers).
+typedef float LaneVec __attribute__((vector_size(W * sizeof(float))));
+
+inline LaneVec load_lanes(const float* p) {
+    LaneVec v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+template <int K>
+inline void select_rows(const float* S, size_t rs, int lo, int hi, float sign, bool downwards,
+                        float* out) {
+    LaneVec buf[K];
+    for (int j = 0; j < K; ++j) buf[j] = LaneVec{} + INFINITY;
+    const ptrdiff_t step = downwards ? -static_cast<ptrdiff_t>(rs) : static_cast<ptrdiff_t>(rs);
+    const float* s = S + static_cast<size_t>(downwards ? hi - 1 : lo) * rs;
+    for (int i = 0; i < hi - lo; ++i, s += step) {
+        LaneVec v = load_lanes(s) * sign;
+        for (int j = 0; j < K; ++j) {  // branch-free: half the rows insert on real spectra
+            const LaneVec a = buf[j];
+            buf[j] = a < v ? a : v;
+            v = a < v ? v : a;
+        }
+    }
+    for (int j = 0; j < K; ++j) std::memcpy(out + static_cast<size_t>(j) * W, &buf[j], sizeof(LaneVec));
+}
+
+// select_rows for any count: compile-time buffers up to 12, the memory network above beyond.
+inline void select_any(const float* S, size_t rs, int lo, int hi, int cnt, float sign,
+                       bool downwards, float* out) {
+    switch (cnt) {
+        case 2: select_rows<2>(S, rs, lo, hi, sign, downwards, out); return;
+        case 3: select_rows<3>(S, rs, lo, hi, sign, downwards, out); return;
+        case 4: select_rows<4>(S, rs, lo, hi, sign, downwards, out); return;
+        case 5: select_rows<5>(S, rs, lo, hi, sign, downwards, out); return;
+        case 6: select_rows<6>(S, rs, lo, hi, sign, downwards, out); return;
+        case 7: select_rows<7>(S, rs, lo, hi, sign, downwards, out); return;
+        case 8: select_rows<8>(S, rs, lo, hi, sign, downwards, out); return;
+        case 9: select_rows<9>(S, rs, lo, hi, sign, downwards, out); return;
+        case 10: select_rows<10>(S, rs, lo, hi, sign, downwards, out); return;
+        case 11: select_rows<11>(S, rs, lo, hi, sign, downwards, out); return;
+        case 12: select_rows<12>(S, rs, lo, hi, sign, downwards, out); return;
+        default: break;
+    }
+    for (int j = 0; j < cnt; ++j) {
+        GX_SIMD for (int l = 0; l < W; ++l) out[static_cast<size_t>(j) * W + l] = INFINITY;
+    }
+    const float* worst = out + static_cast<size_t>(cnt - 1) * W;
+    for (int i = 0; i < hi - lo; ++i) {
+        const int k = downwards ? hi - 1 - i : lo + i;
+        const float* s = S + static_cast<size_t>(k) * rs;
+        float v[W];
+        int any = 0;
+        GX_SIMD for (int l = 0; l < W; ++l) v[l] = sign * s[l];
+        _Pragma("omp simd reduction(|:any)") for (int l = 0; l < W; ++l) any |= v[l] < worst[l];
+        if (any) insert_sorted(out, cnt, v);
+    }
+}
+
 void contrast_peaks(const ContrastView& bands, const float* S, size_t rs, float* work,
                     float* peak, float* valley) {
     float* low = work;                                          // [max_count][W] smallest
@@ -929,30 +990,10 @@ void contrast_peaks(const ContrastView& bands, const float* S, size_t rs, float*
             }
             continue;
         }
-        for (int j = 0; j < cnt; ++j) {
-            GX_SIMD for (int l = 0; l < W; ++l) {
-                low[j * W + l] = INFINITY;
-                high[j * W + l] = INFINITY;
-            }
-        }
-        float* worst_low = low + static_cast<size_t>(cnt - 1) * W;
-        float* worst_high = high + static_cast<size_t>(cnt - 1) * W;
         // Smallest values: scan from the top of the band down (spectra mostly fall with
         // frequency, so the small values come first and later rows are mostly rejected).
-        for (int k = hi - 1; k >= lo; --k) {
-            const float* s = S + static_cast<size_t>(k) * rs;
-            int any = 0;
-            _Pragma("omp simd reduction(|:any)") for (int l = 0; l < W; ++l) any |= s[l] < worst_low[l];
-            if (any) insert_sorted(low, cnt, s);
-        }
-        for (int k = lo; k < hi; ++k) {
-            const float* s = S + static_cast<size_t>(k) * rs;
-            float neg[W];
-            int any = 0;
-            GX_SIMD for (int l = 0; l < W; ++l) neg[l] = -s[l];
-            _Pragma("omp simd reduction(|:any)") for (int l = 0; l < W; ++l) any |= neg[l] < worst_high[l];
-            if (any) insert_sorted(high, cnt, neg);
-        }
+        select_any(S, rs, lo, hi, cnt, 1.0f, true, low);
+        select_any(S, rs, lo, hi, cnt, -1.0f, false, high);
         // numpy: mean of the sorted values, summed in ascending order in float32.
         float vs[W], ps[W];
         GX_SIMD for (int l = 0; l < W; ++l) vs[l] = ps[l] = 0.0f;
