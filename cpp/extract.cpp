@@ -162,7 +162,7 @@ void scatter_row(const T* block, T* dst, int n_valid) {
 
 // Per-worker scratch of one extraction.
 struct Workspace {
-    std::vector<float> mag, pow, re, im, fft_work, frame_scratch, view_scratch, mel, chroma,
+    std::vector<float> mag, pow, fft_work, frame_scratch, view_scratch, mel, chroma,
         db, mfcc, contrast_work, peak, valley, flat, flat_work, rms_f;
     std::vector<double> cen, bw, roll, energy, user_centroid, fft_work64;
     std::vector<const float*> frames;
@@ -260,8 +260,6 @@ public:
         for (Workspace& s : ws) {
             s.mel_max = s.peak_max = s.valley_max = -std::numeric_limits<float>::infinity();
             if (fft_work_floats) {
-                s.re.resize(F * w);
-                s.im.resize(F * w);
                 if (req.fft64) {
                     s.fft_work64.resize(fft_work_floats);
                 } else {
@@ -597,31 +595,21 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
                 }
             }
             if (!spectral) continue;
-            if (req.stft && !mag && !pw) {  // the STFT alone: straight into the output
-                K.spectrum_complex(fft.view(), window, s.frames.data(), n_valid, s.fft_work.data(),
-                                   reinterpret_cast<float*>(out.stft + (b * T + t0) * F),
-                                   static_cast<size_t>(F));
-                continue;
-            }
-            if (req.fft64) {
-                K.spectrum64(fft.view(), window64, s.frames.data(), n_valid, s.fft_work64.data(),
-                             s.re.data(), s.im.data());
-            } else {
-                K.spectrum(fft.view(), window, s.frames.data(), n_valid, s.fft_work.data(),
-                           s.re.data(), s.im.data());
-            }
+            SpectrumOut so{};
             if (req.stft) {
-                K.write_complex(s.re.data(), s.im.data(), static_cast<int>(F), n_valid,
-                                reinterpret_cast<float*>(out.stft + (b * T + t0) * F),
-                                static_cast<size_t>(F));
+                so.complex_out = reinterpret_cast<float*>(out.stft + (b * T + t0) * F);
+                so.frame_stride = static_cast<size_t>(F);
+            }
+            so.mag = mag ? s.mag.data() : nullptr;
+            // chroma's power blocks are kept for the second pass: written there directly
+            so.pow = !pw ? nullptr : (req.chroma ? e.power_block(b, t0) : s.pow.data());
+            if (req.fft64) {
+                K.spectrum64(fft.view(), window64, s.frames.data(), n_valid, s.fft_work64.data(), so);
+            } else {
+                K.spectrum(fft.view(), window, s.frames.data(), n_valid, s.fft_work.data(), so);
             }
             if (!mag && !pw) continue;
-            K.magnitude_power(s.re.data(), s.im.data(), static_cast<int>(F), mag ? s.mag.data() : nullptr,
-                              pw ? s.pow.data() : nullptr);
-            if (req.chroma) {
-                std::memcpy(e.power_block(b, t0), s.pow.data(), sizeof(float) * F * W);
-            }
-            e.consume(s, s.mag.data(), s.pow.data(), W, b, t0, n_valid, item);
+            e.consume(s, so.mag, so.pow, W, b, t0, n_valid, item);
         }
     };
     run_engine(e, n_threads, pass1);

@@ -62,6 +62,17 @@ struct PiptrackView {
     float threshold;      // 0.1: a peak must exceed threshold * the frame's maximum
 };
 
+// What a spectrum call writes (each output nullable). The complex bins go to a frame-major
+// complex64 array (librosa's Fortran-ordered STFT): frame l's bin k at
+// complex_out[2 * (l * frame_stride + k)], l < n_valid. mag/pow are [n_bins][W] lanes arrays of
+// |X| and |X|^2 computed from the complex64-rounded bins, as librosa does.
+struct SpectrumOut {
+    float* complex_out;
+    size_t frame_stride;
+    float* mag;
+    float* pow;
+};
+
 // Elements of padding between the FFT's four work arrays: with power-of-two sizes they would
 // otherwise start at addresses that share cache sets, and the butterflies' 16 streams thrash.
 constexpr size_t kFftBufferPad = 80;
@@ -71,23 +82,15 @@ struct KernelTable {
     int lanes;          // W: frames per block
 
     // Window the W frames (frames[l] points at n_fft samples of frame l; lanes >= n_valid are
-    // zero) and compute their spectra: out_re/out_im [n_bins][W]. `work` holds 4 * n_complex * W
-    // floats.
+    // zero), compute their spectra and write what `out` asks for. `work` holds
+    // RfftPlan::work_floats floats.
     void (*spectrum)(const RfftView& fft, const float* window, const float* const* frames,
-                     int n_valid, float* work, float* out_re, float* out_im);
+                     int n_valid, float* work, const SpectrumOut& out);
 
     // The same in float64 arithmetic (as librosa, whose window and FFT are float64), rounded to
     // float32 outputs; `work` holds the same number of doubles.
     void (*spectrum64)(const RfftView& fft, const double* window, const float* const* frames,
-                       int n_valid, double* work, float* out_re, float* out_im);
-
-    // The float32 spectrum written straight into a frame-major complex64 output (librosa's
-    // Fortran-ordered STFT): frame l's bin k at out[2 * (l * frame_stride + k)], l < n_valid.
-    void (*spectrum_complex)(const RfftView& fft, const float* window, const float* const* frames,
-                             int n_valid, float* work, float* out, size_t frame_stride);
-
-    // mag[k][l] = |X|, pow[k][l] = |X|^2 for n_bins rows (either output may be null).
-    void (*magnitude_power)(const float* re, const float* im, int n_bins, float* mag, float* pow);
+                       int n_valid, double* work, const SpectrumOut& out);
 
     // Dense-to-sparse product: out[m][l] = sum_k bank[m][k] * S[k * rs + l].
     void (*sparse_bank)(const SparseBankView& bank, const float* S, size_t rs, float* out);
@@ -135,10 +138,6 @@ struct KernelTable {
 
     // Sliding-window counts of a 0/1 byte array: out[t] = sum_{i < len} d[t * hop + i], t < T.
     void (*window_counts)(const uint8_t* d, int64_t T, int hop, int len, uint32_t* out);
-
-    // A block's lanes spectrum into a frame-major complex64 output, as spectrum_complex.
-    void (*write_complex)(const float* re, const float* im, int n_bins, int n_valid, float* out,
-                          size_t frame_stride);
 
     // power_to_db rows: out[k][l] = max(10 log10(max(amin, S[k * rs + l])), floor).
     void (*db_rows)(const float* S, size_t rs, int rows, float amin, float floor, float* out);

@@ -477,27 +477,46 @@ private:
     alignas(64) float im_[kTile][W];
 };
 
-// Stores bin k of a block as lanes (out_re/out_im [k][W]) or hands it to the complex writer.
-inline void emit_bin(int k, const float* xr, const float* xi, float* out_re, float* out_im,
-                     ComplexWriter* writer) {
-    if (writer != nullptr) {
-        writer->push(xr, xi);
-        return;
+// Takes a block's bins in order (rounded to float32) and writes what a SpectrumOut asks for.
+class BinSink {
+public:
+    BinSink(const SpectrumOut& out, int n_valid)
+        : writer_(out.complex_out, out.frame_stride, n_valid), out_(out) {}
+
+    void push(int k, const float* xr, const float* xi) {
+        if (out_.complex_out != nullptr) writer_.push(xr, xi);
+        float* m = out_.mag != nullptr ? out_.mag + static_cast<size_t>(k) * W : nullptr;
+        float* p = out_.pow != nullptr ? out_.pow + static_cast<size_t>(k) * W : nullptr;
+        if (m != nullptr && p != nullptr) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                const float v = std::sqrt(xr[l] * xr[l] + xi[l] * xi[l]);
+                m[l] = v;
+                p[l] = v * v;  // librosa squares the float32 magnitude
+            }
+        } else if (m != nullptr) {
+            GX_SIMD for (int l = 0; l < W; ++l) m[l] = std::sqrt(xr[l] * xr[l] + xi[l] * xi[l]);
+        } else if (p != nullptr) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                const float v = std::sqrt(xr[l] * xr[l] + xi[l] * xi[l]);
+                p[l] = v * v;
+            }
+        }
     }
-    float* r = out_re + static_cast<size_t>(k) * W;
-    float* i = out_im + static_cast<size_t>(k) * W;
-    GX_SIMD for (int l = 0; l < W; ++l) {
-        r[l] = xr[l];
-        i[l] = xi[l];
+
+    void finish() {
+        if (out_.complex_out != nullptr) writer_.flush();
     }
-}
+
+private:
+    ComplexWriter writer_;
+    const SpectrumOut& out_;
+};
 
 template <typename T>
 void spectrum_t(const RfftView& f, const T* window, const float* const* frames_in, int n_valid,
-                T* work, float* out_re, float* out_im, float* cplx, size_t cplx_stride) {
+                T* work, const SpectrumOut& out) {
     const size_t n = static_cast<size_t>(f.n_complex);
-    ComplexWriter complex_writer(cplx, cplx_stride, n_valid);
-    ComplexWriter* writer = cplx != nullptr ? &complex_writer : nullptr;
+    BinSink sink(out, n_valid);
     const float* frames[W];
     for (int l = 0; l < W; ++l) frames[l] = frames_in[l < n_valid ? l : 0];
     const size_t span = n * W + kFftBufferPad;
@@ -538,9 +557,9 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
                 xr[l] = static_cast<float>(zr[static_cast<size_t>(k) * W + l]);
                 xi[l] = static_cast<float>(zi[static_cast<size_t>(k) * W + l]);
             }
-            emit_bin(k, xr, xi, out_re, out_im, writer);
+            sink.push(k, xr, xi);
         }
-        if (writer) writer->flush();
+        sink.finish();
         return;
     }
     // Split step: X[k] = E + (-i w^k) O, E = (Z[k] + conj Z[n-k]) / 2, O = (Z[k] - conj Z[n-k]) / 2.
@@ -554,7 +573,7 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
             nyq_r[l] = static_cast<float>(zr[l] - zi[l]);
             zeros[l] = 0.0f;
         }
-        emit_bin(0, xr, zeros, out_re, out_im, writer);
+        sink.push(0, xr, zeros);
     }
     const T half = T(0.5);
     for (size_t k = 1; k < n; ++k) {
@@ -574,46 +593,20 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
             xr[l] = static_cast<float>(er + tr);
             xi[l] = static_cast<float>(ei + ti);
         }
-        emit_bin(static_cast<int>(k), xr, xi, out_re, out_im, writer);
+        sink.push(static_cast<int>(k), xr, xi);
     }
-    emit_bin(static_cast<int>(n), nyq_r, zeros, out_re, out_im, writer);
-    if (writer) writer->flush();
+    sink.push(static_cast<int>(n), nyq_r, zeros);
+    sink.finish();
 }
 
 void spectrum(const RfftView& f, const float* window, const float* const* frames, int n_valid,
-              float* work, float* out_re, float* out_im) {
-    spectrum_t<float>(f, window, frames, n_valid, work, out_re, out_im, nullptr, 0);
-}
-
-void spectrum_complex(const RfftView& f, const float* window, const float* const* frames,
-                      int n_valid, float* work, float* out, size_t row_stride) {
-    spectrum_t<float>(f, window, frames, n_valid, work, nullptr, nullptr, out, row_stride);
+              float* work, const SpectrumOut& out) {
+    spectrum_t<float>(f, window, frames, n_valid, work, out);
 }
 
 void spectrum64(const RfftView& f, const double* window, const float* const* frames, int n_valid,
-                double* work, float* out_re, float* out_im) {
-    spectrum_t<double>(f, window, frames, n_valid, work, out_re, out_im, nullptr, 0);
-}
-
-void magnitude_power(const float* re, const float* im, int n_bins, float* mag, float* pw) {
-    const size_t total = static_cast<size_t>(n_bins) * W;
-    if (mag != nullptr && pw != nullptr) {
-        GX_SIMD for (size_t i = 0; i < total; ++i) {
-            float p2 = re[i] * re[i] + im[i] * im[i];
-            float m = std::sqrt(p2);
-            mag[i] = m;
-            pw[i] = m * m;  // librosa squares the float32 magnitude
-        }
-    } else if (mag != nullptr) {
-        GX_SIMD for (size_t i = 0; i < total; ++i) {
-            mag[i] = std::sqrt(re[i] * re[i] + im[i] * im[i]);
-        }
-    } else if (pw != nullptr) {
-        GX_SIMD for (size_t i = 0; i < total; ++i) {
-            float m = std::sqrt(re[i] * re[i] + im[i] * im[i]);
-            pw[i] = m * m;
-        }
-    }
+                double* work, const SpectrumOut& out) {
+    spectrum_t<double>(f, window, frames, n_valid, work, out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1187,17 +1180,6 @@ size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, i
     return count;
 }
 
-void write_complex(const float* re, const float* im, int n_bins, int n_valid, float* out,
-                   size_t frame_stride) {
-    for (int l = 0; l < n_valid; ++l) {
-        float* o = out + 2 * static_cast<size_t>(l) * frame_stride;
-        for (int k = 0; k < n_bins; ++k) {
-            o[2 * k] = re[static_cast<size_t>(k) * W + l];
-            o[2 * k + 1] = im[static_cast<size_t>(k) * W + l];
-        }
-    }
-}
-
 void db_rows(const float* S, size_t rs, int rows, float amin, float floor, float* out) {
     const float ten_over_ln10 = 4.342944819032518f;
     for (int k = 0; k < rows; ++k) {
@@ -1216,8 +1198,6 @@ const KernelTable kTable = {
     W,
     &spectrum,
     &spectrum64,
-    &spectrum_complex,
-    &magnitude_power,
     &sparse_bank,
     &dense_bank,
     &centroid_bandwidth,
@@ -1228,7 +1208,6 @@ const KernelTable kTable = {
     &all_finite,
     &sign_changes,
     &window_counts,
-    &write_complex,
     &db_rows,
     &piptrack,
 };
