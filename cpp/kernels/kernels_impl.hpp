@@ -387,27 +387,33 @@ inline void transpose_frames(const float* const* frames, const float* window, in
     }
 }
 
-// x[i * W + l] = frames[l][i] * window[i] in float64: the float transpose into `scratch`
-// (len * W floats), then a widening multiply (the products are exact in float64, as librosa's).
+// x[i * W + l] = frames[l][i] * window[i] in float64 (the products are exact in float64, as
+// librosa's): the float transpose of a chunk of rows into an L1-resident buffer, then a widening
+// multiply.
 inline void transpose_frames64(const float* const* frames, const double* window, int len,
-                               double* x, float* scratch) {
-    transpose_frames(frames, nullptr, len, scratch);
-    for (int i = 0; i < len; ++i) {
-        const double w = window[i];
-        const float* src = scratch + static_cast<size_t>(i) * W;
-        double* dst = x + static_cast<size_t>(i) * W;
-        GX_SIMD for (int l = 0; l < W; ++l) dst[l] = static_cast<double>(src[l]) * w;
+                               double* x) {
+    constexpr int kChunk = 64;
+    alignas(64) float rows[kChunk * W];
+    const float* at[W];
+    for (int i0 = 0; i0 < len; i0 += kChunk) {
+        const int m = len - i0 < kChunk ? len - i0 : kChunk;
+        for (int l = 0; l < W; ++l) at[l] = frames[l] + i0;
+        transpose_frames(at, nullptr, m, rows);
+        for (int i = 0; i < m; ++i) {
+            const double w = window[i0 + i];
+            const float* src = rows + static_cast<size_t>(i) * W;
+            double* dst = x + static_cast<size_t>(i0 + i) * W;
+            GX_SIMD for (int l = 0; l < W; ++l) dst[l] = static_cast<double>(src[l]) * w;
+        }
     }
 }
 
-// Windowed frames into lanes at x; `spare` is free space of at least len * W elements of T.
-inline void transpose_any(const float* const* frames, const float* window, int len, float* x,
-                          float*) {
+// Windowed frames into lanes at x.
+inline void transpose_any(const float* const* frames, const float* window, int len, float* x) {
     transpose_frames(frames, window, len, x);
 }
-inline void transpose_any(const float* const* frames, const double* window, int len, double* x,
-                          double* spare) {
-    transpose_frames64(frames, window, len, x, reinterpret_cast<float*>(spare));
+inline void transpose_any(const float* const* frames, const double* window, int len, double* x) {
+    transpose_frames64(frames, window, len, x);
 }
 inline const float* split_table(const RfftView& f, const float*) { return f.split; }
 inline const double* split_table(const RfftView& f, const double*) { return f.split64; }
@@ -531,7 +537,7 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
     if (even) {
         // Sample 2j is the real part and 2j + 1 the imaginary part of point j: after the
         // transpose the points are interleaved by rows (stride 2W), which the first stage reads.
-        transpose_any(frames, window, f.n_fft, r0, r1);
+        transpose_any(frames, window, f.n_fft, r0);
         const int which = complex_fft<T>(f, r0, r0 + W, 2 * W, r0, i0, r1, i1, scratch);
         if (f.n_stages == 0) {
             zr = r0;
@@ -541,7 +547,7 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
             zi = which == 0 ? i0 : i1;
         }
     } else {
-        transpose_any(frames, window, f.n_fft, r1, r0);
+        transpose_any(frames, window, f.n_fft, r1);
         std::memset(i1, 0, n * W * sizeof(T));
         const int which = complex_fft<T>(f, r1, i1, W, r1, i1, r0, i0, scratch);
         // complex_fft counts from the (r0, i0) pair; here the input pair was (r1, i1)
