@@ -11,15 +11,31 @@ namespace genrefx {
 namespace {
 constexpr double kPi = 3.14159265358979323846;
 
-std::vector<int> factorize(int n) {
-    std::vector<int> f;
-    while (n % 4 == 0) {
-        f.push_back(4);
-        n /= 4;
-    }
-    if (n % 2 == 0) {
-        f.push_back(2);
+// Radices of an n-point FFT. Powers of two: radix 4 and one radix 2 if needed, or with radix8
+// radix 8 (the fewest passes over the data) with one radix 4 or two for the remainder rather
+// than a radix 2, which does the least work per pass.
+std::vector<int> factorize(int n, bool radix8) {
+    int e = 0;
+    while (n % 2 == 0) {
         n /= 2;
+        ++e;
+    }
+    std::vector<int> f;
+    if (!radix8) {
+        for (; e >= 2; e -= 2) f.push_back(4);
+    }
+    if (e == 1) f.push_back(2);
+    if (e >= 2) {
+        int eights = e / 3;
+        int fours = 0;
+        if (e % 3 == 1) {
+            eights -= 1;
+            fours = 2;
+        } else if (e % 3 == 2) {
+            fours = 1;
+        }
+        for (int i = 0; i < eights; ++i) f.push_back(8);
+        for (int i = 0; i < fours; ++i) f.push_back(4);
     }
     for (int p = 3; n > 1; p += 2) {
         if (static_cast<long long>(p) * p > n) {
@@ -35,15 +51,12 @@ std::vector<int> factorize(int n) {
 }
 }  // namespace
 
-RfftPlan::RfftPlan(int n_fft) {
-    if (n_fft < 1) throw std::invalid_argument("n_fft must be positive");
-    const bool even = n_fft % 2 == 0;
-    const int n = even ? n_fft / 2 : n_fft;
-    for (int radix : factorize(n)) {
+void RfftPlan::build_chain(int n, bool radix8, Chain& chain) {
+    for (int radix : factorize(n, radix8)) {
         max_radix_ = std::max(max_radix_, radix);
         FftStage st{};
         st.radix = radix;
-        st.ns = stages_.empty() ? 1 : stages_.back().ns * stages_.back().radix;
+        st.ns = chain.stages.empty() ? 1 : chain.stages.back().ns * chain.stages.back().radix;
         std::vector<double> tw(static_cast<size_t>(2) * st.ns * (radix - 1));
         for (int k = 0; k < st.ns; ++k) {
             for (int r = 1; r < radix; ++r) {
@@ -58,16 +71,25 @@ RfftPlan::RfftPlan(int n_fft) {
             roots[2 * q] = std::cos(a);
             roots[2 * q + 1] = std::sin(a);
         }
-        twiddles_.emplace_back(tw.begin(), tw.end());
-        twiddles64_.push_back(std::move(tw));
-        roots64_.push_back(std::move(roots));
-        stages_.push_back(st);
+        chain.twiddles.emplace_back(tw.begin(), tw.end());
+        chain.twiddles64.push_back(std::move(tw));
+        chain.roots64.push_back(std::move(roots));
+        chain.stages.push_back(st);
     }
-    for (size_t i = 0; i < stages_.size(); ++i) {
-        stages_[i].twiddles = twiddles_[i].data();
-        stages_[i].twiddles64 = twiddles64_[i].data();
-        stages_[i].roots64 = roots64_[i].data();
+    for (size_t i = 0; i < chain.stages.size(); ++i) {
+        chain.stages[i].twiddles = chain.twiddles[i].data();
+        chain.stages[i].twiddles64 = chain.twiddles64[i].data();
+        chain.stages[i].roots64 = chain.roots64[i].data();
     }
+}
+
+RfftPlan::RfftPlan(int n_fft) {
+    if (n_fft < 1) throw std::invalid_argument("n_fft must be positive");
+    const bool even = n_fft % 2 == 0;
+    const int n = even ? n_fft / 2 : n_fft;
+    // radix 8 pays in float32; in float64 its 16 complex lanes vectors exceed the registers
+    build_chain(n, true, chain_);
+    build_chain(n, false, chain64_);
     if (even) {
         split64_.resize(2 * static_cast<size_t>(n));
         for (int k = 0; k < n; ++k) {
@@ -80,8 +102,10 @@ RfftPlan::RfftPlan(int n_fft) {
     view_.n_fft = n_fft;
     view_.n_complex = n;
     view_.n_bins = n_fft / 2 + 1;
-    view_.n_stages = static_cast<int>(stages_.size());
-    view_.stages = stages_.data();
+    view_.n_stages = static_cast<int>(chain_.stages.size());
+    view_.stages = chain_.stages.data();
+    view_.n_stages64 = static_cast<int>(chain64_.stages.size());
+    view_.stages64 = chain64_.stages.data();
     view_.split = split_.empty() ? nullptr : split_.data();
     view_.split64 = split64_.empty() ? nullptr : split64_.data();
 }

@@ -26,13 +26,19 @@ public:
     static std::shared_ptr<const RfftPlan> get(int n_fft);
 
 private:
+    // The stages of one complex FFT and the tables they point into.
+    struct Chain {
+        std::vector<FftStage> stages;
+        std::vector<std::vector<float>> twiddles;
+        std::vector<std::vector<double>> twiddles64;
+        std::vector<std::vector<double>> roots64;
+    };
+    void build_chain(int n, bool radix8, Chain& chain);
+
     RfftView view_{};
     int max_radix_ = 1;
-    std::vector<FftStage> stages_;
-    std::vector<std::vector<float>> twiddles_;
+    Chain chain_, chain64_;
     std::vector<float> split_;
-    std::vector<std::vector<double>> twiddles64_;
-    std::vector<std::vector<double>> roots64_;
     std::vector<double> split64_;
 };
 

@@ -29,8 +29,10 @@ struct RfftView {
     int n_fft;
     int n_complex;        // points of the complex FFT
     int n_bins;           // n_fft / 2 + 1
-    int n_stages;
+    int n_stages;         // float32 FFT (radix 8 where it can)
     const FftStage* stages;
+    int n_stages64;       // float64 FFT (radix 4: fewer registers per butterfly)
+    const FftStage* stages64;
     const float* split;   // even n_fft: [n_complex] complex exp(-2 pi i k / n_fft)
     const double* split64;
 };

@@ -37,6 +37,13 @@ constexpr int W = GENREFX_LANES;
 //   y[(j / ns) ns R + k + r ns] = V_r.
 // ---------------------------------------------------------------------------------------------
 
+template <typename T> int chain_length(const RfftView& f);
+template <> inline int chain_length<float>(const RfftView& f) { return f.n_stages; }
+template <> inline int chain_length<double>(const RfftView& f) { return f.n_stages64; }
+template <typename T> const FftStage* chain_stages(const RfftView& f);
+template <> inline const FftStage* chain_stages<float>(const RfftView& f) { return f.stages; }
+template <> inline const FftStage* chain_stages<double>(const RfftView& f) { return f.stages64; }
+
 template <typename T> const T* stage_twiddles(const FftStage& s);
 template <> inline const float* stage_twiddles<float>(const FftStage& s) { return s.twiddles; }
 template <> inline const double* stage_twiddles<double>(const FftStage& s) { return s.twiddles64; }
@@ -238,6 +245,63 @@ inline void radix5(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
     }
 }
 
+template <typename T>
+inline void radix8(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
+    T wr[8], wi[8];
+    twiddles_of<T, 8>(tw, wr, wi);
+    const bool twiddled = tw != nullptr;
+    const T h = T(0.707106781186547524);  // 1 / sqrt(2)
+    const T* xr = p.ir + in0;
+    const T* xi = p.ii + in0;
+    T* yr = p.orr + out0;
+    T* yi = p.oi + out0;
+    GX_SIMD for (int l = 0; l < W; ++l) {
+        T vr[8], vi[8];
+        for (int r = 0; r < 8; ++r) {
+            const T a = xr[r * s + l], b = xi[r * s + l];
+            vr[r] = twiddled ? a * wr[r] - b * wi[r] : a;
+            vi[r] = twiddled ? a * wi[r] + b * wr[r] : b;
+        }
+        // DFT4 of the even inputs (0, 2, 4, 6) and of the odd ones (1, 3, 5, 7)
+        T e0r = vr[0] + vr[4], e0i = vi[0] + vi[4];
+        T e1r = vr[0] - vr[4], e1i = vi[0] - vi[4];
+        T e2r = vr[2] + vr[6], e2i = vi[2] + vi[6];
+        T e3r = vi[2] - vi[6], e3i = vr[6] - vr[2];  // -i (v2 - v6)
+        const T E0r = e0r + e2r, E0i = e0i + e2i;
+        const T E2r = e0r - e2r, E2i = e0i - e2i;
+        const T E1r = e1r + e3r, E1i = e1i + e3i;
+        const T E3r = e1r - e3r, E3i = e1i - e3i;
+        T o0r = vr[1] + vr[5], o0i = vi[1] + vi[5];
+        T o1r = vr[1] - vr[5], o1i = vi[1] - vi[5];
+        T o2r = vr[3] + vr[7], o2i = vi[3] + vi[7];
+        T o3r = vi[3] - vi[7], o3i = vr[7] - vr[3];  // -i (v3 - v7)
+        const T O0r = o0r + o2r, O0i = o0i + o2i;
+        const T O2r = o0r - o2r, O2i = o0i - o2i;
+        T O1r = o1r + o3r, O1i = o1i + o3i;
+        T O3r = o1r - o3r, O3i = o1i - o3i;
+        // twiddles w8^q: O1 (1 - i) / sqrt2, O2 -i, O3 (-1 - i) / sqrt2
+        const T t1r = h * (O1r + O1i), t1i = h * (O1i - O1r);
+        const T t2r = O2i, t2i = -O2r;
+        const T t3r = h * (O3i - O3r), t3i = -h * (O3r + O3i);
+        yr[l] = E0r + O0r;
+        yi[l] = E0i + O0i;
+        yr[4 * os + l] = E0r - O0r;
+        yi[4 * os + l] = E0i - O0i;
+        yr[os + l] = E1r + t1r;
+        yi[os + l] = E1i + t1i;
+        yr[5 * os + l] = E1r - t1r;
+        yi[5 * os + l] = E1i - t1i;
+        yr[2 * os + l] = E2r + t2r;
+        yi[2 * os + l] = E2i + t2i;
+        yr[6 * os + l] = E2r - t2r;
+        yi[6 * os + l] = E2i - t2i;
+        yr[3 * os + l] = E3r + t3r;
+        yi[3 * os + l] = E3i + t3i;
+        yr[7 * os + l] = E3r - t3r;
+        yi[7 * os + l] = E3i - t3i;
+    }
+}
+
 // Any radix (odd primes above 5): a direct DFT. vr/vi scratch of radix * W floats each.
 template <typename T>
 inline void radix_generic(Ptrs<T> p, int R, size_t in0, size_t s, size_t out0, size_t os,
@@ -277,8 +341,9 @@ int complex_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_str
                 T* r0, T* i0, T* r1, T* i1, T* scratch) {
     const size_t n = static_cast<size_t>(f.n_complex);
     int cur = 0;
-    for (int st = 0; st < f.n_stages; ++st) {
-        const FftStage& stage = f.stages[st];
+    const int n_stages = chain_length<T>(f);
+    for (int st = 0; st < n_stages; ++st) {
+        const FftStage& stage = chain_stages<T>(f)[st];
         const int R = stage.radix;
         const size_t ns = static_cast<size_t>(stage.ns);
         const size_t m = n / R;
@@ -296,6 +361,7 @@ int complex_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_str
                 const size_t in0 = j * ps, s = m * ps;
                 const size_t out0 = (j0 * R + k) * W, os = ns * W;
                 switch (R) {
+                    case 8: radix8(p, in0, s, out0, os, tw); break;
                     case 4: radix4(p, in0, s, out0, os, tw); break;
                     case 2: radix2(p, in0, s, out0, os, tw); break;
                     case 3: radix3(p, in0, s, out0, os, tw); break;
@@ -539,7 +605,7 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
         // transpose the points are interleaved by rows (stride 2W), which the first stage reads.
         transpose_any(frames, window, f.n_fft, r0);
         const int which = complex_fft<T>(f, r0, r0 + W, 2 * W, r0, i0, r1, i1, scratch);
-        if (f.n_stages == 0) {
+        if (chain_length<T>(f) == 0) {
             zr = r0;
             zi = r0 + W;
         } else {
@@ -553,7 +619,7 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
         // complex_fft counts from the (r0, i0) pair; here the input pair was (r1, i1)
         zr = which == 0 ? r1 : r0;
         zi = which == 0 ? i1 : i0;
-        if (f.n_stages == 0) {
+        if (chain_length<T>(f) == 0) {
             zr = r1;
             zi = i1;
         }
