@@ -5,11 +5,13 @@ length, same samples, for the common formats, bit depths, channel counts and rat
 
 from __future__ import annotations
 
+import librosa
 import numpy as np
 import pytest
 
 from batch_fixtures import librosa_load, write_clip
 from genrefx.batch import DecodeError, Source, load
+from genrefx.batch.audio import to_mono
 
 # (file name, soundfile subtype, native rate, channels)
 FORMATS = [
@@ -107,3 +109,14 @@ def test_duration_longer_than_the_file_reads_to_the_end(audio_files):
 def test_offset_past_the_end_is_a_decode_error(audio_files):
     with pytest.raises(DecodeError, match="no audio samples"):
         load(Source("", audio_files["s16.wav"]), offset=5.0)
+
+
+@pytest.mark.parametrize("channels", range(1, 11))
+def test_to_mono_is_librosa_to_mono_bit_for_bit(channels):
+    rng = np.random.default_rng(channels)
+    for scale in (1.0, 1e-30, 1e30):
+        frames = (rng.standard_normal((4099, channels)) * scale).astype(np.float32)
+        got = to_mono(frames)
+        ref = librosa.to_mono(frames.T)  # librosa.load's layout: a transposed view
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(got.view(np.uint32), ref.view(np.uint32))

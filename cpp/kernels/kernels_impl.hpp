@@ -973,11 +973,6 @@ inline void insert_sorted(float* buf, int count, const float* x) {
 // W lanes as one GCC vector value (lowered to the translation unit's registers).
 typedef float LaneVec __attribute__((vector_size(W * sizeof(float))));
 
-inline LaneVec load_lanes(const float* p) {
-    LaneVec v;
-    std::memcpy(&v, p, sizeof(v));
-    return v;
-}
 
 template <int K>
 inline void select_rows(const float* S, size_t rs, int lo, int hi, float sign, bool downwards,
@@ -987,7 +982,9 @@ inline void select_rows(const float* S, size_t rs, int lo, int hi, float sign, b
     const ptrdiff_t step = downwards ? -static_cast<ptrdiff_t>(rs) : static_cast<ptrdiff_t>(rs);
     const float* s = S + static_cast<size_t>(downwards ? hi - 1 : lo) * rs;
     for (int i = 0; i < hi - lo; ++i, s += step) {
-        LaneVec v = load_lanes(s) * sign;
+        LaneVec v;
+        std::memcpy(&v, s, sizeof(v));
+        v *= sign;
         for (int j = 0; j < K; ++j) {  // branch-free: half the rows insert on real spectra
             const LaneVec a = buf[j];
             buf[j] = a < v ? a : v;

@@ -82,7 +82,7 @@ def stream(
                     n = _BLOCK if remaining < 0 else min(_BLOCK, remaining)
                     data = f.read(frames=n, dtype="float32", always_2d=True)
                     if data.shape[0]:
-                        block = data[:, 0] if data.shape[1] == 1 else data.mean(axis=1)
+                        block = to_mono(data)
                         if remaining > 0:
                             remaining -= data.shape[0]
                         if not np.isfinite(block).all():
@@ -111,6 +111,26 @@ def stream(
         raise DecodeError(f"cannot read: {_reason(exc)}") from None
     if not got_any:
         raise DecodeError("no audio samples (empty file, or offset past the end)")
+
+
+def to_mono(frames: np.ndarray) -> np.ndarray:
+    """The mean over the channels of soundfile's ``(n, channels)`` float32 frames, bit for bit
+    as ``librosa.to_mono`` computes it (``np.mean`` over the channel axis).
+
+    numpy sums fewer than 8 channels sequentially (its pairwise summation starts at 8 terms);
+    the same sum written as column additions runs several times faster than ``mean(axis=1)``'s
+    per-row reductions. 8 or more channels go through ``np.mean`` itself.
+    """
+    channels = frames.shape[1]
+    if channels == 1:
+        return frames[:, 0]
+    if channels >= 8:
+        return frames.mean(axis=1)
+    total = frames[:, 0] + frames[:, 1]
+    for c in range(2, channels):
+        total += frames[:, c]
+    total /= channels
+    return total
 
 
 def load(
@@ -159,8 +179,7 @@ def load(
                 block = f.read(frames=n, dtype="float32", always_2d=True)
                 if block.shape[0] == 0:
                     break
-                # librosa.to_mono: the mean over channels (in float32)
-                mono = block[:, 0] if block.shape[1] == 1 else block.mean(axis=1)
+                mono = to_mono(block)
                 if buffer is not None:
                     take = min(buffer.size - filled, mono.size)
                     buffer[filled : filled + take] = mono[:take]
