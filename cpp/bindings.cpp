@@ -194,6 +194,14 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
             r.flat_power = get<float>(d, "flat_power", 2.0f);
             r.flat_sum_mode = get<int>(d, "flat_sum_mode", 1);
             p.out.flatness = alloc32(f, 1);
+        } else if (f == "estimate_tuning") {
+            r.tuning_estimate = true;
+            r.tuning_bins_per_octave = get<int>(d, "bins_per_octave", 12);
+            r.tuning_resolution = get<double>(d, "resolution", 0.01);
+            if (r.tuning_bins_per_octave < 1) throw std::invalid_argument("bins_per_octave must be positive");
+            if (!(r.tuning_resolution > 0.0 && r.tuning_resolution < 1.0)) {
+                throw std::invalid_argument("resolution must be in (0, 1)");
+            }
         } else if (f == "rms") {
             r.rms = true;
             p.out.rms = alloc32(f, 1);
@@ -205,6 +213,7 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
 
 py::dict finish(Prepared& p) {
     if (p.req.chroma) p.arrays["tuning"] = p.out.tuning;
+    if (p.req.tuning_estimate) p.arrays["estimate_tuning"] = p.out.estimated_tuning;
     return p.arrays;
 }
 

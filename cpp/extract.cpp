@@ -172,10 +172,28 @@ struct Workspace {
     float valley_max = -std::numeric_limits<float>::infinity();
 };
 
+// piptrack's peaks (pitch, magnitude) per work item, for one estimate_tuning over the array.
+struct TuningPeaks {
+    std::vector<Scratch<float>> pitch, mag;
+    std::vector<size_t> count;
+
+    void reset(size_t n_items) {
+        pitch.resize(n_items);
+        mag.resize(n_items);
+        count.assign(n_items, 0);
+    }
+    size_t capacity() const {
+        size_t total = 0;
+        for (const Scratch<float>& c : pitch) total += c.capacity();
+        return total;
+    }
+};
+
 // Everything an extraction allocates, kept per calling thread and reused by its next call.
 struct Buffers {
     Scratch<float> mel_store, peaks, valleys, power_blocks;
-    std::vector<Scratch<float>> cand_pitch, cand_mag;
+    TuningPeaks chroma_peaks;     // chroma_stft's tuning: piptrack on the power spectrogram
+    TuningPeaks magnitude_peaks;  // estimate_tuning(y=...): piptrack on the magnitudes
     std::vector<Workspace> ws;
 
     // Give back unusually large buffers (a huge batch) instead of keeping them for the thread.
@@ -184,11 +202,8 @@ struct Buffers {
         for (Scratch<float>* b : {&mel_store, &peaks, &valleys, &power_blocks}) {
             if (b->capacity() > kKeep) b->release();
         }
-        size_t candidates = 0;
-        for (const Scratch<float>& c : cand_pitch) candidates += c.capacity();
-        if (candidates > kKeep) {
-            cand_pitch.clear();
-            cand_mag.clear();
+        for (TuningPeaks* t : {&chroma_peaks, &magnitude_peaks}) {
+            if (t->capacity() > kKeep) *t = TuningPeaks{};
         }
     }
 };
@@ -236,15 +251,13 @@ public:
             peaks.allocate(static_cast<size_t>(B * n_contrast * T));
             valleys.allocate(static_cast<size_t>(B * n_contrast * T));
         }
-        if (req.chroma && req.estimate_tuning) {
-            cand_pitch.resize(static_cast<size_t>(B * n_items_per_signal));
-            cand_mag.resize(cand_pitch.size());
-            cand_count.assign(cand_pitch.size(), 0);
-        }
+        if (req.chroma && req.estimate_tuning) chroma_peaks.reset(static_cast<size_t>(n_items()));
+        if (req.tuning_estimate) magnitude_peaks.reset(static_cast<size_t>(n_items()));
     }
 
     bool need_mag() const {
         return req.centroid || req.bandwidth || req.contrast || req.rolloff || req.flatness ||
+               req.tuning_estimate ||
                ((req.mel || req.mfcc) && req.mel_magnitude);
     }
     bool need_pow() const { return ((req.mel || req.mfcc) && !req.mel_magnitude) || req.chroma; }
@@ -304,18 +317,8 @@ public:
                 for (int l = 0; l < n_valid; ++l) s.mel_max = std::max(s.mel_max, row[l]);
             }
         }
-        if (req.chroma && req.estimate_tuning) {
-            // peaks are strict local maxima: at most one bin in two of the searched range
-            const size_t per_frame = static_cast<size_t>(std::max(0, pip.k_hi - pip.k_lo)) / 2 + 1;
-            if (cand_count[item] == 0) {  // (re)size for this call; reuses the memory
-                const size_t capacity = per_frame * static_cast<size_t>(W * kBlocksPerItem);
-                cand_pitch[item].allocate(capacity);
-                cand_mag[item].allocate(capacity);
-            }
-            cand_count[item] = K.piptrack(pip, pw, rs, static_cast<int>(F), n_valid,
-                                          cand_pitch[item].data(), cand_mag[item].data(),
-                                          cand_count[item]);
-        }
+        if (req.chroma && req.estimate_tuning) collect_peaks(chroma_peaks, pw, rs, n_valid, item);
+        if (req.tuning_estimate) collect_peaks(magnitude_peaks, mag, rs, n_valid, item);
         if (req.centroid || req.bandwidth) {
             const double* user = nullptr;
             if (req.bw_centroid != nullptr) {
@@ -357,47 +360,63 @@ public:
         }
     }
 
+    // piptrack's peaks of one block (power or magnitude rows S) into the item's candidates.
+    void collect_peaks(TuningPeaks& peaks, const float* S, size_t rs, int n_valid, int64_t item) {
+        // peaks are strict local maxima: at most one bin in two of the searched range
+        const size_t per_frame = static_cast<size_t>(std::max(0, pip.k_hi - pip.k_lo)) / 2 + 1;
+        if (peaks.count[item] == 0) {  // (re)size for this call; reuses the memory
+            const size_t capacity = per_frame * static_cast<size_t>(W * kBlocksPerItem);
+            peaks.pitch[item].allocate(capacity);
+            peaks.mag[item].allocate(capacity);
+        }
+        peaks.count[item] = K.piptrack(pip, S, rs, static_cast<int>(F), n_valid,
+                                       peaks.pitch[item].data(), peaks.mag[item].data(),
+                                       peaks.count[item]);
+    }
+
     // What librosa computes over the whole array, between the two passes.
     // librosa.estimate_tuning over every work item's piptrack peaks: the median magnitude of
     // the peaks as threshold (serial), then the deviation histogram of the peaks that reach it
     // (in parallel, one histogram per worker).
-    double estimate_tuning(int n_threads) {
+    double estimate_tuning(const TuningPeaks& peaks, double resolution, int bins_per_octave,
+                           int n_threads) {
         std::vector<float> mags;
         size_t total = 0;
-        for (size_t c : cand_count) total += c;
+        for (size_t c : peaks.count) total += c;
         mags.reserve(total);
-        for (size_t i = 0; i < cand_pitch.size(); ++i) {
-            const float* p = cand_pitch[i].data();
-            const float* m = cand_mag[i].data();
-            for (size_t j = 0; j < cand_count[i]; ++j) {
+        for (size_t i = 0; i < peaks.pitch.size(); ++i) {
+            const float* p = peaks.pitch[i].data();
+            const float* m = peaks.mag[i].data();
+            for (size_t j = 0; j < peaks.count[i]; ++j) {
                 if (p[j] > 0.0f) mags.push_back(m[j]);
             }
         }
         const float threshold = median_of(mags);
-        const TuningHistogram hist(0.01, req.n_chroma);
+        const TuningHistogram hist(resolution, bins_per_octave);
         struct Count {
-            Engine& e;
+            const TuningPeaks& peaks;
             const TuningHistogram& hist;
             float threshold;
             std::vector<std::vector<long long>> counts;
             std::vector<char> any;
             void init(int) {}
             void operator()(int64_t item, int worker) {
-                const float* p = e.cand_pitch[item].data();
-                const float* m = e.cand_mag[item].data();
+                const float* p = peaks.pitch[item].data();
+                const float* m = peaks.mag[item].data();
                 std::vector<long long>& c = counts[worker];
-                for (size_t j = 0; j < e.cand_count[item]; ++j) {
+                for (size_t j = 0; j < peaks.count[item]; ++j) {
                     if (!(p[j] > 0.0f) || !(m[j] >= threshold)) continue;
                     any[worker] = 1;
                     const int b = hist.bin(p[j]);
                     if (b >= 0) c[b] += 1;
                 }
             }
-        } count{*this, hist, threshold, {}, {}};
-        const int workers = effective_workers(n_threads, static_cast<int64_t>(cand_pitch.size()));
+        } count{peaks, hist, threshold, {}, {}};
+        const int64_t n_items = static_cast<int64_t>(peaks.pitch.size());
+        const int workers = effective_workers(n_threads, n_items);
         count.counts.assign(workers, std::vector<long long>(std::max(hist.n_hist, 1), 0));
         count.any.assign(workers, 0);
-        parallel_for(static_cast<int64_t>(cand_pitch.size()), n_threads, count);
+        parallel_for(n_items, n_threads, count);
         std::vector<long long> sum(std::max(hist.n_hist, 1), 0);
         bool any = false;
         for (int w = 0; w < workers; ++w) {
@@ -408,10 +427,14 @@ public:
     }
 
     void joint(int n_threads) {
+        if (req.tuning_estimate) {
+            out.estimated_tuning = estimate_tuning(magnitude_peaks, req.tuning_resolution,
+                                                   req.tuning_bins_per_octave, n_threads);
+        }
         if (req.chroma) {
             double tuning = req.tuning;
             if (req.estimate_tuning) {
-                tuning = estimate_tuning(n_threads);
+                tuning = estimate_tuning(chroma_peaks, 0.01, req.n_chroma, n_threads);
             }
             out.tuning = tuning;
             chroma_fb = chroma_filterbank(req.sr, req.chroma_n_fft, req.n_chroma, tuning,
@@ -530,9 +553,8 @@ public:
         return power_blocks.data() + ((b * n_blocks + t0 / W) * F) * W;
     }
     // piptrack peaks per work item (pitch, magnitude), for the tuning estimate
-    std::vector<Scratch<float>>& cand_pitch = buf.cand_pitch;
-    std::vector<Scratch<float>>& cand_mag = buf.cand_mag;
-    std::vector<size_t> cand_count;
+    TuningPeaks& chroma_peaks = buf.chroma_peaks;
+    TuningPeaks& magnitude_peaks = buf.magnitude_peaks;
     float mfcc_floor = 0.0f;
     double peak_max = 0.0, valley_max = 0.0;
 };
@@ -546,8 +568,9 @@ void run_engine(Engine& e, int n_threads, Pass1&& pass1) {
         void operator()(int64_t item, int worker) { fn(item, worker); }
     } p1{pass1};
     parallel_for(e.n_items(), n_threads, p1);
-    if (!(e.req.chroma || e.req.mfcc || e.req.contrast)) return;
+    if (!(e.req.chroma || e.req.mfcc || e.req.contrast || e.req.tuning_estimate)) return;
     e.joint(n_threads);
+    if (!(e.req.chroma || e.req.mfcc || e.req.contrast)) return;
     struct P2 {
         Engine& e;
         void init(int) {}

@@ -48,6 +48,11 @@ struct Request {
     bool base_c = true;
     double chroma_norm = std::numeric_limits<double>::infinity();  // 0: None
 
+    // librosa.estimate_tuning on the magnitude spectrogram (what cqt(tuning=None) uses)
+    bool tuning_estimate = false;
+    int tuning_bins_per_octave = 12;
+    double tuning_resolution = 0.01;
+
     std::vector<int32_t> contrast_lo, contrast_hi, contrast_count;
     bool contrast_linear = false;
 
@@ -72,6 +77,7 @@ struct Outputs {
     float* flatness = nullptr;
     float* rms = nullptr;
     double tuning = 0.0;  // the tuning used for chroma (estimated or given)
+    double estimated_tuning = 0.0;  // Request::tuning_estimate's result
 };
 
 // From signals y[B][n] (row stride y_stride floats).

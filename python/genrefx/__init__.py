@@ -15,11 +15,13 @@ try:
 except ValueError as _error:
     raise ImportError(str(_error)) from None
 
-from . import feature, filters
+from . import feature, filters, util
 from .config import show_config
+from .constantq import cqt, cqt_frequencies, note_to_hz
 from .convert import fft_frequencies, hz_to_mel, mel_frequencies, mel_to_hz
 from .exceptions import ParameterError
 from .extract import FEATURES, extract
+from .pitch import estimate_tuning
 from .spectrum import amplitude_to_db, power_to_db, stft
 
 __version__ = _core.__version__
@@ -29,6 +31,9 @@ __all__ = [
     "ParameterError",
     "__version__",
     "amplitude_to_db",
+    "cqt",
+    "cqt_frequencies",
+    "estimate_tuning",
     "extract",
     "feature",
     "fft_frequencies",
@@ -36,7 +41,9 @@ __all__ = [
     "hz_to_mel",
     "mel_frequencies",
     "mel_to_hz",
+    "note_to_hz",
     "power_to_db",
     "show_config",
     "stft",
+    "util",
 ]

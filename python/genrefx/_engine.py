@@ -56,7 +56,7 @@ def frequencies(freq: Any, sr: float, n_fft: int, n_bins: int) -> np.ndarray:
 def _finish(results: dict, lead: tuple[int, ...], input_dtype: np.dtype) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in results.items():
-        if name == "tuning":
+        if name in ("tuning", "estimate_tuning"):
             out[name] = float(value)
             continue
         if name == "stft":

@@ -19,7 +19,7 @@ from . import _core
 from .convert import fft_frequencies, mel_frequencies
 from .exceptions import ParameterError
 
-__all__ = ["chroma", "dct_matrix", "get_window", "mel", "stft_window"]
+__all__ = ["chroma", "cq_to_chroma", "dct_matrix", "get_window", "mel", "stft_window"]
 
 
 def get_window(window: Any, Nx: int, *, fftbins: bool = True) -> np.ndarray:
@@ -187,3 +187,42 @@ def dct_matrix(n_mfcc: int, n_mels: int, dct_type: int, norm: str | None, lifter
     out = np.ascontiguousarray(basis, dtype=np.float32)
     out.setflags(write=False)
     return out
+
+
+def cq_to_chroma(
+    n_input: int,
+    *,
+    bins_per_octave: int = 12,
+    n_chroma: int = 12,
+    fmin: float | None = None,
+    window: np.ndarray | None = None,
+    base_c: bool = True,
+    dtype: Any = np.float32,
+) -> np.ndarray:
+    """Matrix folding ``n_input`` constant-Q bins into ``n_chroma`` chroma bins; mirrors
+    ``librosa.filters.cq_to_chroma``.
+
+    Each chroma bin sums the ``bins_per_octave / n_chroma`` CQ bins centred on it in every
+    octave, rotated so that the first row is C (``base_c``) or A, given the CQT's ``fmin``
+    (C1 by default).
+    """
+    from .constantq import note_to_hz
+
+    n_merge = float(bins_per_octave) / n_chroma
+    if np.mod(n_merge, 1) != 0:
+        raise ParameterError(
+            f"Incompatible CQ merge: bins_per_octave={bins_per_octave} must be an integer "
+            f"multiple of n_chroma={n_chroma}"
+        )
+    fmin_ = note_to_hz("C1") if fmin is None else fmin
+    cq_to_ch = np.repeat(np.eye(n_chroma), int(n_merge), axis=1)
+    cq_to_ch = np.roll(cq_to_ch, -int(n_merge // 2), axis=1)
+    n_octaves = np.ceil(float(n_input) / bins_per_octave)
+    cq_to_ch = np.tile(cq_to_ch, int(n_octaves))[:, :n_input]
+    midi_0 = np.mod(12 * (np.log2(np.asanyarray(fmin_)) - np.log2(440.0)) + 69, 12)  # hz_to_midi
+    roll = midi_0 if base_c else midi_0 - 9
+    roll = int(np.round(roll * (n_chroma / 12.0)))
+    cq_to_ch = np.roll(cq_to_ch, roll, axis=0).astype(dtype)
+    if window is not None:
+        cq_to_ch = scipy.signal.convolve(cq_to_ch, np.atleast_2d(window), mode="same")
+    return cq_to_ch

@@ -1,6 +1,7 @@
 """Feature extraction, mirroring ``librosa.feature``: same names, arguments, shapes and numbers."""
 
 from .chroma import chroma_stft
+from .chroma_cqt import chroma_cens, chroma_cqt
 from .energy import rms, zero_crossing_rate
 from .mel import melspectrogram, mfcc
 from .spectral import (
@@ -10,8 +11,11 @@ from .spectral import (
     spectral_flatness,
     spectral_rolloff,
 )
+from .tonnetz import tonnetz
 
 __all__ = [
+    "chroma_cens",
+    "chroma_cqt",
     "chroma_stft",
     "melspectrogram",
     "mfcc",
@@ -21,5 +25,6 @@ __all__ = [
     "spectral_contrast",
     "spectral_flatness",
     "spectral_rolloff",
+    "tonnetz",
     "zero_crossing_rate",
 ]

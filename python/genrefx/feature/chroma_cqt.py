@@ -1,0 +1,147 @@
+"""Chromagrams from the constant-Q transform, mirroring ``librosa.feature.chroma_cqt`` and
+``librosa.feature.chroma_cens``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.ndimage
+
+from ..constantq import cqt
+from ..exceptions import ParameterError
+from ..filters import cq_to_chroma, get_window
+from ..util import normalize
+
+__all__ = ["chroma_cens", "chroma_cqt"]
+
+
+def chroma_cqt(
+    *,
+    y: np.ndarray | None = None,
+    sr: float = 22050,
+    C: np.ndarray | None = None,
+    hop_length: int = 512,
+    fmin: float | None = None,
+    norm: float | None = np.inf,
+    threshold: float = 0.0,
+    tuning: float | None = None,
+    n_chroma: int = 12,
+    n_octaves: int = 7,
+    window: np.ndarray | None = None,
+    bins_per_octave: int | None = 36,
+    cqt_mode: str = "full",
+) -> np.ndarray:
+    """Chromagram of the constant-Q transform; mirrors ``librosa.feature.chroma_cqt``.
+
+    ``C`` (a CQT magnitude) is computed with :func:`genrefx.cqt` from ``y`` when not given:
+    ``n_octaves * bins_per_octave`` bins from ``fmin`` (C1), ``tuning`` estimated when None
+    (librosa's default, on the whole input at ``bins_per_octave``). The CQ bins are folded
+    into ``n_chroma`` classes (:func:`genrefx.filters.cq_to_chroma`), values below
+    ``threshold`` zeroed, and each frame normalized by ``norm``.
+
+    Returns
+    -------
+    chromagram : np.ndarray [shape=(..., n_chroma, t)]
+
+    See Also
+    --------
+    librosa.feature.chroma_cqt
+    """
+    if cqt_mode != "full":
+        raise ParameterError(f"cqt_mode={cqt_mode!r}: genrefx implements 'full' only")
+    if bins_per_octave is None:
+        bins_per_octave = n_chroma
+    elif np.remainder(bins_per_octave, n_chroma) != 0:
+        raise ParameterError(
+            f"bins_per_octave={bins_per_octave} must be an integer multiple of n_chroma={n_chroma}"
+        )
+    if C is None:
+        if y is None:
+            raise ParameterError("At least one of C or y must be provided to compute chroma")
+        C = np.abs(
+            cqt(
+                y,
+                sr=sr,
+                hop_length=hop_length,
+                fmin=fmin,
+                n_bins=n_octaves * bins_per_octave,
+                bins_per_octave=bins_per_octave,
+                tuning=tuning,
+            )
+        )
+    C = np.asarray(C)
+    if C.ndim < 2:
+        raise ParameterError(f"C must have shape (..., n_bins, t), got {C.shape}")
+    cq_to_chr = cq_to_chroma(
+        C.shape[-2], bins_per_octave=bins_per_octave, n_chroma=n_chroma, fmin=fmin, window=window
+    )
+    chroma = np.einsum("cf,...ft->...ct", cq_to_chr, C, optimize=True)
+    if threshold is not None:
+        chroma[chroma < threshold] = 0.0
+    return normalize(chroma, norm=norm, axis=-2)
+
+
+def chroma_cens(
+    *,
+    y: np.ndarray | None = None,
+    sr: float = 22050,
+    C: np.ndarray | None = None,
+    hop_length: int = 512,
+    fmin: float | None = None,
+    tuning: float | None = None,
+    n_chroma: int = 12,
+    n_octaves: int = 7,
+    bins_per_octave: int = 36,
+    cqt_mode: str = "full",
+    window: np.ndarray | None = None,
+    norm: float | None = 2,
+    win_len_smooth: int | None = 41,
+    smoothing_window: Any = "hann",
+) -> np.ndarray:
+    """Chroma Energy Normalized Statistics; mirrors ``librosa.feature.chroma_cens``.
+
+    The un-normalized :func:`chroma_cqt`, L1-normalized per frame, quantized (thresholds
+    0.4, 0.2, 0.1, 0.05, a quarter each), smoothed over time with a ``win_len_smooth``-point
+    ``smoothing_window`` (zero boundary, as ``scipy.ndimage.convolve``), then normalized by
+    ``norm``.
+
+    Returns
+    -------
+    cens : np.ndarray [shape=(..., n_chroma, t)]
+
+    See Also
+    --------
+    librosa.feature.chroma_cens
+    """
+    if not (
+        win_len_smooth is None
+        or (isinstance(win_len_smooth, (int, np.integer)) and win_len_smooth > 0)
+    ):
+        raise ParameterError(f"win_len_smooth={win_len_smooth} must be a positive integer or None")
+    chroma = chroma_cqt(
+        y=y,
+        C=C,
+        sr=sr,
+        hop_length=hop_length,
+        fmin=fmin,
+        bins_per_octave=bins_per_octave,
+        tuning=tuning,
+        norm=None,
+        n_chroma=n_chroma,
+        n_octaves=n_octaves,
+        cqt_mode=cqt_mode,
+        window=window,
+    )
+    chroma = normalize(chroma, norm=1, axis=-2)
+    chroma_quant = np.zeros_like(chroma)
+    for step in (0.4, 0.2, 0.1, 0.05):
+        chroma_quant += (chroma > step) * 0.25
+    if win_len_smooth:
+        win = get_window(smoothing_window, win_len_smooth + 2, fftbins=False)
+        win /= np.sum(win)
+        win = win.reshape((1,) * (chroma_quant.ndim - 1) + (-1,))
+        cens = scipy.ndimage.convolve(chroma_quant, win, mode="constant")
+    else:
+        cens = chroma_quant
+    return normalize(cens, norm=norm, axis=-2)

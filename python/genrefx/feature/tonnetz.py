@@ -1,0 +1,50 @@
+"""Tonal centroid features, mirroring ``librosa.feature.tonnetz``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import ParameterError
+from ..util import normalize
+from .chroma_cqt import chroma_cqt
+
+__all__ = ["tonnetz"]
+
+
+def tonnetz(
+    *,
+    y: np.ndarray | None = None,
+    sr: float = 22050,
+    chroma: np.ndarray | None = None,
+    **kwargs: Any,
+) -> np.ndarray:
+    """The 6-D tonal centroid (fifths, minor thirds, major thirds as x/y pairs); mirrors
+    ``librosa.feature.tonnetz``.
+
+    ``chroma`` defaults to :func:`genrefx.feature.chroma_cqt` of ``y`` (``kwargs`` passed on);
+    each frame is L1-normalized and projected on librosa's tonnetz basis.
+
+    Returns
+    -------
+    tonnetz : np.ndarray [shape=(..., 6, t)]
+
+    See Also
+    --------
+    librosa.feature.tonnetz
+    """
+    if y is None and chroma is None:
+        raise ParameterError(
+            "Either the audio samples or the chromagram must be passed as an argument."
+        )
+    if chroma is None:
+        chroma = chroma_cqt(y=y, sr=sr, **kwargs)
+    chroma = np.asarray(chroma)
+    dim_map = np.linspace(0, 12, num=chroma.shape[-2], endpoint=False)
+    scale = np.asarray([7.0 / 6, 7.0 / 6, 3.0 / 2, 3.0 / 2, 2.0 / 3, 2.0 / 3])
+    V = np.multiply.outer(scale, dim_map)
+    V[::2] -= 0.5  # even rows compute sin()
+    R = np.array([1, 1, 1, 1, 0.5, 0.5])  # fifths, minor, major
+    phi = R[:, np.newaxis] * np.cos(np.pi * V)
+    return np.einsum("pc,...ci->...pi", phi, normalize(chroma, norm=1, axis=-2), optimize=True)

@@ -1,0 +1,86 @@
+"""Tuning estimation, mirroring ``librosa.estimate_tuning``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._engine import compute
+from ._validation import check_positive_int
+from .exceptions import ParameterError
+
+__all__ = ["estimate_tuning"]
+
+# piptrack's keyword defaults as estimate_tuning uses them; the core implements these only
+_PIPTRACK_DEFAULTS = {"fmin": 150.0, "fmax": 4000.0, "threshold": 0.1, "ref": None}
+
+
+def estimate_tuning(
+    *,
+    y: np.ndarray | None = None,
+    sr: float = 22050,
+    S: np.ndarray | None = None,
+    n_fft: int | None = 2048,
+    resolution: float = 0.01,
+    bins_per_octave: int = 12,
+    **kwargs: Any,
+) -> float:
+    """Estimate the tuning deviation (in fractions of a bin) of ``y`` or a spectrogram ``S``;
+    mirrors ``librosa.estimate_tuning``.
+
+    As librosa: ``librosa.piptrack`` on the magnitude spectrogram (n_fft, hop_length, window,
+    center, pad_mode from ``kwargs``; peaks between 150 and 4000 Hz above 10 % of the frame
+    maximum, parabolically interpolated), the median peak magnitude as threshold, then the
+    mode of a ``resolution``-wide histogram of the remaining pitches' deviations from the
+    ``bins_per_octave`` grid (``librosa.pitch_tuning``). One estimate for the whole input,
+    all channels together.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)] or None
+    sr : number > 0
+    S : np.ndarray [shape=(..., d, t)] or None
+        A magnitude spectrogram, used instead of ``y``.
+    n_fft : int > 0 or None
+    resolution : float in (0, 1)
+    bins_per_octave : int > 0
+    **kwargs
+        hop_length, win_length, window, center, pad_mode of the STFT; piptrack's fmin, fmax,
+        threshold and ref only at their defaults (150, 4000, 0.1, None).
+
+    Returns
+    -------
+    tuning : float in [-0.5, 0.5)
+
+    See Also
+    --------
+    librosa.estimate_tuning, librosa.piptrack, librosa.pitch_tuning
+    """
+    for name, default in _PIPTRACK_DEFAULTS.items():
+        if name in kwargs:
+            value = kwargs.pop(name)
+            if value != default:
+                raise ParameterError(
+                    f"estimate_tuning supports piptrack's {name}={default!r} only, got "
+                    f"{name}={value!r}"
+                )
+    bins_per_octave = check_positive_int(bins_per_octave, "bins_per_octave")
+    if not 0.0 < float(resolution) < 1.0:
+        raise ParameterError(f"resolution={resolution} must be in (0, 1)")
+    stft_args = {k: kwargs.pop(k) for k in list(kwargs) if k in _STFT_KEYS}
+    if kwargs:
+        raise ParameterError(f"unexpected keyword arguments: {sorted(kwargs)}")
+    request = {"bins_per_octave": bins_per_octave, "resolution": float(resolution)}
+    return compute(
+        ["estimate_tuning"],
+        lambda n, f, shape: request,
+        y=y,
+        S=S,
+        sr=sr,
+        n_fft=2048 if n_fft is None else n_fft,
+        **{"hop_length": None, **stft_args},
+    )["estimate_tuning"]
+
+
+_STFT_KEYS = ("hop_length", "win_length", "window", "center", "pad_mode")

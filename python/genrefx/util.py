@@ -1,0 +1,77 @@
+"""Array utilities librosa's features rely on, mirroring ``librosa.util``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .exceptions import ParameterError
+
+__all__ = ["normalize", "tiny"]
+
+
+def tiny(x: np.ndarray | float) -> float:
+    """The smallest positive normal number of ``x``'s floating dtype (float32's for
+    integers); mirrors ``librosa.util.tiny``."""
+    x = np.asarray(x)
+    if np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.complexfloating):
+        return np.finfo(x.dtype).tiny
+    return np.finfo(np.float32).tiny
+
+
+def normalize(
+    S: np.ndarray,
+    *,
+    norm: float | None = np.inf,
+    axis: int | None = 0,
+    threshold: float | None = None,
+    fill: bool | None = None,
+) -> np.ndarray:
+    """Normalize ``S`` along ``axis`` by its ``norm``; mirrors ``librosa.util.normalize``.
+
+    Slices whose norm is below ``threshold`` (default: :func:`tiny` of S's dtype) are left
+    as they are (``fill=None``), set to zero (``fill=False``) or filled with the value of unit
+    norm (``fill=True``). Norms are computed in float64 from ``abs(S)``, as librosa does.
+
+    See Also
+    --------
+    librosa.util.normalize
+    """
+    if threshold is None:
+        threshold = tiny(S)
+    elif threshold <= 0:
+        raise ParameterError(f"threshold={threshold} must be strictly positive")
+    if fill not in (None, False, True):
+        raise ParameterError(f"fill={fill} must be None or boolean")
+    if not np.all(np.isfinite(S)):
+        raise ParameterError("Input must be finite")
+    mag = np.abs(S).astype(float)
+    fill_norm = 1.0
+    if norm is None:
+        return S
+    if norm == np.inf:
+        length = np.max(mag, axis=axis, keepdims=True)
+    elif norm == -np.inf:
+        length = np.min(mag, axis=axis, keepdims=True)
+    elif norm == 0:
+        if fill is True:
+            raise ParameterError("Cannot normalize with norm=0 and fill=True")
+        length = np.sum(mag > 0, axis=axis, keepdims=True, dtype=mag.dtype)
+    elif np.issubdtype(type(norm), np.number) and norm > 0:
+        length = np.sum(mag**norm, axis=axis, keepdims=True) ** (1.0 / norm)
+        size = mag.size if axis is None else mag.shape[axis]
+        fill_norm = size ** (-1.0 / norm)
+    else:
+        raise ParameterError(f"Unsupported norm: {norm!r}")
+    small = length < threshold
+    out = np.empty_like(S)
+    if fill is None:
+        length[small] = 1.0
+        out[:] = S / length
+    elif fill:
+        length[small] = np.nan
+        out[:] = S / length
+        out[np.isnan(out)] = fill_norm
+    else:
+        length[small] = np.inf
+        out[:] = S / length
+    return out

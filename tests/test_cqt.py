@@ -1,0 +1,182 @@
+"""Constant-Q features against librosa 0.11: cqt, estimate_tuning, chroma_cqt, chroma_cens,
+tonnetz, and the helpers they are built from (cq_to_chroma, util.normalize).
+
+Tolerances (max|a - ref| / max|ref|): cqt 1e-5 (complex values; measured ~3e-7, the float32
+STFTs of the octaves), chroma_cqt / chroma_cens / tonnetz 1e-3 (the issue's bound; measured
+~3e-5), estimate_tuning and the filter matrices exact.
+"""
+
+from __future__ import annotations
+
+import librosa
+import numpy as np
+import pytest
+import signals
+from conftest import rel_err
+
+import genrefx
+from genrefx import ParameterError
+
+CQT_TOL = 1e-5
+CHROMA_TOL = 1e-3
+
+
+def clip(seed: int = 0, duration: float = 4.0, sr: int = 22050, dtype=np.float32) -> np.ndarray:
+    return signals.music(duration, sr, seed=seed, dtype=dtype)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"tuning": None},
+        {"bins_per_octave": 36, "n_bins": 252, "tuning": None},
+        {"n_bins": 80},
+        {"fmin": 55.0, "n_bins": 60},
+        {"hop_length": 256},
+        {"hop_length": 300},  # 300 -> 150 -> 75: librosa stops decimating at an odd hop
+        {"norm": 2},
+        {"norm": None},
+        {"scale": False},
+        {"window": "hamming"},
+        {"filter_scale": 0.5},
+        {"sparsity": 0.0},
+        {"pad_mode": "reflect"},
+    ],
+    ids=lambda kw: ",".join(f"{k}={v}" for k, v in kw.items()) or "defaults",
+)
+def test_cqt_matches_librosa(kwargs):
+    y = clip(seed=1)
+    got = genrefx.cqt(y, sr=22050, **kwargs)
+    ref = librosa.cqt(y, sr=22050, **kwargs)
+    assert got.dtype == ref.dtype
+    assert rel_err(got, ref) <= CQT_TOL
+
+
+@pytest.mark.parametrize("sr", [16000, 44100])
+def test_cqt_other_rates_and_early_downsampling(sr):
+    y = clip(seed=2, sr=sr)
+    got = genrefx.cqt(y, sr=sr)
+    ref = librosa.cqt(y, sr=sr)
+    assert rel_err(got, ref) <= CQT_TOL
+
+
+def test_cqt_float64_multichannel_and_signals():
+    y = np.stack([clip(seed=3, dtype=np.float64), signals.chirp(duration=4.0, dtype=np.float64)])
+    got = genrefx.cqt(y, sr=22050, tuning=None)
+    ref = librosa.cqt(y, sr=22050, tuning=None)
+    assert got.dtype == np.complex128
+    assert got.shape == ref.shape == (2, 84, 173)
+    assert rel_err(got, ref) <= CQT_TOL
+    # one channel alone equals its slice when the tuning is given
+    one = genrefx.cqt(y[1], sr=22050, tuning=0.1)
+    both = genrefx.cqt(y, sr=22050, tuning=0.1)
+    np.testing.assert_array_equal(one, both[1])
+
+
+@pytest.mark.parametrize("name", ["tone", "white_noise", "zeros"])
+def test_cqt_simple_signals(name):
+    y = getattr(signals, name)()
+    assert rel_err(genrefx.cqt(y, sr=22050), librosa.cqt(y, sr=22050)) <= CQT_TOL
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("bins_per_octave", [12, 36])
+def test_estimate_tuning_equals_librosa(seed, bins_per_octave):
+    y = clip(seed=seed)
+    assert genrefx.estimate_tuning(y=y, sr=22050, bins_per_octave=bins_per_octave) == (
+        librosa.estimate_tuning(y=y, sr=22050, bins_per_octave=bins_per_octave)
+    )
+    S = np.abs(librosa.stft(y, n_fft=1024))
+    assert genrefx.estimate_tuning(S=S, sr=22050, resolution=0.02) == (
+        librosa.estimate_tuning(S=S, sr=22050, resolution=0.02)
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_chroma_cqt_cens_tonnetz_match_librosa(seed):
+    y = clip(seed=seed, duration=6.0)
+    assert rel_err(genrefx.feature.chroma_cqt(y=y), librosa.feature.chroma_cqt(y=y)) <= CHROMA_TOL
+    assert rel_err(genrefx.feature.chroma_cens(y=y), librosa.feature.chroma_cens(y=y)) <= (
+        CHROMA_TOL
+    )
+    assert rel_err(genrefx.feature.tonnetz(y=y), librosa.feature.tonnetz(y=y)) <= CHROMA_TOL
+
+
+def test_chroma_from_a_given_cqt_as_the_fma_recipe():
+    # FMA's features.py: one CQT (12 bins per octave, tuning estimated), reused
+    y = clip(seed=5, duration=6.0)
+    C = np.abs(genrefx.cqt(y, sr=22050, bins_per_octave=12, n_bins=84, tuning=None))
+    C_ref = np.abs(librosa.cqt(y, sr=22050, bins_per_octave=12, n_bins=84, tuning=None))
+    for fn in ("chroma_cqt", "chroma_cens"):
+        got = getattr(genrefx.feature, fn)(C=C, n_chroma=12, n_octaves=7, bins_per_octave=12)
+        ref = getattr(librosa.feature, fn)(C=C_ref, n_chroma=12, n_octaves=7, bins_per_octave=12)
+        assert rel_err(got, ref) <= CHROMA_TOL, fn
+    cens = librosa.feature.chroma_cens(C=C_ref, n_chroma=12, n_octaves=7, bins_per_octave=12)
+    np.testing.assert_allclose(
+        genrefx.feature.tonnetz(chroma=cens), librosa.feature.tonnetz(chroma=cens), rtol=1e-6
+    )
+
+
+@pytest.mark.parametrize(
+    ("n_input", "kwargs"),
+    [
+        (84, {}),
+        (252, {"bins_per_octave": 36}),
+        (100, {"bins_per_octave": 24, "n_chroma": 24, "fmin": 55.0}),
+        (84, {"base_c": False}),
+        (84, {"window": np.array([0.25, 0.5, 0.25])}),
+    ],
+)
+def test_cq_to_chroma_equals_librosa(n_input, kwargs):
+    np.testing.assert_array_equal(
+        genrefx.filters.cq_to_chroma(n_input, **kwargs),
+        librosa.filters.cq_to_chroma(n_input, **kwargs),
+    )
+
+
+@pytest.mark.parametrize("norm", [np.inf, -np.inf, 0, 1, 2, 3.5, None])
+@pytest.mark.parametrize("fill", [None, False, True])
+def test_normalize_equals_librosa(norm, fill, rng):
+    S = rng.standard_normal((6, 40)).astype(np.float32)
+    S[:, 3] = 0.0
+    if norm == 0 and fill is True:
+        with pytest.raises(ParameterError):
+            genrefx.util.normalize(S, norm=norm, fill=fill)
+        return
+    got = genrefx.util.normalize(S, norm=norm, axis=0, fill=fill)
+    np.testing.assert_array_equal(got, librosa.util.normalize(S, norm=norm, axis=0, fill=fill))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"hop_length": 0}, "hop_length"),
+        ({"n_bins": 0}, "n_bins"),
+        ({"bins_per_octave": -1}, "bins_per_octave"),
+        ({"fmin": -5.0}, "fmin"),
+        ({"sr": 0}, "sr"),
+        ({"filter_scale": 0}, "filter_scale"),
+        ({"sparsity": 1.0}, "sparsity"),
+        ({"res_type": "kaiser_best"}, "res_type"),
+        ({"n_bins": 120}, "Nyquist"),
+    ],
+)
+def test_cqt_bad_parameters(kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        genrefx.cqt(clip(duration=1.0), **kwargs)
+
+
+def test_cqt_bad_audio():
+    with pytest.raises(ParameterError):
+        genrefx.cqt(np.array([0.0, np.nan, 1.0], dtype=np.float32))
+    with pytest.raises(ParameterError):
+        genrefx.cqt(np.zeros(0, dtype=np.float32))
+    with pytest.raises(ParameterError, match="bins_per_octave"):
+        genrefx.feature.chroma_cqt(y=clip(duration=1.0), bins_per_octave=30)
+    with pytest.raises(ParameterError, match="C or y"):
+        genrefx.feature.chroma_cqt()
+    with pytest.raises(ParameterError, match="win_len_smooth"):
+        genrefx.feature.chroma_cens(y=clip(duration=1.0), win_len_smooth=0)
+    with pytest.raises(ParameterError, match="fmax"):
+        genrefx.estimate_tuning(y=clip(duration=1.0), fmax=2000.0)
