@@ -11,10 +11,10 @@ from __future__ import annotations
 import librosa
 import numpy as np
 import pytest
-import signals
-from conftest import rel_err
 
 import genrefx
+import signals
+from conftest import rel_err
 from genrefx import ParameterError
 
 CQT_TOL = 1e-5
