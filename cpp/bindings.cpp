@@ -280,6 +280,44 @@ PYBIND11_MODULE(_core, m) {
         py::arg("S"), py::arg("request"), py::arg("n_threads") = 1);
 
     m.def(
+        "cqt_octave",
+        [](const StftPlan& plan, f32 y, i32 indptr, i32 indices,
+           py::array_t<std::complex<float>, py::array::c_style | py::array::forcecast> data,
+           int n_threads) {
+            int64_t B, n;
+            const float* samples = signals(y, B, n);
+            const int64_t rows = indptr.size() - 1;
+            const int64_t nnz = indices.size();
+            if (rows < 1 || data.size() != nnz || indptr.data()[0] != 0 || indptr.data()[rows] != nnz) {
+                throw std::invalid_argument("basis is not a CSR matrix (indptr, indices, data)");
+            }
+            const int64_t F = plan.fft().n_bins();
+            for (int64_t m = 0; m < rows; ++m) {
+                if (indptr.data()[m + 1] < indptr.data()[m]) throw std::invalid_argument("basis indptr must not decrease");
+            }
+            for (int64_t j = 0; j < nnz; ++j) {
+                if (indices.data()[j] < 0 || indices.data()[j] >= F) {
+                    throw std::invalid_argument("basis column " + std::to_string(indices.data()[j]) +
+                                                " is outside the " + std::to_string(F) + " FFT bins");
+                }
+            }
+            const int64_t T = count_frames(plan.framing(), n);
+            if (T < 0) throw std::invalid_argument("y is shorter than n_fft with center=False");
+            py::array_t<std::complex<float>> out({B, rows, T});
+            ComplexSparseView view{static_cast<int>(rows), indptr.data(), indices.data(),
+                                   reinterpret_cast<const float*>(data.data())};
+            std::complex<float>* dst = out.mutable_data();
+            {
+                py::gil_scoped_release release;
+                cqt_octave_response(kernels(), plan.fft(), plan.window(), plan.framing(), samples, B,
+                                    n, view, dst, n_threads);
+            }
+            return out;
+        },
+        py::arg("plan"), py::arg("y"), py::arg("indptr"), py::arg("indices"), py::arg("data"),
+        py::arg("n_threads") = 1);
+
+    m.def(
         "zero_crossing_rate",
         [](f32 y, int frame_length, int hop_length, bool center, float threshold, bool pad,
            bool zero_pos, int n_threads) {

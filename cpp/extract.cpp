@@ -661,6 +661,72 @@ void run_from_spectrum(const KernelTable& K, const float* S, int64_t B, int64_t 
     e.buf.trim();
 }
 
+void cqt_octave_response(const KernelTable& K, const RfftPlan& fft, const float* window,
+                         const Framing& framing, const float* y, int64_t B, int64_t n,
+                         const ComplexSparseView& basis, std::complex<float>* out,
+                         int n_threads) {
+    const int64_t T = count_frames(framing, n);
+    if (T < 0) throw std::invalid_argument("signal too short for n_fft with center=False");
+    const int64_t F = fft.n_bins();
+    const int W = K.lanes;
+    const int64_t per_signal = std::max<int64_t>(1, (T + W * kBlocksPerItem - 1) / (W * kBlocksPerItem));
+    const int rows = basis.n_rows;
+    struct Body {
+        const KernelTable& K;
+        const RfftPlan& fft;
+        const float* window;
+        const Framing& framing;
+        const float* y;
+        int64_t n, T, F, per_signal;
+        int W, rows;
+        const ComplexSparseView& basis;
+        std::complex<float>* out;
+        std::vector<Workspace>& ws;
+        void init(int) {}
+        void operator()(int64_t item, int worker) {
+            Workspace& s = ws[worker];
+            const int64_t b = item / per_signal, chunk = item % per_signal;
+            const int64_t tb = chunk * W * kBlocksPerItem;
+            const int64_t te = std::min(T, tb + W * kBlocksPerItem);
+            const float* yb = y + b * n;
+            float* re = s.mag.data();
+            float* im = s.pow.data();
+            float* out_re = s.mel.data();
+            float* out_im = s.db.data();
+            for (int64_t t0 = tb; t0 < te; t0 += W) {
+                const int n_valid = static_cast<int>(std::min<int64_t>(W, te - t0));
+                frame_pointers(framing, yb, n, t0, n_valid, s.frames.data(), s.frame_scratch.data());
+                SpectrumOut so{};
+                so.re = re;
+                so.im = im;
+                K.spectrum(fft.view(), window, s.frames.data(), n_valid, s.fft_work.data(), so);
+                K.complex_sparse_bank(basis, re, im, out_re, out_im);
+                for (int m = 0; m < rows; ++m) {
+                    std::complex<float>* dst = out + (b * rows + m) * T + t0;
+                    for (int l = 0; l < n_valid; ++l) {
+                        dst[l] = std::complex<float>(out_re[m * W + l], out_im[m * W + l]);
+                    }
+                }
+            }
+        }
+    };
+    Buffers& buf = thread_buffers();
+    const int workers = effective_workers(n_threads, B * per_signal);
+    buf.ws.resize(workers);
+    for (Workspace& s : buf.ws) {
+        s.mag.resize(static_cast<size_t>(F * W));
+        s.pow.resize(static_cast<size_t>(F * W));
+        s.mel.resize(static_cast<size_t>(std::max(rows, 1) * W));
+        s.db.resize(static_cast<size_t>(std::max(rows, 1) * W));
+        s.fft_work.resize(fft.work_floats(W));
+        s.frame_scratch.resize(static_cast<size_t>(framing.n_fft) * W);
+        s.frames.resize(W);
+    }
+    Body body{K, fft, window, framing, y, n, T, F, per_signal, W, rows, basis, out, buf.ws};
+    parallel_for(B * per_signal, n_threads, body);
+    buf.trim();
+}
+
 void zero_crossing_rate(const KernelTable& K, const float* y, int64_t B, int64_t n, int frame_length, int hop,
                         bool center, float threshold, bool pad, bool zero_pos, double* out,
                         int n_threads) {

@@ -91,6 +91,13 @@ void run_from_spectrum(const KernelTable& kernels, const float* S, int64_t n_sig
                        int64_t n_bins, int64_t n_frames, const Request& request, Outputs& out,
                        int n_threads);
 
+// One octave of librosa's CQT (__cqt_response): the STFT of y[B][n] with the plan's window
+// and framing, times the octave's sparse FFT'd basis, without materializing the STFT.
+// out[B][basis.n_rows][T] complex64.
+void cqt_octave_response(const KernelTable& kernels, const RfftPlan& fft, const float* window,
+                         const Framing& framing, const float* y, int64_t n_signals, int64_t n,
+                         const ComplexSparseView& basis, std::complex<float>* out, int n_threads);
+
 // librosa.feature.zero_crossing_rate: out[B][T] (float64), edge padding when centered.
 void zero_crossing_rate(const KernelTable& K, const float* y, int64_t n_signals, int64_t n, int frame_length, int hop,
                         bool center, float threshold, bool pad, bool zero_pos, double* out,

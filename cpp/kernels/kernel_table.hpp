@@ -73,6 +73,17 @@ struct SpectrumOut {
     size_t frame_stride;
     float* mag;
     float* pow;
+    float* re;  // [n_bins][W] lanes arrays of the complex64-rounded bins
+    float* im;
+};
+
+// A sparse complex matrix in CSR form (the CQT's FFT'd filter basis): row m's entries are
+// data[2 j], data[2 j + 1] (re, im) at columns indices[j] for j in [indptr[m], indptr[m + 1]).
+struct ComplexSparseView {
+    int n_rows;
+    const int32_t* indptr;
+    const int32_t* indices;
+    const float* data;
 };
 
 // Elements of padding between the FFT's four work arrays: with power-of-two sizes they would
@@ -96,6 +107,11 @@ struct KernelTable {
 
     // Dense-to-sparse product: out[m][l] = sum_k bank[m][k] * S[k * rs + l].
     void (*sparse_bank)(const SparseBankView& bank, const float* S, size_t rs, float* out);
+
+    // Complex sparse product on lanes spectra: out[m][l] = sum_j data_j * X[indices_j][l], with
+    // X = re + i im ([n_bins][W]); out_re/out_im [n_rows][W]. Accumulates in index order.
+    void (*complex_sparse_bank)(const ComplexSparseView& bank, const float* re, const float* im,
+                                float* out_re, float* out_im);
 
     // Dense product: out[c][l] = sum_k fb[c * n_bins + k] * S[k * rs + l] (chroma).
     void (*dense_bank)(const float* fb, int n_rows, int n_bins, const float* S, size_t rs,

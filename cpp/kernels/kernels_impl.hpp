@@ -557,6 +557,14 @@ public:
 
     void push(int k, const float* xr, const float* xi) {
         if (out_.complex_out != nullptr) writer_.push(xr, xi);
+        if (out_.re != nullptr) {
+            float* r = out_.re + static_cast<size_t>(k) * W;
+            float* i = out_.im + static_cast<size_t>(k) * W;
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                r[l] = xr[l];
+                i[l] = xi[l];
+            }
+        }
         float* m = out_.mag != nullptr ? out_.mag + static_cast<size_t>(k) * W : nullptr;
         float* p = out_.pow != nullptr ? out_.pow + static_cast<size_t>(k) * W : nullptr;
         if (m != nullptr && p != nullptr) {
@@ -696,6 +704,27 @@ void sparse_bank(const SparseBankView& bank, const float* S, size_t rs, float* o
             GX_SIMD for (int l = 0; l < W; ++l) acc[l] += wj * s[l];
         }
         GX_SIMD for (int l = 0; l < W; ++l) out[static_cast<size_t>(m) * W + l] = acc[l];
+    }
+}
+
+void complex_sparse_bank(const ComplexSparseView& bank, const float* re, const float* im,
+                         float* out_re, float* out_im) {
+    for (int m = 0; m < bank.n_rows; ++m) {
+        float ar[W], ai[W];
+        GX_SIMD for (int l = 0; l < W; ++l) ar[l] = ai[l] = 0.0f;
+        for (int32_t j = bank.indptr[m]; j < bank.indptr[m + 1]; ++j) {
+            const float wr = bank.data[2 * j], wi = bank.data[2 * j + 1];
+            const float* xr = re + static_cast<size_t>(bank.indices[j]) * W;
+            const float* xi = im + static_cast<size_t>(bank.indices[j]) * W;
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                ar[l] += wr * xr[l] - wi * xi[l];
+                ai[l] += wr * xi[l] + wi * xr[l];
+            }
+        }
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            out_re[static_cast<size_t>(m) * W + l] = ar[l];
+            out_im[static_cast<size_t>(m) * W + l] = ai[l];
+        }
     }
 }
 
@@ -1268,6 +1297,7 @@ const KernelTable kTable = {
     &spectrum,
     &spectrum64,
     &sparse_bank,
+    &complex_sparse_bank,
     &dense_bank,
     &centroid_bandwidth,
     &rolloff,
