@@ -309,7 +309,7 @@ PYBIND11_MODULE(_core, m) {
             std::complex<float>* dst = out.mutable_data();
             {
                 py::gil_scoped_release release;
-                cqt_octave_response(kernels(), plan.fft(), plan.window(), plan.framing(), samples, B,
+                cqt_octave_response(kernels(), plan.fft(), plan.window64(), plan.framing(), samples, B,
                                     n, view, dst, n_threads);
             }
             return out;

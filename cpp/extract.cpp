@@ -661,7 +661,7 @@ void run_from_spectrum(const KernelTable& K, const float* S, int64_t B, int64_t 
     e.buf.trim();
 }
 
-void cqt_octave_response(const KernelTable& K, const RfftPlan& fft, const float* window,
+void cqt_octave_response(const KernelTable& K, const RfftPlan& fft, const double* window,
                          const Framing& framing, const float* y, int64_t B, int64_t n,
                          const ComplexSparseView& basis, std::complex<float>* out,
                          int n_threads) {
@@ -674,7 +674,7 @@ void cqt_octave_response(const KernelTable& K, const RfftPlan& fft, const float*
     struct Body {
         const KernelTable& K;
         const RfftPlan& fft;
-        const float* window;
+        const double* window;
         const Framing& framing;
         const float* y;
         int64_t n, T, F, per_signal;
@@ -699,7 +699,10 @@ void cqt_octave_response(const KernelTable& K, const RfftPlan& fft, const float*
                 SpectrumOut so{};
                 so.re = re;
                 so.im = im;
-                K.spectrum(fft.view(), window, s.frames.data(), n_valid, s.fft_work.data(), so);
+                // float64 FFT, as librosa's (float32 frames times its float64 window): the
+                // chroma of quiet frames is normalized by their own maximum, which a float32
+                // FFT's rounding (~1e-7 of the loudest bin) would show
+                K.spectrum64(fft.view(), window, s.frames.data(), n_valid, s.fft_work64.data(), so);
                 K.complex_sparse_bank(basis, re, im, out_re, out_im);
                 for (int m = 0; m < rows; ++m) {
                     std::complex<float>* dst = out + (b * rows + m) * T + t0;
@@ -718,7 +721,7 @@ void cqt_octave_response(const KernelTable& K, const RfftPlan& fft, const float*
         s.pow.resize(static_cast<size_t>(F * W));
         s.mel.resize(static_cast<size_t>(std::max(rows, 1) * W));
         s.db.resize(static_cast<size_t>(std::max(rows, 1) * W));
-        s.fft_work.resize(fft.work_floats(W));
+        s.fft_work64.resize(fft.work_floats(W));
         s.frame_scratch.resize(static_cast<size_t>(framing.n_fft) * W);
         s.frames.resize(W);
     }

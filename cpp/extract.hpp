@@ -92,9 +92,10 @@ void run_from_spectrum(const KernelTable& kernels, const float* S, int64_t n_sig
                        int n_threads);
 
 // One octave of librosa's CQT (__cqt_response): the STFT of y[B][n] with the plan's window
-// and framing, times the octave's sparse FFT'd basis, without materializing the STFT.
+// and framing (float64 FFT, as librosa), times the octave's sparse FFT'd basis, without
+// materializing the STFT.
 // out[B][basis.n_rows][T] complex64.
-void cqt_octave_response(const KernelTable& kernels, const RfftPlan& fft, const float* window,
+void cqt_octave_response(const KernelTable& kernels, const RfftPlan& fft, const double* window,
                          const Framing& framing, const float* y, int64_t n_signals, int64_t n,
                          const ComplexSparseView& basis, std::complex<float>* out, int n_threads);
 

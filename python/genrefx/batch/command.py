@@ -41,7 +41,9 @@ def add_parser(commands) -> None:
     p.add_argument("-o", "--output", help="output table (OUT.parquet, or .csv with --format csv)")
     p.add_argument("--demo", action="store_true", help="run on generated demo clips")
     p.add_argument("--format", choices=("parquet", "csv"), default=None)
-    p.add_argument("--sr", default="22050", help="target rate in Hz, or 'native' (22050)")
+    p.add_argument(
+        "--sr", default=None, help="target rate in Hz, or 'native' (default 22050; presets: native)"
+    )
     p.add_argument("--offset", type=float, default=0.0, help="start at OFFSET seconds")
     p.add_argument("--duration", type=float, default=None, help="read at most SECONDS")
     p.add_argument("--segment", type=float, default=None, help="cut tracks into SECONDS windows")
@@ -53,6 +55,19 @@ def add_parser(commands) -> None:
     p.add_argument("--save-frames", metavar="DIR", default=None, help="also save frame arrays")
     p.add_argument(
         "--frames", type=_names, default=(), help="arrays to save: mel (log-mel dB), mfcc, ..."
+    )
+    p.add_argument(
+        "--preset",
+        choices=("fma",),
+        default=None,
+        help="a published table's recipe: fma = the Free Music Archive's features.csv "
+        "(518 columns; with --format csv, its 3-header-row layout indexed by track_id)",
+    )
+    p.add_argument(
+        "--fma-compat",
+        action="store_true",
+        help="with --preset fma: the published table's librosa 0.5 quirks (reflect padding, "
+        "22050 Hz assumed by chroma_stft and the spectral features)",
     )
     p.add_argument("--n-fft", type=int, default=2048)
     p.add_argument("--hop-length", type=int, default=512)
@@ -90,7 +105,10 @@ def make_demo_archive(folder: str, n_clips: int = 8, seconds: float = 5.0) -> li
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        sr = None if str(args.sr).lower() == "native" else int(args.sr)
+        if args.sr is None:
+            sr = None if args.preset else 22050
+        else:
+            sr = None if str(args.sr).lower() == "native" else int(args.sr)
     except ValueError:
         print(
             f"genrefx batch-extract: --sr {args.sr!r} must be a number or 'native'", file=sys.stderr
@@ -109,6 +127,8 @@ def _run(args: argparse.Namespace) -> int:
             hop_length=args.hop_length,
             save_frames=os.path.abspath(args.save_frames) if args.save_frames else None,
             frames=args.frames,
+            preset=args.preset,
+            fma_compat=args.fma_compat,
         )
     except ParameterError as exc:
         print(f"genrefx batch-extract: {exc}", file=sys.stderr)

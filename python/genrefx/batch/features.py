@@ -15,6 +15,7 @@ from ..exceptions import ParameterError
 from ..extract import FEATURES, extract
 from ..spectrum import power_to_db
 from .audio import DecodeError, load, seconds, stream
+from .presets import FMA_FEATURES, FMA_STATS, fma_features
 from .sources import Source
 from .summary import DEFAULT_STATS, check_stats, column_names, summarize
 
@@ -64,13 +65,22 @@ class BatchOptions:
     n_bands: int = 6
     save_frames: str | None = None
     frames: tuple[str, ...] = ()
+    preset: str | None = None
+    fma_compat: bool = False
 
     def __post_init__(self):
-        unknown = [f for f in self.features if f not in FEATURES]
-        if unknown or not self.features:
-            raise ParameterError(f"features: unknown or empty {unknown}; choose from {FEATURES}")
-        object.__setattr__(self, "features", tuple(dict.fromkeys(self.features)))
-        object.__setattr__(self, "stats", check_stats(self.stats))
+        if self.preset is not None:
+            self._apply_preset()
+        elif self.fma_compat:
+            raise ParameterError("fma_compat needs preset='fma'")
+        else:
+            unknown = [f for f in self.features if f not in FEATURES]
+            if unknown or not self.features:
+                raise ParameterError(
+                    f"features: unknown or empty {unknown}; choose from {FEATURES}"
+                )
+            object.__setattr__(self, "features", tuple(dict.fromkeys(self.features)))
+            object.__setattr__(self, "stats", check_stats(self.stats))
         if self.sr is not None and not (isinstance(self.sr, int) and self.sr > 0):
             raise ParameterError(f"sr={self.sr!r} must be a positive integer or None (native)")
         if self.offset < 0:
@@ -89,6 +99,19 @@ class BatchOptions:
             raise ParameterError("save_frames (a folder) and frames (array names) go together")
         object.__setattr__(self, "frames", frames)
 
+    def _apply_preset(self) -> None:
+        """A preset fixes the features, statistics and rate (see :mod:`.presets`)."""
+        if self.preset != "fma":
+            raise ParameterError(f"preset={self.preset!r}: choose from ('fma',)")
+        if self.save_frames is not None or self.frames:
+            raise ParameterError("save_frames is not available with a preset")
+        if self.sr is not None:
+            raise ParameterError(
+                f"preset 'fma' analyses audio at its native rate; sr={self.sr} is not allowed"
+            )
+        object.__setattr__(self, "features", tuple(FMA_FEATURES))
+        object.__setattr__(self, "stats", FMA_STATS)
+
     def extracted(self) -> tuple[str, ...]:
         """Features to extract: the table's, plus those the saved frame arrays come from."""
         extra = [FRAME_ARRAYS[f][0] for f in self.frames]
@@ -96,6 +119,8 @@ class BatchOptions:
 
     def rows_of(self, feature: str) -> int:
         """Rows of ``feature``'s frame-level output."""
+        if self.preset == "fma":
+            return FMA_FEATURES[feature]
         return {
             "melspectrogram": self.n_mels,
             "mfcc": self.n_mfcc,
@@ -104,7 +129,15 @@ class BatchOptions:
         }.get(feature, 1)
 
     def feature_columns(self) -> list[str]:
-        """The feature table's float32 columns, in order."""
+        """The feature table's float32 columns, in order (a preset's: ``{feature}_{stat}_{nn}``
+        in its published table's sorted order)."""
+        if self.preset == "fma":
+            return [
+                f"{f}_{s}_{i:02d}"
+                for f in self.features
+                for s in self.stats
+                for i in range(1, self.rows_of(f) + 1)
+            ]
         return [c for f in self.features for c in column_names(f, self.rows_of(f), self.stats)]
 
 
@@ -178,6 +211,8 @@ class _Samples:
 
 
 def _extract(y: np.ndarray, sr: int, names, options: BatchOptions, center: bool = True):
+    if options.preset == "fma":
+        return fma_features(y, sr, compat=options.fma_compat)
     return extract(
         y,
         sr,
@@ -201,7 +236,8 @@ def _whole_or_chunked(samples: _Samples, options: BatchOptions):
     samples.fill(1)
     samples.fill(int(WHOLE_TRACK_SECONDS * samples.sr) + n_fft)
     per_chunk = max(1, int(CHUNK_SECONDS * samples.sr / hop)) if samples.sr else 1
-    if samples.ended:
+    if samples.ended or options.preset is not None:
+        samples.fill(np.iinfo(np.int64).max)
         y = samples.slice(0, samples.total)
         return {k: [v] for k, v in _extract(y, samples.sr, names, options).items()}, samples.total
     spectral = [f for f in names if f != "zero_crossing_rate"]
@@ -254,7 +290,8 @@ def process_source(source: Source, options: BatchOptions) -> list[dict[str, Any]
         When the input cannot be decoded or its audio cannot be analysed.
     """
     span = {"offset": options.offset, "duration": options.duration}
-    if seconds(source, **span) <= WHOLE_TRACK_SECONDS:  # exactly librosa.load's samples
+    if options.preset is not None or seconds(source, **span) <= WHOLE_TRACK_SECONDS:
+        # exactly librosa.load's samples; a preset's recipe (its CQT) needs the whole track
         samples = _Samples(iter([load(source, sr=options.sr, **span)]))
     else:
         samples = _Samples(stream(source, sr=options.sr, **span))

@@ -25,9 +25,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+import threadpoolctl
 
 from ..exceptions import ParameterError
 from .features import BatchOptions, describe_error, process_source, rows_to_table
+from .presets import write_fma_csv
 from .sources import Source, expand_inputs
 
 __all__ = ["BatchResult", "extract_files", "run_batch"]
@@ -116,7 +118,10 @@ def _run_shard(index: int, sources: Sequence[Source], options: BatchOptions, par
     Rows are kept as a plain float32 matrix plus the meta columns (``.npz``): a Parquet file
     of ~1500 feature columns per shard would cost more than the shard's features.
     """
-    rows, errors, seconds = _process_many(sources, options)
+    # one thread for BLAS too (chroma_cqt's and tonnetz's small products): the workers are the
+    # parallelism, and an idle BLAS pool's wake-ups cost more than these products
+    with threadpoolctl.threadpool_limits(limits=1):
+        rows, errors, seconds = _process_many(sources, options)
     errors_path = _shard_name(parts, index, "errors.json")
     rows_path = _shard_name(parts, index, "npz")
     with open(errors_path + ".tmp", "w", encoding="utf-8") as f:
@@ -256,6 +261,10 @@ def run_batch(
         raise ParameterError(f"format={fmt!r} must be 'parquet' or 'csv'")
     if shard_size < 1:
         raise ParameterError(f"shard_size={shard_size} must be >= 1")
+    if options.preset == "fma" and fmt == "csv" and options.segment is not None:
+        raise ParameterError(
+            "FMA's features.csv layout has one row per track: write segments to Parquet"
+        )
     workers = os.cpu_count() or 1 if workers is None else workers
     if workers < 1:
         raise ParameterError(f"workers={workers} must be >= 1")
@@ -312,7 +321,10 @@ def run_batch(
         errors.extend(record["errors"])
         seconds += record["seconds"]
     table = rows_to_table(rows, options)
-    _write_atomic(table, output, fmt)
+    if options.preset == "fma" and fmt == "csv":
+        write_fma_csv(table, errors, output)
+    else:
+        _write_atomic(table, output, fmt)
     with open(errors_path + ".tmp", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(ERROR_COLUMNS)

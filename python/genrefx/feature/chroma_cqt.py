@@ -76,7 +76,9 @@ def chroma_cqt(
     cq_to_chr = cq_to_chroma(
         C.shape[-2], bins_per_octave=bins_per_octave, n_chroma=n_chroma, fmin=fmin, window=window
     )
-    chroma = np.einsum("cf,...ft->...ct", cq_to_chr, C, optimize=True)
+    # librosa's einsum("cf,...ft->...ct", optimize=True) as a matmul: the same sums, ~200x
+    # faster on numpy 2.4
+    chroma = np.matmul(cq_to_chr, C)
     if threshold is not None:
         chroma[chroma < threshold] = 0.0
     return normalize(chroma, norm=norm, axis=-2)

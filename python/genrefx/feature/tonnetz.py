@@ -47,4 +47,5 @@ def tonnetz(
     V[::2] -= 0.5  # even rows compute sin()
     R = np.array([1, 1, 1, 1, 0.5, 0.5])  # fifths, minor, major
     phi = R[:, np.newaxis] * np.cos(np.pi * V)
-    return np.einsum("pc,...ci->...pi", phi, normalize(chroma, norm=1, axis=-2), optimize=True)
+    # librosa's einsum("pc,...ci->...pi", optimize=True), as a (much faster) matmul
+    return np.matmul(phi, normalize(chroma, norm=1, axis=-2))

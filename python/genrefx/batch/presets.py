@@ -1,0 +1,119 @@
+"""Feature recipes of published tables, for ``genrefx batch-extract --preset``.
+
+``fma``: the Free Music Archive's ``features.csv`` (Defferrard et al., ``features.py`` in the
+mdeff/fma repository): 518 numbers per track, 11 features x 7 statistics.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..constantq import cqt
+from ..extract import extract
+from ..feature import chroma_cens, chroma_cqt, rms, tonnetz, zero_crossing_rate
+from ..spectrum import stft
+
+__all__ = ["FMA_FEATURES", "FMA_STATS", "fma_features", "track_id", "write_fma_csv"]
+
+#: Rows of each FMA feature, in the table's (sorted) order.
+FMA_FEATURES = {
+    "chroma_cens": 12,
+    "chroma_cqt": 12,
+    "chroma_stft": 12,
+    "mfcc": 20,
+    "rmse": 1,
+    "spectral_bandwidth": 1,
+    "spectral_centroid": 1,
+    "spectral_contrast": 7,
+    "spectral_rolloff": 1,
+    "tonnetz": 6,
+    "zcr": 1,
+}
+#: FMA's statistics, in the table's (sorted) order; scipy.stats' defaults for skew/kurtosis.
+FMA_STATS = ("kurtosis", "max", "mean", "median", "min", "skew", "std")
+
+_N_FFT, _HOP = 2048, 512
+
+
+def fma_features(y: np.ndarray, sr: int, *, compat: bool = False) -> dict[str, np.ndarray]:
+    """Frame-level features of FMA's recipe for mono audio ``y`` at its native rate ``sr``.
+
+    As ``features.py``: zero-crossing rate (2048/512); a CQT (84 bins, 12 per octave, tuning
+    estimated) whose magnitude gives chroma_cqt and chroma_cens (12 bins per octave, what
+    librosa 0.5's ``bins_per_octave=None`` meant), tonnetz from chroma_cens; from the STFT
+    magnitude (2048/512): chroma_stft, rmse (``rms(S=...)``), spectral centroid, bandwidth,
+    contrast (6 bands) and rolloff; mfcc (20) of the log-mel spectrogram at the native rate.
+    The STFT features are computed by the fused engine from ``y``; they equal librosa's
+    ``S=`` calls on ``abs(stft(y))``.
+
+    ``compat`` reproduces the published table's quirks: librosa 0.5 padded frames with
+    ``reflect`` (STFT and CQT), and ``features.py`` passed no sample rate to chroma_stft and
+    the spectral functions, which then assumed 22050 Hz whatever the file's rate.
+    """
+    pad = "reflect" if compat else "constant"
+    out: dict[str, np.ndarray] = {}
+    out["zcr"] = zero_crossing_rate(y, frame_length=_N_FFT, hop_length=_HOP)
+    C = np.abs(
+        cqt(y, sr=sr, hop_length=_HOP, bins_per_octave=12, n_bins=84, tuning=None, pad_mode=pad)
+    )
+    out["chroma_cqt"] = chroma_cqt(C=C, n_chroma=12, n_octaves=7, bins_per_octave=12)
+    out["chroma_cens"] = chroma_cens(C=C, n_chroma=12, n_octaves=7, bins_per_octave=12)
+    out["tonnetz"] = tonnetz(chroma=out["chroma_cens"])
+    del C
+    framing = {"n_fft": _N_FFT, "hop_length": _HOP, "pad_mode": pad}
+    spectral = [
+        "chroma_stft",
+        "spectral_centroid",
+        "spectral_bandwidth",
+        "spectral_contrast",
+        "spectral_rolloff",
+    ]
+    spectral_sr = 22050 if compat else sr
+    if spectral_sr == sr:
+        out.update(
+            extract(y, sr, [*spectral, "mfcc"], n_chroma=12, n_bands=6, n_mfcc=20, **framing)
+        )
+    else:
+        out.update(extract(y, spectral_sr, spectral, n_chroma=12, n_bands=6, **framing))
+        out.update(extract(y, sr, ["mfcc"], n_mfcc=20, **framing))
+    out["rmse"] = rms(S=np.abs(stft(y, **framing)), frame_length=_N_FFT)
+    return {name: out[name] for name in FMA_FEATURES}
+
+
+def track_id(name: str) -> int | str:
+    """FMA's track id from a file name (``.../000002.mp3`` -> 2); the name itself when its
+    stem is not a number."""
+    stem = os.path.splitext(os.path.basename(name.split("::")[-1]))[0]
+    return int(stem) if stem.isdigit() else name
+
+
+def write_fma_csv(table, errors, path: str) -> None:
+    """Write a ``preset="fma"`` table in FMA's ``features.csv`` layout.
+
+    Three header rows (feature, statistics, number) over the columns in sorted order, a
+    ``track_id`` row, then one row per track indexed by :func:`track_id` and sorted by it,
+    values as ``%.10e``; failed inputs (``errors``: rows of path, error, message) become rows
+    of empty fields (NaN), as in the published table. ``pandas.read_csv(path, index_col=0,
+    header=[0, 1, 2])`` reads it back.
+    """
+    import csv
+
+    columns = [c for c in table.column_names if c.rsplit("_", 2)[0] in FMA_FEATURES]
+    split = [c.rsplit("_", 2) for c in columns]
+    values = {c: table.column(c).to_numpy(zero_copy_only=False) for c in columns}
+    rows: list[tuple[int | str, list[str]]] = []
+    for i, name in enumerate(table.column("path").to_pylist()):
+        rows.append((track_id(name), [f"{float(values[c][i]):.10e}" for c in columns]))
+    rows.extend((track_id(e[0]), [""] * len(columns)) for e in errors)
+    rows.sort(key=lambda r: (isinstance(r[0], str), r[0]))
+    with open(path + ".tmp", "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(["feature", *(s[0] for s in split)])
+        out.writerow(["statistics", *(s[1] for s in split)])
+        out.writerow(["number", *(s[2] for s in split)])
+        out.writerow(["track_id", *([""] * len(columns))])
+        for tid, fields in rows:
+            out.writerow([tid, *fields])
+    os.replace(path + ".tmp", path)

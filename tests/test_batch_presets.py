@@ -1,0 +1,154 @@
+"""``genrefx batch-extract --preset fma``: the Free Music Archive's features.csv recipe.
+
+The reference is FMA's ``features.py`` written against librosa 0.11 (chroma_cqt / chroma_cens
+with 12 bins per octave, which is what librosa 0.5's ``bins_per_octave=None`` meant;
+``rms(S=...)`` for the old ``rmse``). Tolerance per feature: max|a - ref| / max|ref| <= 1e-3
+(the CQT-derived chroma bound of the issue; the STFT features agree to ~1e-6).
+"""
+
+from __future__ import annotations
+
+import os
+
+import librosa
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.stats
+
+from batch_fixtures import librosa_load, read_errors, run, write_clip
+from conftest import rel_err
+from genrefx.batch import BatchOptions, extract_files
+from genrefx.batch.presets import FMA_FEATURES, FMA_STATS, fma_features, track_id
+
+TOL = 1e-3
+
+
+def librosa_fma(x: np.ndarray, sr: int, compat: bool) -> dict[str, np.ndarray]:
+    """FMA's compute_features() on librosa 0.11 (``compat``: librosa 0.5's reflect padding and
+    the missing sample rates of features.py)."""
+    pad = "reflect" if compat else "constant"
+    ssr = 22050 if compat else sr
+    out = {"zcr": librosa.feature.zero_crossing_rate(x, frame_length=2048, hop_length=512)}
+    cqt = np.abs(
+        librosa.cqt(
+            x, sr=sr, hop_length=512, bins_per_octave=12, n_bins=84, tuning=None, pad_mode=pad
+        )
+    )
+    kw = {"n_chroma": 12, "n_octaves": 7, "bins_per_octave": 12}
+    out["chroma_cqt"] = librosa.feature.chroma_cqt(C=cqt, **kw)
+    out["chroma_cens"] = librosa.feature.chroma_cens(C=cqt, **kw)
+    out["tonnetz"] = librosa.feature.tonnetz(chroma=out["chroma_cens"])
+    stft = np.abs(librosa.stft(x, n_fft=2048, hop_length=512, pad_mode=pad))
+    out["chroma_stft"] = librosa.feature.chroma_stft(S=stft**2, sr=ssr, n_chroma=12)
+    out["rmse"] = librosa.feature.rms(S=stft)
+    out["spectral_centroid"] = librosa.feature.spectral_centroid(S=stft, sr=ssr)
+    out["spectral_bandwidth"] = librosa.feature.spectral_bandwidth(S=stft, sr=ssr)
+    out["spectral_contrast"] = librosa.feature.spectral_contrast(S=stft, sr=ssr, n_bands=6)
+    out["spectral_rolloff"] = librosa.feature.spectral_rolloff(S=stft, sr=ssr)
+    mel = librosa.feature.melspectrogram(sr=sr, S=stft**2)
+    out["mfcc"] = librosa.feature.mfcc(S=librosa.power_to_db(mel), n_mfcc=20)
+    return out
+
+
+def fma_stats(values: np.ndarray) -> np.ndarray:
+    """features.py's feature_stats, in the table's sorted statistics order."""
+    by_name = {
+        "mean": np.mean(values, axis=1),
+        "std": np.std(values, axis=1),
+        "skew": scipy.stats.skew(values, axis=1),
+        "kurtosis": scipy.stats.kurtosis(values, axis=1),
+        "median": np.median(values, axis=1),
+        "min": np.min(values, axis=1),
+        "max": np.max(values, axis=1),
+    }
+    return np.concatenate([by_name[s] for s in FMA_STATS])
+
+
+@pytest.mark.parametrize(("sr", "compat"), [(22050, False), (44100, False), (44100, True)])
+def test_recipe_matches_librosa(sr, compat):
+    import signals
+
+    x = signals.music(6.0, sr, seed=7)
+    got = fma_features(x, sr, compat=compat)
+    ref = librosa_fma(x, sr, compat)
+    assert list(got) == list(FMA_FEATURES)
+    for name, rows in FMA_FEATURES.items():
+        assert got[name].shape == ref[name].shape == (rows, ref["zcr"].shape[-1]), name
+        assert rel_err(got[name], ref[name]) <= TOL, name
+
+
+def test_table_columns_and_values(tmp_path):
+    path = write_clip(tmp_path / "000123.flac", 5.0, 44100, seed=3, channels=2)
+    table = extract_files([path], preset="fma", sr=None)
+    options = BatchOptions(preset="fma", sr=None)
+    columns = options.feature_columns()
+    assert len(columns) == 518
+    names = [tuple(c.rsplit("_", 2)) for c in columns]
+    assert names == sorted(names), "columns must be in FMA's sorted order"
+    assert table.column_names[6:] == columns
+    x, sr = librosa_load(path, sr=None)
+    ref = librosa_fma(x, sr, compat=False)
+    for feature in FMA_FEATURES:
+        got = np.array(
+            [
+                table.column(c)[0].as_py()
+                for c in columns
+                if c.startswith(feature + "_") and c.rsplit("_", 2)[0] == feature
+            ]
+        )
+        want = fma_stats(ref[feature]).astype(np.float32)
+        # the statistics of features equal to 1e-3 (TOL), relative to each statistic's scale
+        for k, stat in enumerate(FMA_STATS):
+            n = FMA_FEATURES[feature]
+            a, b = got[k * n : (k + 1) * n], want[k * n : (k + 1) * n]
+            scale = max(float(np.max(np.abs(b))), 1e-6)
+            assert np.max(np.abs(a - b)) / scale <= 5e-3, (feature, stat)
+
+
+def test_fma_csv_layout_reads_with_pandas(tmp_path):
+    folder = tmp_path / "fma_small" / "000"
+    folder.mkdir(parents=True)
+    write_clip(folder / "000002.wav", 3.0, 44100, seed=1)
+    write_clip(folder / "000005.wav", 3.0, 22050, seed=2)
+    (folder / "000010.mp3").write_bytes(b"not audio at all")
+    out = tmp_path / "features.csv"
+    code = run("batch-extract", tmp_path / "fma_small", "-o", out, "--preset", "fma", "-q")
+    assert code == 3  # one input failed
+    df = pd.read_csv(out, index_col=0, header=[0, 1, 2])
+    assert df.shape == (3, 518)
+    assert list(df.index) == [2, 5, 10]
+    assert df.index.name == "track_id"
+    assert df.columns.names == ["feature", "statistics", "number"]
+    assert list(df.columns) == sorted(df.columns)
+    assert df.loc[10].isna().all() and not df.loc[2].isna().any()
+    assert ("mfcc", "mean", "20") in df.columns and ("zcr", "max", "01") in df.columns
+    assert [e["path"] for e in read_errors(out)] == [str(folder / "000010.mp3")]
+    # the same numbers as the Parquet table, to the CSV's 11 significant digits
+    table = extract_files([str(folder / "000002.wav")], preset="fma", sr=None)
+    for col in ("mfcc_mean_01", "chroma_cqt_max_12", "spectral_contrast_kurtosis_07"):
+        f, s, n = col.rsplit("_", 2)
+        assert df.loc[2, (f, s, n)] == pytest.approx(table.column(col)[0].as_py(), rel=1e-9)
+
+
+def test_track_ids():
+    assert track_id("/data/fma_large/000/000002.mp3") == 2
+    assert track_id("fma.zip::fma_small/155/155066.mp3") == 155066
+    assert track_id("/music/Some Song.mp3") == "/music/Some Song.mp3"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--preset", "fma", "--sr", "22050"], "native rate"),
+        (["--fma-compat"], "fma_compat"),
+        (["--preset", "fma", "--segment", "3"], "one row per track"),
+        (["--preset", "fma", "--save-frames", "x", "--frames", "mel"], "save_frames"),
+    ],
+)
+def test_preset_usage_errors(tmp_path, capsys, args, message):
+    path = write_clip(tmp_path / "000001.wav", 1.0)
+    code = run("batch-extract", path, "-o", tmp_path / "out.csv", *args)
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not os.path.exists(tmp_path / "out.csv")
