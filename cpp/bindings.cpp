@@ -194,6 +194,13 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
             r.flat_power = get<float>(d, "flat_power", 2.0f);
             r.flat_sum_mode = get<int>(d, "flat_sum_mode", 1);
             p.out.flatness = alloc32(f, 1);
+        } else if (f == "rms_spectrum") {
+            r.rms_spectrum = true;
+            r.rms_frame_length = get<int>(d, "rms_frame_length", static_cast<int>(2 * (F - 1)));
+            if (r.rms_frame_length / 2 + 1 != F) {
+                throw std::invalid_argument("rms_frame_length does not match the spectrum's bins");
+            }
+            p.out.rms_spectrum = alloc32(f, 1);
         } else if (f == "estimate_tuning") {
             r.tuning_estimate = true;
             r.tuning_bins_per_octave = get<int>(d, "bins_per_octave", 12);

@@ -260,7 +260,9 @@ public:
                req.tuning_estimate ||
                ((req.mel || req.mfcc) && req.mel_magnitude);
     }
-    bool need_pow() const { return ((req.mel || req.mfcc) && !req.mel_magnitude) || req.chroma; }
+    bool need_pow() const {
+        return ((req.mel || req.mfcc) && !req.mel_magnitude) || req.chroma || req.rms_spectrum;
+    }
     int64_t n_items() const { return B * n_items_per_signal; }
     float* mel_rows(int64_t b) { return (out.mel ? out.mel : mel_store.data()) + b * n_mels * T; }
 
@@ -342,6 +344,15 @@ public:
             scatter_row(s.flat.data(), out.flatness + b * T + col, n_valid);
         }
         if (req.contrast) store_contrast(s, mag, rs, b, t0, n_valid);
+        if (req.rms_spectrum) {
+            // librosa: x = |S|^2 with the DC (and an even frame's Nyquist) row halved, then
+            // sqrt(2 sum(x) / frame_length^2)
+            const int frame_length = req.rms_frame_length;
+            K.power_sum(pw, rs, static_cast<int>(F), frame_length % 2 == 0, s.energy.data());
+            float* dst = out.rms_spectrum + b * T + col;
+            const double scale = 2.0 / (static_cast<double>(frame_length) * frame_length);
+            for (int l = 0; l < n_valid; ++l) dst[l] = static_cast<float>(std::sqrt(s.energy[l] * scale));
+        }
     }
 
     void store_contrast(Workspace& s, const float* mag, size_t rs, int64_t b, int64_t col,

@@ -48,6 +48,10 @@ struct Request {
     bool base_c = true;
     double chroma_norm = std::numeric_limits<double>::infinity();  // 0: None
 
+    // librosa.feature.rms(S=|stft|, frame_length=n_fft): from the spectrum, not the frames
+    bool rms_spectrum = false;
+    int rms_frame_length = 2048;  // must satisfy n_bins == rms_frame_length / 2 + 1
+
     // librosa.estimate_tuning on the magnitude spectrogram (what cqt(tuning=None) uses)
     bool tuning_estimate = false;
     int tuning_bins_per_octave = 12;
@@ -76,6 +80,7 @@ struct Outputs {
     double* rolloff = nullptr;
     float* flatness = nullptr;
     float* rms = nullptr;
+    float* rms_spectrum = nullptr;
     double tuning = 0.0;  // the tuning used for chroma (estimated or given)
     double estimated_tuning = 0.0;  // Request::tuning_estimate's result
 };

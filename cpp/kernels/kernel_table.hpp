@@ -146,6 +146,10 @@ struct KernelTable {
     void (*frame_energy)(const float* const* frames, int n_valid, int frame_length, int hop,
                          double* out);
 
+    // librosa.feature.rms(S=...)'s power sum of power rows S: out[l] = S[0] / 2 + S[1] + ... +
+    // S[n_bins - 2] + S[n_bins - 1] (halved when halve_last: an even frame length's Nyquist).
+    void (*power_sum)(const float* S, size_t rs, int n_bins, bool halve_last, double* out);
+
     // Whether none of x[0 .. n) is NaN or infinite.
     bool (*all_finite)(const float* x, size_t n);
 

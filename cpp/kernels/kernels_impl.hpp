@@ -1171,6 +1171,17 @@ inline uint32_t byte_sum(const uint8_t* p, int n) {
     return static_cast<uint32_t>(total);
 }
 
+void power_sum(const float* S, size_t rs, int n_bins, bool halve_last, double* out) {
+    double acc[W];
+    GX_SIMD for (int l = 0; l < W; ++l) acc[l] = 0.5 * static_cast<double>(S[l]);
+    for (int k = 1; k < n_bins; ++k) {
+        const float* s = S + static_cast<size_t>(k) * rs;
+        const double w = (k == n_bins - 1 && halve_last) ? 0.5 : 1.0;
+        GX_SIMD for (int l = 0; l < W; ++l) acc[l] += w * static_cast<double>(s[l]);
+    }
+    GX_SIMD for (int l = 0; l < W; ++l) out[l] = acc[l];
+}
+
 bool all_finite(const float* x, size_t n) {
     // exponent bits all ones: NaN or infinity; checked in chunks so that a bad value stops early
     constexpr size_t kChunk = 4096;
@@ -1304,6 +1315,7 @@ const KernelTable kTable = {
     &flatness,
     &contrast_peaks,
     &frame_energy,
+    &power_sum,
     &all_finite,
     &sign_changes,
     &window_counts,

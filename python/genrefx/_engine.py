@@ -26,7 +26,7 @@ _FOLLOWS_INPUT = {"melspectrogram", "mfcc", "chroma_stft", "spectral_flatness"}
 
 def output_dtype(name: str, input_dtype: np.dtype) -> np.dtype:
     """librosa's output dtype for feature ``name`` given the audio's (or S's) dtype."""
-    if name == "rms":
+    if name in ("rms", "rms_spectrum"):
         return np.dtype(np.float32)  # librosa.feature.rms(dtype=np.float32)
     if name in _FOLLOWS_INPUT:
         return np.dtype(np.float64) if input_dtype == np.float64 else np.dtype(np.float32)

@@ -45,6 +45,41 @@ def _feature_list(features: Any) -> list[str]:
     return names
 
 
+def request_parts(
+    names: Iterable[str],
+    sr: float,
+    n_fft: int,
+    freq: np.ndarray,
+    *,
+    n_mels: int = 128,
+    n_mfcc: int = 20,
+    n_chroma: int = 12,
+    tuning: float | None = None,
+    fmin_contrast: float = 200.0,
+    n_bands: int = 6,
+    roll_percent: float = 0.85,
+) -> dict[str, Any]:
+    """The core request entries of the fused features ``names`` with :func:`extract`'s
+    parameters, for an STFT of ``n_fft`` points whose bins have frequencies ``freq``."""
+    names = set(names)
+    part: dict[str, Any] = {}
+    if "melspectrogram" in names or "mfcc" in names:
+        part.update(_requests.mel_part(sr, n_fft, {"n_mels": n_mels}, 2.0))
+    if "mfcc" in names:
+        part.update(_requests.mfcc_part(n_mfcc, n_mels, 2, "ortho", 0))
+    if "chroma_stft" in names:
+        part.update(_requests.chroma_part(n_fft, n_chroma, tuning, np.inf, {}))
+    if "spectral_contrast" in names:
+        part.update(_requests.contrast_part(freq, sr, fmin_contrast, n_bands, 0.02, False))
+    if "spectral_rolloff" in names:
+        part.update(_requests.rolloff_part(roll_percent))
+    if "spectral_flatness" in names:
+        part.update(_requests.flatness_part(1e-10, 2.0))
+    if "spectral_bandwidth" in names:
+        part.update(_requests.bandwidth_part(2, True, None, None))
+    return part
+
+
 def extract(
     y: np.ndarray,
     sr: float = 22050,
@@ -104,22 +139,19 @@ def extract(
     n_mels = check_positive_int(n_mels, "n_mels")
 
     def build(n, f, shape):
-        part: dict[str, Any] = {}
-        if "melspectrogram" in names or "mfcc" in names:
-            part.update(_requests.mel_part(float(sr), n, {"n_mels": n_mels}, 2.0))
-        if "mfcc" in names:
-            part.update(_requests.mfcc_part(n_mfcc, n_mels, 2, "ortho", 0))
-        if "chroma_stft" in names:
-            part.update(_requests.chroma_part(n, n_chroma, tuning, np.inf, {}))
-        if "spectral_contrast" in names:
-            part.update(_requests.contrast_part(f, float(sr), fmin_contrast, n_bands, 0.02, False))
-        if "spectral_rolloff" in names:
-            part.update(_requests.rolloff_part(roll_percent))
-        if "spectral_flatness" in names:
-            part.update(_requests.flatness_part(1e-10, 2.0))
-        if "spectral_bandwidth" in names:
-            part.update(_requests.bandwidth_part(2, True, None, None))
-        return part
+        return request_parts(
+            names,
+            float(sr),
+            n,
+            f,
+            n_mels=n_mels,
+            n_mfcc=n_mfcc,
+            n_chroma=n_chroma,
+            tuning=tuning,
+            fmin_contrast=fmin_contrast,
+            n_bands=n_bands,
+            roll_percent=roll_percent,
+        )
 
     out: dict[str, np.ndarray] = {}
     if core_names:

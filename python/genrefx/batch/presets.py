@@ -10,10 +10,10 @@ import os
 
 import numpy as np
 
+from .._engine import compute
 from ..constantq import cqt
-from ..extract import extract
-from ..feature import chroma_cens, chroma_cqt, rms, tonnetz, zero_crossing_rate
-from ..spectrum import stft
+from ..extract import request_parts
+from ..feature import chroma_cens, chroma_cqt, tonnetz, zero_crossing_rate
 
 __all__ = ["FMA_FEATURES", "FMA_STATS", "fma_features", "track_id", "write_fma_csv"]
 
@@ -37,6 +37,32 @@ FMA_STATS = ("kurtosis", "max", "mean", "median", "min", "skew", "std")
 _N_FFT, _HOP = 2048, 512
 
 
+def _fused(y, sr, names, pad, *, tuning_bpo=None):
+    """One pass of the core: the STFT features ``names`` (extract's parameters), plus
+    ``rms(S=|stft|)`` as "rms_spectrum" and, with ``tuning_bpo``, librosa.estimate_tuning(y=...)
+    at that resolution of the octave as "estimate_tuning"."""
+    names = list(names)
+    extra: dict = {}
+    if "rms_spectrum" in names:
+        extra["rms_frame_length"] = _N_FFT
+    if tuning_bpo is not None:
+        names.append("estimate_tuning")
+        extra.update({"bins_per_octave": tuning_bpo, "resolution": 0.01})
+    return compute(
+        names,
+        lambda n, f, shape: {
+            **request_parts(names, float(sr), n, f, n_chroma=12, n_bands=6, n_mfcc=20),
+            **extra,
+        },
+        y=y,
+        S=None,
+        sr=sr,
+        n_fft=_N_FFT,
+        hop_length=_HOP,
+        pad_mode=pad,
+    )
+
+
 def fma_features(y: np.ndarray, sr: int, *, compat: bool = False) -> dict[str, np.ndarray]:
     """Frame-level features of FMA's recipe for mono audio ``y`` at its native rate ``sr``.
 
@@ -45,8 +71,8 @@ def fma_features(y: np.ndarray, sr: int, *, compat: bool = False) -> dict[str, n
     librosa 0.5's ``bins_per_octave=None`` meant), tonnetz from chroma_cens; from the STFT
     magnitude (2048/512): chroma_stft, rmse (``rms(S=...)``), spectral centroid, bandwidth,
     contrast (6 bands) and rolloff; mfcc (20) of the log-mel spectrogram at the native rate.
-    The STFT features are computed by the fused engine from ``y``; they equal librosa's
-    ``S=`` calls on ``abs(stft(y))``.
+    The STFT features, the rms and the CQT's tuning estimate come from one pass of the core
+    over ``y``; they equal librosa's calls on ``abs(stft(y))``.
 
     ``compat`` reproduces the published table's quirks: librosa 0.5 padded frames with
     ``reflect`` (STFT and CQT), and ``features.py`` passed no sample rate to chroma_stft and
@@ -54,15 +80,6 @@ def fma_features(y: np.ndarray, sr: int, *, compat: bool = False) -> dict[str, n
     """
     pad = "reflect" if compat else "constant"
     out: dict[str, np.ndarray] = {}
-    out["zcr"] = zero_crossing_rate(y, frame_length=_N_FFT, hop_length=_HOP)
-    C = np.abs(
-        cqt(y, sr=sr, hop_length=_HOP, bins_per_octave=12, n_bins=84, tuning=None, pad_mode=pad)
-    )
-    out["chroma_cqt"] = chroma_cqt(C=C, n_chroma=12, n_octaves=7, bins_per_octave=12)
-    out["chroma_cens"] = chroma_cens(C=C, n_chroma=12, n_octaves=7, bins_per_octave=12)
-    out["tonnetz"] = tonnetz(chroma=out["chroma_cens"])
-    del C
-    framing = {"n_fft": _N_FFT, "hop_length": _HOP, "pad_mode": pad}
     spectral = [
         "chroma_stft",
         "spectral_centroid",
@@ -70,15 +87,29 @@ def fma_features(y: np.ndarray, sr: int, *, compat: bool = False) -> dict[str, n
         "spectral_contrast",
         "spectral_rolloff",
     ]
+    native = ["mfcc", "rms_spectrum"]  # rms needs no rate; mfcc's mel bank takes the true one
     spectral_sr = 22050 if compat else sr
     if spectral_sr == sr:
-        out.update(
-            extract(y, sr, [*spectral, "mfcc"], n_chroma=12, n_bands=6, n_mfcc=20, **framing)
-        )
+        out.update(_fused(y, sr, [*spectral, *native], pad, tuning_bpo=12))
     else:
-        out.update(extract(y, spectral_sr, spectral, n_chroma=12, n_bands=6, **framing))
-        out.update(extract(y, sr, ["mfcc"], n_mfcc=20, **framing))
-    out["rmse"] = rms(S=np.abs(stft(y, **framing)), frame_length=_N_FFT)
+        out.update(_fused(y, spectral_sr, spectral, pad))
+        out.update(_fused(y, sr, native, pad, tuning_bpo=12))
+    out["rmse"] = out.pop("rms_spectrum")
+    out["zcr"] = zero_crossing_rate(y, frame_length=_N_FFT, hop_length=_HOP)
+    C = np.abs(
+        cqt(
+            y,
+            sr=sr,
+            hop_length=_HOP,
+            bins_per_octave=12,
+            n_bins=84,
+            tuning=out.pop("estimate_tuning"),
+            pad_mode=pad,
+        )
+    )
+    out["chroma_cqt"] = chroma_cqt(C=C, n_chroma=12, n_octaves=7, bins_per_octave=12)
+    out["chroma_cens"] = chroma_cens(C=C, n_chroma=12, n_octaves=7, bins_per_octave=12)
+    out["tonnetz"] = tonnetz(chroma=out["chroma_cens"])
     return {name: out[name] for name in FMA_FEATURES}
 
 
