@@ -132,6 +132,19 @@ def zero_crossing_rate(
     ``zero_pos`` are librosa.zero_crossings' arguments.
     """
 
+def cqt_octave(
+    plan: StftPlan,
+    y: npt.ArrayLike,
+    indptr: npt.ArrayLike,
+    indices: npt.ArrayLike,
+    data: npt.ArrayLike,
+    n_threads: int = 1,
+) -> npt.NDArray[np.complex64]:
+    """One octave of librosa's CQT: the STFT of float32 signals ``y`` (B, n) with ``plan``'s
+    framing and window, computed as a float64 FFT, times the octave's sparse FFT'd filter
+    basis given as CSR arrays (int32 ``indptr`` / ``indices`` over the plan's bins, complex64
+    ``data``). Returns (B, n_filters, n_frames) complex64. The GIL is released."""
+
 def all_finite(x: npt.ArrayLike, n_threads: int = 1) -> bool:
     """Whether a float32 array has no NaN or Inf (the scan runs without the GIL, split over
     up to ``n_threads`` threads for large arrays).
