@@ -9,7 +9,7 @@ import soxr
 
 from .sources import Source, open_source
 
-__all__ = ["DecodeError", "load", "seconds", "stream"]
+__all__ = ["DecodeError", "load", "resample", "seconds", "stream"]
 
 
 def _reason(exc: BaseException) -> str:
@@ -205,9 +205,17 @@ def load(
     if not np.isfinite(y).all():
         raise DecodeError("decoded samples are not finite (NaN or Inf)")
     target = native if sr is None else sr
+    return resample(y, native, target), int(target)
+
+
+def resample(y: np.ndarray, native: int, target: int) -> np.ndarray:
+    """Resample mono ``y`` from ``native`` to ``target`` Hz as ``librosa.resample(y,
+    orig_sr=native, target_sr=target, res_type="soxr_hq")`` (soxr "HQ", librosa's output
+    length); float32, C-contiguous. Returns ``y`` itself (as float32) when the rates are equal.
+    """
     if target != native:
         y = _fix_length(soxr.resample(y, native, target, quality="soxr_hq"), y.size, native, target)
-    return np.ascontiguousarray(y, dtype=np.float32), int(target)
+    return np.ascontiguousarray(y, dtype=np.float32)
 
 
 def _resampled_length(n: int, native: int, target: int) -> int:
