@@ -7,9 +7,11 @@ import numpy as np
 import soundfile
 import soxr
 
+from .._validation import valid_audio
+from ..exceptions import ParameterError
 from .sources import Source, open_source
 
-__all__ = ["DecodeError", "load", "resample", "seconds", "stream"]
+__all__ = ["DecodeError", "load", "resample", "seconds", "stream", "to_mono"]
 
 
 def _reason(exc: BaseException) -> str:
@@ -216,6 +218,24 @@ def resample(y: np.ndarray, native: int, target: int) -> np.ndarray:
     if target != native:
         y = _fix_length(soxr.resample(y, native, target, quality="soxr_hq"), y.size, native, target)
     return np.ascontiguousarray(y, dtype=np.float32)
+
+
+def to_mono(y: np.ndarray) -> np.ndarray:
+    """In-memory audio ``(n,)`` or ``(channels, n)`` as mono float32 (the mean of the channels,
+    as ``librosa.to_mono``), C-contiguous.
+
+    Raises
+    ------
+    ParameterError
+        When ``y`` is not non-empty, finite, floating-point audio of one or two dimensions.
+    """
+    y = valid_audio(y)
+    if y.ndim > 2:
+        raise ParameterError(f"y must have shape (n,) or (channels, n), given y.shape={y.shape}")
+    mono = y.astype(np.float32).mean(axis=0) if y.ndim == 2 else y.astype(np.float32)
+    if not np.isfinite(mono).all():
+        raise ParameterError("y is not finite everywhere (it contains NaN or Inf samples)")
+    return np.ascontiguousarray(mono)
 
 
 def _resampled_length(n: int, native: int, target: int) -> int:

@@ -13,11 +13,11 @@ import numpy as np
 import pyarrow as pa
 
 from .. import _core
-from .._validation import check_positive_int, valid_audio
+from .._validation import check_positive_int
 from ..exceptions import ParameterError
 from ..extract import FEATURES, extract
 from ..spectrum import power_to_db
-from .audio import DecodeError, load, resample, seconds, stream
+from .audio import DecodeError, load, resample, seconds, stream, to_mono
 from .sources import Source
 from .summary import DEFAULT_STATS, check_stats, column_names, summarize
 
@@ -316,13 +316,8 @@ def process_array(y: np.ndarray, sr: int, options: BatchOptions, name: str) -> l
         When ``y`` is not finite, non-empty floating-point audio of one or two dimensions, or
         ``sr`` is not a positive integer.
     """
-    y = valid_audio(y)
+    mono = to_mono(y)
     sr = check_positive_int(sr, "sr")
-    if y.ndim > 2:
-        raise ParameterError(f"y must have shape (n,) or (channels, n), given y.shape={y.shape}")
-    mono = y.astype(np.float32).mean(axis=0) if y.ndim == 2 else y.astype(np.float32)
-    if not np.isfinite(mono).all():
-        raise ParameterError("y is not finite everywhere (it contains NaN or Inf samples)")
     start = min(int(options.offset * sr), mono.size)
     stop = mono.size if options.duration is None else start + int(options.duration * sr)
     mono = mono[start:stop]
