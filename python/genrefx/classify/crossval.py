@@ -9,7 +9,7 @@ import numpy as np
 from ..exceptions import ParameterError
 from .dataset import Labelled
 
-__all__ = ["MAX_SPLITS", "cross_val_probabilities", "n_splits"]
+__all__ = ["MAX_SPLITS", "cross_val_probabilities", "folds", "n_splits"]
 
 #: Folds of the cross-validation, unless fewer groups per class allow only fewer.
 MAX_SPLITS = 5
@@ -35,13 +35,24 @@ def n_splits(data: Labelled) -> int:
     return min(MAX_SPLITS, counts[fewest])
 
 
+def folds(data: Labelled, *, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train, test) row indices of each fold: StratifiedGroupKFold for single-label data,
+    GroupKFold for multilabel data, both shuffled with ``seed``, :func:`n_splits` folds. All
+    rows of a group (all segments of a track) are in the same fold."""
+    from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
+
+    k = n_splits(data)
+    if data.multilabel:
+        cv = GroupKFold(k, shuffle=True, random_state=seed)
+        return list(cv.split(data.X, groups=data.groups))
+    cv = StratifiedGroupKFold(k, shuffle=True, random_state=seed)
+    return list(cv.split(data.X, data.y, groups=data.groups))
+
+
 def cross_val_probabilities(pipeline, data: Labelled, *, seed: int = 0) -> tuple[np.ndarray, int]:
     """Out-of-fold class probabilities of every row.
 
-    Single-label data is split by StratifiedGroupKFold, multilabel data by GroupKFold (both
-    shuffled with ``seed``), into :func:`n_splits` folds; each fold's rows are predicted by a
-    clone of ``pipeline`` fitted on the other folds. All rows of a group (all segments of a
-    track) are in the same fold.
+    Each fold of :func:`folds` is predicted by a clone of ``pipeline`` fitted on the others.
 
     Returns
     -------
@@ -49,16 +60,10 @@ def cross_val_probabilities(pipeline, data: Labelled, *, seed: int = 0) -> tuple
     n_splits : int
     """
     from sklearn.base import clone
-    from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
 
-    k = n_splits(data)
-    if data.multilabel:
-        folds = GroupKFold(k, shuffle=True, random_state=seed).split(data.X, groups=data.groups)
-    else:
-        cv = StratifiedGroupKFold(k, shuffle=True, random_state=seed)
-        folds = cv.split(data.X, data.y, groups=data.groups)
+    splits = folds(data, seed=seed)
     out = np.zeros((data.X.shape[0], len(data.classes)), dtype=np.float64)
-    for train, test in folds:
+    for train, test in splits:
         model = clone(pipeline)
         with warnings.catch_warnings():
             # a label that no track (or every track) of a training fold has is learnt as
@@ -70,4 +75,4 @@ def cross_val_probabilities(pipeline, data: Labelled, *, seed: int = 0) -> tuple
             out[test] = proba
         else:  # a class missing from the training fold has no column: it gets 0
             out[np.ix_(test, model.classes_)] = proba
-    return out, k
+    return out, len(splits)

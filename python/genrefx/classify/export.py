@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 __all__ = ["INPUT_NAME", "OUTPUT_NAME", "to_onnx"]
@@ -64,9 +66,12 @@ def to_onnx(pipeline, n_features: int):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     classifier = pipeline.steps[-1][1]
-    return convert_sklearn(
-        pipeline,
-        initial_types=[(INPUT_NAME, FloatTensorType([None, n_features]))],
-        options={id(classifier): {"zipmap": False}},
-        custom_conversion_functions={HistGradientBoostingClassifier: _convert_hgb},
-    )
+    with warnings.catch_warnings():
+        # skl2onnx's SVC converter reads probA_ / probB_, deprecated in scikit-learn 1.9
+        warnings.filterwarnings("ignore", "Attribute `prob[AB]_` was deprecated", FutureWarning)
+        return convert_sklearn(
+            pipeline,
+            initial_types=[(INPUT_NAME, FloatTensorType([None, n_features]))],
+            options={id(classifier): {"zipmap": False}},
+            custom_conversion_functions={HistGradientBoostingClassifier: _convert_hgb},
+        )

@@ -19,10 +19,13 @@ def _estimator(kind: str):
 
         return LogisticRegression(C=1.0, max_iter=2000)
     if kind == "svm":
+        from sklearn.calibration import CalibratedClassifierCV
         from sklearn.svm import SVC
 
-        # probability=True: Platt-scaled probabilities, which skl2onnx converts as well
-        return SVC(C=10.0, kernel="rbf", gamma="scale", probability=True)
+        # Platt-scaled probabilities, as SVC(probability=True) (deprecated in scikit-learn 1.9,
+        # removed in 1.11), by the replacement scikit-learn recommends; skl2onnx converts it
+        svc = SVC(C=10.0, kernel="rbf", gamma="scale")
+        return CalibratedClassifierCV(svc, method="sigmoid", cv=3, ensemble=False)
     if kind == "rf":
         from sklearn.ensemble import RandomForestClassifier
 
@@ -53,7 +56,8 @@ def make_pipeline(
     ----------
     kind : str
         One of :data:`MODELS`: ``logreg`` (LogisticRegression, C=1), ``svm`` (SVC, RBF kernel,
-        C=10, Platt probabilities), ``rf`` (RandomForestClassifier, 200 trees), ``knn``
+        C=10, with sigmoid (Platt) probabilities fitted on 3 internal folds by
+        CalibratedClassifierCV(ensemble=False)), ``rf`` (RandomForestClassifier, 200 trees), ``knn``
         (KNeighborsClassifier, 5 neighbours, uniform weights), ``hgb``
         (HistGradientBoostingClassifier, 200 iterations), ``mlp`` (MLPClassifier, one hidden
         layer of 256, alpha=1e-3, at most 500 epochs).
@@ -61,7 +65,8 @@ def make_pipeline(
         Wrap the classifier in a OneVsRestClassifier: one binary classifier per class, each
         giving the probability that its class applies.
     params : dict or None
-        Parameters of the classifier that replace the defaults (``{"n_estimators": 50}``).
+        Parameters of the classifier that replace the defaults (``{"n_estimators": 50}``; for
+        ``svm``, the SVC's or the calibration's).
     seed : int
         ``random_state`` of classifiers that have one.
 
@@ -83,12 +88,14 @@ def make_pipeline(
     if "random_state" in estimator.get_params():
         estimator.set_params(random_state=seed)
     for name, value in (params or {}).items():
-        if name not in estimator.get_params():
+        # svm's own parameters (C, gamma ...) are its calibrated SVC's
+        target = name if name in estimator.get_params() else f"estimator__{name}"
+        if target not in estimator.get_params():
             raise ParameterError(
                 f"params: {kind} ({type(estimator).__name__}) has no parameter {name!r}"
             )
         try:
-            estimator.set_params(**{name: value})
+            estimator.set_params(**{target: value})
         except (TypeError, ValueError) as exc:
             raise ParameterError(f"params: {name}={value!r}: {exc}") from None
     model = OneVsRestClassifier(estimator) if multilabel else estimator

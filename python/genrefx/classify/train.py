@@ -30,6 +30,8 @@ class TrainResult:
     ----------
     report : Report
         The cross-validated report, per track.
+    pipeline : sklearn.pipeline.Pipeline
+        The scikit-learn model fitted on all labelled rows, which the ONNX file holds.
     metadata : dict
         The genrefx metadata written into the model.
     export_difference : float
@@ -37,6 +39,7 @@ class TrainResult:
     """
 
     report: Report
+    pipeline: Any
     metadata: dict[str, Any]
     export_difference: float
 
@@ -179,7 +182,7 @@ def train(
     save_model(onnx_model, metadata, os.fspath(output))
     if plot is not None:
         report.plot(plot)
-    return TrainResult(report=report, metadata=metadata, export_difference=difference)
+    return TrainResult(report, pipeline, metadata, difference)
 
 
 def _export_difference(onnx_model, pipeline, X: np.ndarray) -> float:
