@@ -31,7 +31,7 @@ def evaluate(
         A model made by ``genrefx train``.
     features : str or pyarrow.Table
         A feature table with (at least) the model's feature columns, extracted with the same
-        options (checked when the table records them).
+        options (rate, STFT, sizes, segments ...; checked when the table records them).
     labels : str
         LABELS.csv, joined on ``key`` as by ``genrefx train``; its labels must be among the
         model's classes.
@@ -56,9 +56,13 @@ def evaluate(
         raise ParameterError(f"{model.path} is a {model.kind} model; evaluate takes feature models")
     table = features if isinstance(features, pa.Table) else read_table(features)
     recorded = options_of(table.schema)
-    if recorded is not None:
+    if recorded is not None:  # features and stats only decide the columns, checked below
         expected = model.options.extraction()
-        differ = [k for k, v in recorded.extraction().items() if expected.get(k) != v]
+        differ = [
+            k
+            for k, v in recorded.extraction().items()
+            if k not in ("features", "stats") and expected.get(k) != v
+        ]
         if differ:
             raise ParameterError(
                 "the table was extracted with other options than the model's training table: "
