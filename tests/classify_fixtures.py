@@ -137,11 +137,14 @@ def write_labels(path, tracks, *, key: str = "path", label=None) -> str:
 
 
 @contextlib.contextmanager
-def quiet_fit():
-    """Silence MLP's ConvergenceWarning (a tiny model on a tiny set stops early on purpose),
-    which pytest would turn into an error."""
+def small_fit():
+    """Fit tiny models on a tiny set: silence MLP's ConvergenceWarning (it stops early on
+    purpose; pytest would make the warning an error) and run OpenMP-threaded estimators
+    (HistGradientBoosting) on one thread, whose start-up costs seconds per fit on a handful of
+    rows when the cores are busy."""
     from sklearn.exceptions import ConvergenceWarning
+    from threadpoolctl import threadpool_limits
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), threadpool_limits(1):
         warnings.simplefilter("ignore", ConvergenceWarning)
         yield

@@ -8,7 +8,7 @@ import numpy as np
 import onnxruntime
 import pytest
 
-from classify_fixtures import FAST_PARAMS, FEATURES, STATS, quiet_fit, write_labels, write_set
+from classify_fixtures import FAST_PARAMS, FEATURES, STATS, small_fit, write_labels, write_set
 from genrefx.batch import extract_files
 from genrefx.classify import MODELS, GenreModel, train
 
@@ -40,7 +40,7 @@ def test_every_model_kind_is_tested():
 def test_onnx_equals_sklearn(sets, kind, multilabel):
     out = sets["dir"] / f"{kind}-{multilabel}.onnx"
     labels = sets["multi"] if multilabel else sets["labels"]
-    with quiet_fit():
+    with small_fit():
         result = train(
             sets["table"],
             labels,
