@@ -11,7 +11,7 @@ from .._validation import valid_audio
 from ..exceptions import ParameterError
 from .sources import Source, open_source
 
-__all__ = ["DecodeError", "load", "resample", "seconds", "stream", "to_mono"]
+__all__ = ["DecodeError", "as_mono", "load", "resample", "seconds", "stream"]
 
 
 def _reason(exc: BaseException) -> str:
@@ -220,9 +220,9 @@ def resample(y: np.ndarray, native: int, target: int) -> np.ndarray:
     return np.ascontiguousarray(y, dtype=np.float32)
 
 
-def to_mono(y: np.ndarray) -> np.ndarray:
-    """In-memory audio ``(n,)`` or ``(channels, n)`` as mono float32 (the mean of the channels,
-    as ``librosa.to_mono``), C-contiguous.
+def as_mono(y: np.ndarray) -> np.ndarray:
+    """In-memory audio ``(n,)`` or ``(channels, n)`` (librosa's layout) as mono float32: the
+    mean of the channels, as :func:`to_mono` (``librosa.to_mono``); C-contiguous.
 
     Raises
     ------
@@ -232,7 +232,7 @@ def to_mono(y: np.ndarray) -> np.ndarray:
     y = valid_audio(y)
     if y.ndim > 2:
         raise ParameterError(f"y must have shape (n,) or (channels, n), given y.shape={y.shape}")
-    mono = y.astype(np.float32).mean(axis=0) if y.ndim == 2 else y.astype(np.float32)
+    mono = to_mono(y.astype(np.float32).T) if y.ndim == 2 else y.astype(np.float32)
     if not np.isfinite(mono).all():
         raise ParameterError("y is not finite everywhere (it contains NaN or Inf samples)")
     return np.ascontiguousarray(mono)

@@ -17,7 +17,7 @@ from .._validation import check_positive_int
 from ..exceptions import ParameterError
 from ..extract import FEATURES, extract
 from ..spectrum import power_to_db
-from .audio import DecodeError, load, resample, seconds, stream, to_mono
+from .audio import DecodeError, as_mono, load, resample, seconds, stream
 from .sources import Source
 from .summary import DEFAULT_STATS, check_stats, column_names, summarize
 
@@ -316,7 +316,7 @@ def process_array(y: np.ndarray, sr: int, options: BatchOptions, name: str) -> l
         When ``y`` is not finite, non-empty floating-point audio of one or two dimensions, or
         ``sr`` is not a positive integer.
     """
-    mono = to_mono(y)
+    mono = as_mono(y)
     sr = check_positive_int(sr, "sr")
     start = min(int(options.offset * sr), mono.size)
     stop = mono.size if options.duration is None else start + int(options.duration * sr)

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..batch.audio import load, resample, to_mono
+from ..batch.audio import as_mono, load, resample
 from ..batch.features import BatchOptions, describe_error, process_array, process_source
 from ..batch.sources import Source, expand_inputs
 from ..exceptions import ParameterError
@@ -162,7 +162,7 @@ class GenreModel:
         if isinstance(item, Source):
             y, _ = load(item, sr=spec["sr"])
         else:
-            y = resample(to_mono(item[1]), sr, spec["sr"])
+            y = resample(as_mono(item[1]), sr, spec["sr"])
         patches = logmel_patches(y, spec)
         if len(self._input.shape) == 4:
             patches = patches[:, None]
