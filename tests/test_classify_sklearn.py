@@ -3,6 +3,7 @@ batch-extract table's, that clones, takes parameters and sits in Pipelines and G
 
 from __future__ import annotations
 
+import librosa
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -54,6 +55,9 @@ def test_rows_equal_the_batch_table(tracks):
     np.testing.assert_array_equal(
         FeatureExtractor(features=FEATURES, stats=STATS).transform(arrays), X
     )
+    # an array (channels, n) in a list is one track, downmixed as librosa.to_mono
+    stereo = np.stack([arrays[0], np.roll(arrays[1][: arrays[0].size], 5)])
+    np.testing.assert_array_equal(fx.transform([stereo]), fx.transform([librosa.to_mono(stereo)]))
     # a 2-d array is a batch of clips, one per row
     n = min(a.size for a in arrays)
     batch = np.stack([a[:n] for a in arrays])
