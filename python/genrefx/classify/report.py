@@ -97,12 +97,12 @@ class Report:
             for ax, name, matrix in panels:
                 _matrix(ax, np.asarray(matrix), ["no", "yes"], name)
         else:
-            size = 1.5 + 0.6 * len(self.classes)
-            fig, ax = plt.subplots(figsize=(size + 1.5, size))
+            size = 2.0 + 0.6 * len(self.classes)
+            fig, ax = plt.subplots(figsize=(max(size + 1.5, 6.0), size + 0.5))
             _matrix(ax, np.asarray(self.confusion), self.classes, "")
             ax.set_xlabel("predicted")
             ax.set_ylabel("true")
-        fig.suptitle(self.title.splitlines()[0], fontsize=9)
+        fig.suptitle(self.title.replace(": ", ":\n", 1), fontsize=9)
         fig.tight_layout()
         path = os.fspath(path)
         tmp = f"{path}.tmp{os.getpid()}.png"
