@@ -26,8 +26,19 @@ from .spectrum import amplitude_to_db, power_to_db, stft
 
 __version__ = _core.__version__
 
+
+def __getattr__(name: str):
+    # GenreModel needs ONNX Runtime: imported on first use, not with genrefx
+    if name == "GenreModel":
+        from .classify import GenreModel
+
+        return GenreModel
+    raise AttributeError(f"module 'genrefx' has no attribute {name!r}")
+
+
 __all__ = [
     "FEATURES",
+    "GenreModel",
     "ParameterError",
     "__version__",
     "amplitude_to_db",

@@ -3,6 +3,9 @@
     genrefx --version
     genrefx demo [--duration 30] [--sr 22050] [--repeats 5] [--json]
     genrefx batch-extract INPUT... -o OUT.parquet [options]   (or --demo)
+    genrefx train FEATURES.parquet --labels LABELS.csv --model KIND -o MODEL.onnx [options]
+    genrefx evaluate MODEL.onnx FEATURES.parquet --labels LABELS.csv
+    genrefx predict MODEL.onnx INPUT... [-o predictions.csv] [--top-k 3]
 
 ``demo`` synthesizes a seeded music-like clip (numpy only, no audio files), runs
 :func:`genrefx.extract` on it and reports the SIMD level, every feature's shape, dtype and
@@ -194,8 +197,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=_demo)
 
     from .batch.command import add_parser as add_batch_extract
+    from .classify.command import add_parsers as add_classify
 
     add_batch_extract(commands)
+    add_classify(commands)
     return parser
 
 

@@ -7,9 +7,11 @@ import numpy as np
 import soundfile
 import soxr
 
+from .._validation import valid_audio
+from ..exceptions import ParameterError
 from .sources import Source, open_source
 
-__all__ = ["DecodeError", "load", "seconds", "stream"]
+__all__ = ["DecodeError", "as_mono", "load", "resample", "seconds", "stream"]
 
 
 def _reason(exc: BaseException) -> str:
@@ -205,9 +207,35 @@ def load(
     if not np.isfinite(y).all():
         raise DecodeError("decoded samples are not finite (NaN or Inf)")
     target = native if sr is None else sr
+    return resample(y, native, target), int(target)
+
+
+def resample(y: np.ndarray, native: int, target: int) -> np.ndarray:
+    """Resample mono ``y`` from ``native`` to ``target`` Hz as ``librosa.resample(y,
+    orig_sr=native, target_sr=target, res_type="soxr_hq")`` (soxr "HQ", librosa's output
+    length); float32, C-contiguous. Returns ``y`` itself (as float32) when the rates are equal.
+    """
     if target != native:
         y = _fix_length(soxr.resample(y, native, target, quality="soxr_hq"), y.size, native, target)
-    return np.ascontiguousarray(y, dtype=np.float32), int(target)
+    return np.ascontiguousarray(y, dtype=np.float32)
+
+
+def as_mono(y: np.ndarray) -> np.ndarray:
+    """In-memory audio ``(n,)`` or ``(channels, n)`` (librosa's layout) as mono float32: the
+    mean of the channels, as :func:`to_mono` (``librosa.to_mono``); C-contiguous.
+
+    Raises
+    ------
+    ParameterError
+        When ``y`` is not non-empty, finite, floating-point audio of one or two dimensions.
+    """
+    y = valid_audio(y)
+    if y.ndim > 2:
+        raise ParameterError(f"y must have shape (n,) or (channels, n), given y.shape={y.shape}")
+    mono = to_mono(y.astype(np.float32).T) if y.ndim == 2 else y.astype(np.float32)
+    if not np.isfinite(mono).all():
+        raise ParameterError("y is not finite everywhere (it contains NaN or Inf samples)")
+    return np.ascontiguousarray(mono)
 
 
 def _resampled_length(n: int, native: int, target: int) -> int:

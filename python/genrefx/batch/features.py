@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -11,15 +12,24 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from .. import _core
+from .._validation import check_positive_int
 from ..exceptions import ParameterError
 from ..extract import FEATURES, extract
 from ..spectrum import power_to_db
-from .audio import DecodeError, load, seconds, stream
+from .audio import DecodeError, as_mono, load, resample, seconds, stream
 from .presets import FMA_FEATURES, FMA_STATS, fma_features
 from .sources import Source
 from .summary import DEFAULT_STATS, check_stats, column_names, summarize
 
-__all__ = ["BatchOptions", "process_source", "schema"]
+__all__ = [
+    "METADATA_KEY",
+    "BatchOptions",
+    "options_of",
+    "process_array",
+    "process_source",
+    "schema",
+]
 
 # Frame-level arrays that --save-frames can write: name -> (feature, transform). "mel" is the
 # log-mel spectrogram in dB (power_to_db, ref 1, top_db 80), what CNN/CRNN models take.
@@ -30,6 +40,11 @@ FRAME_ARRAYS = {
     "contrast": ("spectral_contrast", None),
     **{f: (f, None) for f in FEATURES},
 }
+
+#: Key of a feature table's schema metadata: JSON ``{"version": ..., "options": ...}`` with the
+#: genrefx version and :meth:`BatchOptions.extraction`, so that a model trained on the table can
+#: extract the same features from new audio.
+METADATA_KEY = b"genrefx"
 
 _META_COLUMNS = [
     ("path", pa.string()),
@@ -140,12 +155,39 @@ class BatchOptions:
             ]
         return [c for f in self.features for c in column_names(f, self.rows_of(f), self.stats)]
 
+    def extraction(self) -> dict[str, Any]:
+        """The fields that decide a table's rows and values (all but ``save_frames`` and
+        ``frames``), JSON-ready: ``BatchOptions(**options.extraction())`` extracts the same."""
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        del values["save_frames"], values["frames"]
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+
 
 def schema(options: BatchOptions) -> pa.Schema:
-    """The table's schema: path, segment, start, duration, sr, n_frames, then the features."""
+    """The table's schema: path, segment, start, duration, sr, n_frames, then the features;
+    its metadata (:data:`METADATA_KEY`) records the genrefx version and the options."""
     fields = [pa.field(n, t) for n, t in _META_COLUMNS]
     fields += [pa.field(c, pa.float32()) for c in options.feature_columns()]
-    return pa.schema(fields)
+    record = {"version": _core.__version__, "options": options.extraction()}
+    return pa.schema(fields, metadata={METADATA_KEY: json.dumps(record)})
+
+
+def options_of(table_schema: pa.Schema) -> BatchOptions | None:
+    """The options a feature table was extracted with, from its schema metadata (Parquet keeps
+    it; CSV does not), or None when the table has none.
+
+    Raises
+    ------
+    ParameterError
+        When the metadata is there but unreadable.
+    """
+    text = (table_schema.metadata or {}).get(METADATA_KEY)
+    if text is None:
+        return None
+    try:
+        return BatchOptions(**json.loads(text)["options"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ParameterError(f"the table's genrefx metadata is invalid: {exc}") from None
 
 
 #: Tracks up to this long are analysed in one piece, exactly as ``genrefx.extract`` (and
@@ -295,6 +337,36 @@ def process_source(source: Source, options: BatchOptions) -> list[dict[str, Any]
         samples = _Samples(iter([load(source, sr=options.sr, **span)]))
     else:
         samples = _Samples(stream(source, sr=options.sr, **span))
+    return _process_samples(samples, source, options)
+
+
+def process_array(y: np.ndarray, sr: int, options: BatchOptions, name: str) -> list[dict[str, Any]]:
+    """Rows for audio already in memory, as :func:`process_source` gives for a decoded file.
+
+    ``y`` is mono ``(n,)`` or ``(channels, n)`` (averaged, as ``librosa.to_mono``) at ``sr``
+    Hz; it is cut to ``options.offset`` / ``options.duration`` and resampled to ``options.sr``
+    as :func:`~genrefx.batch.audio.load` does. ``name`` is the rows' ``path``.
+
+    Raises
+    ------
+    ParameterError
+        When ``y`` is not finite, non-empty floating-point audio of one or two dimensions, or
+        ``sr`` is not a positive integer.
+    """
+    mono = as_mono(y)
+    sr = check_positive_int(sr, "sr")
+    start = min(int(options.offset * sr), mono.size)
+    stop = mono.size if options.duration is None else start + int(options.duration * sr)
+    mono = mono[start:stop]
+    if mono.size == 0:
+        raise ParameterError(f"y has no samples past offset={options.offset} s")
+    target = sr if options.sr is None else options.sr
+    samples = _Samples(iter([(resample(mono, sr, target), target)]))
+    return _process_samples(samples, Source("", name), options)
+
+
+def _process_samples(samples: _Samples, source: Source, options: BatchOptions):
+    """Rows for the decoded audio of ``source``: the whole track, or its segments."""
     if options.segment is None:
         feats, n = _whole_or_chunked(samples, options)
         return [_row(source, 0, 0, n, samples.sr, feats, options, None)]
