@@ -121,8 +121,10 @@ def test_fma_csv_layout_reads_with_pandas(tmp_path):
     assert df.index.name == "track_id"
     assert df.columns.names == ["feature", "statistics", "number"]
     assert list(df.columns) == sorted(df.columns)
-    assert df.loc[10].isna().all() and not df.loc[2].isna().any()
-    assert ("mfcc", "mean", "20") in df.columns and ("zcr", "max", "01") in df.columns
+    assert df.loc[10].isna().all()
+    assert not df.loc[2].isna().any()
+    assert ("mfcc", "mean", "20") in df.columns
+    assert ("zcr", "max", "01") in df.columns
     assert [e["path"] for e in read_errors(out)] == [str(folder / "000010.mp3")]
     # the same numbers as the Parquet table, to the CSV's 11 significant digits
     table = extract_files([str(folder / "000002.wav")], preset="fma", sr=None)
