@@ -58,10 +58,11 @@ def add_parser(commands) -> None:
     )
     p.add_argument(
         "--preset",
-        choices=("fma",),
+        choices=("fma", "gtzan"),
         default=None,
         help="a published table's recipe: fma = the Free Music Archive's features.csv "
-        "(518 columns; with --format csv, its 3-header-row layout indexed by track_id)",
+        "(518 columns; with --format csv, its 3-header-row layout indexed by track_id); "
+        "gtzan = Kaggle's GTZAN features_30_sec.csv (features_3_sec.csv with --segment 3)",
     )
     p.add_argument(
         "--fma-compat",
@@ -106,7 +107,7 @@ def make_demo_archive(folder: str, n_clips: int = 8, seconds: float = 5.0) -> li
 def _run(args: argparse.Namespace) -> int:
     try:
         if args.sr is None:
-            sr = None if args.preset else 22050
+            sr = None if args.preset == "fma" else 22050
         else:
             sr = None if str(args.sr).lower() == "native" else int(args.sr)
     except ValueError:

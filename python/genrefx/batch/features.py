@@ -18,7 +18,7 @@ from ..exceptions import ParameterError
 from ..extract import FEATURES, extract
 from ..spectrum import power_to_db
 from .audio import DecodeError, as_mono, load, resample, seconds, stream
-from .presets import FMA_FEATURES, FMA_STATS, fma_features
+from .presets import FMA_FEATURES, FMA_STATS, GTZAN_COLUMNS, fma_features, gtzan_values
 from .sources import Source
 from .summary import DEFAULT_STATS, check_stats, column_names, summarize
 
@@ -45,6 +45,9 @@ FRAME_ARRAYS = {
 #: genrefx version and :meth:`BatchOptions.extraction`, so that a model trained on the table can
 #: extract the same features from new audio.
 METADATA_KEY = b"genrefx"
+
+#: Recipes of published tables (``--preset``).
+PRESETS = ("fma", "gtzan")
 
 _META_COLUMNS = [
     ("path", pa.string()),
@@ -116,16 +119,22 @@ class BatchOptions:
 
     def _apply_preset(self) -> None:
         """A preset fixes the features, statistics and rate (see :mod:`.presets`)."""
-        if self.preset != "fma":
-            raise ParameterError(f"preset={self.preset!r}: choose from ('fma',)")
+        if self.preset not in PRESETS:
+            raise ParameterError(f"preset={self.preset!r}: choose from {PRESETS}")
         if self.save_frames is not None or self.frames:
             raise ParameterError("save_frames is not available with a preset")
-        if self.sr is not None:
-            raise ParameterError(
-                f"preset 'fma' analyses audio at its native rate; sr={self.sr} is not allowed"
-            )
-        object.__setattr__(self, "features", tuple(FMA_FEATURES))
-        object.__setattr__(self, "stats", FMA_STATS)
+        if self.fma_compat and self.preset != "fma":
+            raise ParameterError("fma_compat needs preset='fma'")
+        if self.preset == "fma":
+            if self.sr is not None:
+                raise ParameterError(
+                    f"preset 'fma' analyses audio at its native rate; sr={self.sr} is not allowed"
+                )
+            object.__setattr__(self, "features", tuple(FMA_FEATURES))
+            object.__setattr__(self, "stats", FMA_STATS)
+        else:  # gtzan: its own columns, no per-feature statistics
+            object.__setattr__(self, "features", GTZAN_COLUMNS)
+            object.__setattr__(self, "stats", ())
 
     def extracted(self) -> tuple[str, ...]:
         """Features to extract: the table's, plus those the saved frame arrays come from."""
@@ -146,6 +155,8 @@ class BatchOptions:
     def feature_columns(self) -> list[str]:
         """The feature table's float32 columns, in order (a preset's: ``{feature}_{stat}_{nn}``
         in its published table's sorted order)."""
+        if self.preset == "gtzan":
+            return list(GTZAN_COLUMNS)
         if self.preset == "fma":
             return [
                 f"{f}_{s}_{i:02d}"
@@ -253,8 +264,6 @@ class _Samples:
 
 
 def _extract(y: np.ndarray, sr: int, names, options: BatchOptions, center: bool = True):
-    if options.preset == "fma":
-        return fma_features(y, sr, compat=options.fma_compat)
     return extract(
         y,
         sr,
@@ -278,8 +287,7 @@ def _whole_or_chunked(samples: _Samples, options: BatchOptions):
     samples.fill(1)
     samples.fill(int(WHOLE_TRACK_SECONDS * samples.sr) + n_fft)
     per_chunk = max(1, int(CHUNK_SECONDS * samples.sr / hop)) if samples.sr else 1
-    if samples.ended or options.preset is not None:
-        samples.fill(np.iinfo(np.int64).max)
+    if samples.ended:
         y = samples.slice(0, samples.total)
         return {k: [v] for k, v in _extract(y, samples.sr, names, options).items()}, samples.total
     spectral = [f for f in names if f != "zero_crossing_rate"]
@@ -308,6 +316,19 @@ def _whole_or_chunked(samples: _Samples, options: BatchOptions):
         samples.drop_before(f1 * hop - pad)
         f0 = f1
     return pieces, samples.total
+
+
+def _preset_row(source, index, start, y, sr, options):
+    """A table row of a preset's recipe on samples ``y`` (a whole track or a segment)."""
+    if options.preset == "fma":
+        feats = fma_features(y, sr, compat=options.fma_compat)
+        values = np.concatenate([summarize(feats[f], FMA_STATS) for f in FMA_FEATURES])
+        n_frames = feats["zcr"].shape[-1]
+    else:
+        values = gtzan_values(y, sr)
+        n_frames = 1 + y.size // options.hop_length
+    meta = (source.name, index, start / sr, y.size / sr, sr, n_frames)
+    return {"meta": meta, "values": values}
 
 
 def _row(source, index, start, n, sr, feats, options, segment):
@@ -367,6 +388,9 @@ def process_array(y: np.ndarray, sr: int, options: BatchOptions, name: str) -> l
 
 def _process_samples(samples: _Samples, source: Source, options: BatchOptions):
     """Rows for the decoded audio of ``source``: the whole track, or its segments."""
+    if options.preset is not None and options.segment is None:
+        samples.fill(np.iinfo(np.int64).max)  # a recipe (fma's CQT) needs the whole track
+        return [_preset_row(source, 0, 0, samples.slice(0, samples.total), samples.sr, options)]
     if options.segment is None:
         feats, n = _whole_or_chunked(samples, options)
         return [_row(source, 0, 0, n, samples.sr, feats, options, None)]
@@ -381,15 +405,20 @@ def _process_samples(samples: _Samples, source: Source, options: BatchOptions):
         if samples.total < start + length:  # only whole windows, except a short track's one
             if start == 0 and samples.total > 0:
                 y = samples.slice(0, samples.total)
-                feats = _extract(y, sr, options.extracted(), options)
-                rows.append(_row(source, 0, 0, y.size, sr, feats, options, 0))
+                rows.append(_segment_row(source, 0, 0, y, sr, options))
             break
         y = samples.slice(start, start + length)
-        feats = _extract(y, sr, options.extracted(), options)
-        rows.append(_row(source, len(rows), start, length, sr, feats, options, len(rows)))
+        rows.append(_segment_row(source, len(rows), start, y, sr, options))
         start += hop
         samples.drop_before(start)
     return rows
+
+
+def _segment_row(source, index, start, y, sr, options):
+    if options.preset is not None:
+        return _preset_row(source, index, start, y, sr, options)
+    feats = _extract(y, sr, options.extracted(), options)
+    return _row(source, index, start, y.size, sr, feats, options, index)
 
 
 def frames_path(folder: str, source: Source, segment: int | None, name: str) -> str:

@@ -2,6 +2,8 @@
 
 ``fma``: the Free Music Archive's ``features.csv`` (Defferrard et al., ``features.py`` in the
 mdeff/fma repository): 518 numbers per track, 11 features x 7 statistics.
+``gtzan``: Kaggle's GTZAN ``features_30_sec.csv`` / ``features_3_sec.csv`` (58 numbers per
+clip or 3-s segment, plus its file name and genre label).
 """
 
 from __future__ import annotations
@@ -12,10 +14,19 @@ import numpy as np
 
 from .._engine import compute
 from ..constantq import cqt
-from ..extract import request_parts
+from ..extract import extract, request_parts
 from ..feature import chroma_cens, chroma_cqt, tonnetz, zero_crossing_rate
 
-__all__ = ["FMA_FEATURES", "FMA_STATS", "fma_features", "track_id", "write_fma_csv"]
+__all__ = [
+    "FMA_FEATURES",
+    "FMA_STATS",
+    "GTZAN_COLUMNS",
+    "fma_features",
+    "gtzan_values",
+    "track_id",
+    "write_fma_csv",
+    "write_gtzan_csv",
+]
 
 #: Rows of each FMA feature, in the table's (sorted) order.
 FMA_FEATURES = {
@@ -147,4 +158,112 @@ def write_fma_csv(table, errors, path: str) -> None:
         out.writerow(["track_id", *([""] * len(columns))])
         for tid, fields in rows:
             out.writerow([tid, *fields])
+    os.replace(path + ".tmp", path)
+
+
+#: The float columns of Kaggle's GTZAN features_30_sec.csv / features_3_sec.csv, in order
+#: (between its ``filename`` and ``label`` columns).
+GTZAN_COLUMNS = (
+    "length",
+    *(
+        f"{name}_{stat}"
+        for name in (
+            "chroma_stft",
+            "rms",
+            "spectral_centroid",
+            "spectral_bandwidth",
+            "rolloff",
+            "zero_crossing_rate",
+            "harmony",
+            "perceptr",
+        )
+        for stat in ("mean", "var")
+    ),
+    "tempo",
+    *(f"mfcc{i}_{stat}" for i in range(1, 21) for stat in ("mean", "var")),
+)
+
+
+def gtzan_values(y: np.ndarray, sr: int) -> np.ndarray:
+    """The :data:`GTZAN_COLUMNS` of mono ``y`` at ``sr``, as the Kaggle GTZAN tables compute
+    them with librosa's defaults: the mean and variance over ALL values of chroma_stft, rms,
+    spectral centroid, bandwidth, rolloff and zero-crossing rate (2048 / 512), of the harmonic
+    and percussive signals of ``librosa.effects.hpss(y)`` (``harmony``, ``perceptr``), the
+    tempo of ``librosa.beat.beat_track``, and each of the 20 MFCCs' mean and variance over
+    time; ``length`` is the number of samples."""
+    from ..beat import beat_track
+    from ..effects import hpss
+
+    feats = extract(
+        y,
+        sr,
+        [
+            "chroma_stft",
+            "rms",
+            "spectral_centroid",
+            "spectral_bandwidth",
+            "spectral_rolloff",
+            "zero_crossing_rate",
+            "mfcc",
+        ],
+        n_fft=_N_FFT,
+        hop_length=_HOP,
+    )
+    harmonic, percussive = hpss(y)
+    tempo, _ = beat_track(y=y, sr=sr)
+    values = [float(y.shape[-1])]
+    for array in (
+        feats["chroma_stft"],
+        feats["rms"],
+        feats["spectral_centroid"],
+        feats["spectral_bandwidth"],
+        feats["spectral_rolloff"],
+        feats["zero_crossing_rate"],
+        harmonic,
+        percussive,
+    ):
+        values += [np.mean(array), np.var(array)]
+    values.append(float(np.atleast_1d(tempo)[0]))
+    for row in feats["mfcc"]:
+        values += [np.mean(row), np.var(row)]
+    return np.asarray(values, dtype=np.float32)
+
+
+def gtzan_filename(name: str, segment: int | None) -> str:
+    """Kaggle's ``filename``: the base name, with the segment index before the extension for
+    segment rows (``blues.00000.wav`` -> ``blues.00000.3.wav``)."""
+    base = os.path.basename(name.split("::")[-1])
+    if segment is None:
+        return base
+    stem, ext = os.path.splitext(base)
+    return f"{stem}.{segment}{ext}"
+
+
+def gtzan_label(name: str) -> str:
+    """Kaggle's ``label``: the name of the folder holding the file (GTZAN's genre folders)."""
+    member = name.split("::")[-1].replace("\\", "/")
+    return os.path.basename(os.path.dirname(member))
+
+
+def write_gtzan_csv(table, path: str, segmented: bool) -> None:
+    """Write a ``preset="gtzan"`` table as Kaggle's GTZAN CSV: filename, length, the feature
+    columns, label; rows in the table's order."""
+    import csv
+
+    names = table.column("path").to_pylist()
+    segments = table.column("segment").to_pylist()
+    values = {c: table.column(c).to_numpy(zero_copy_only=False) for c in GTZAN_COLUMNS}
+    with open(path + ".tmp", "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(["filename", *GTZAN_COLUMNS, "label"])
+        for i, name in enumerate(names):
+            fields = [repr(float(values[c][i])) for c in GTZAN_COLUMNS]
+            fields[0] = str(int(values["length"][i]))
+            out.writerow(
+                [
+                    gtzan_filename(name, segments[i] if segmented else None),
+                    *fields,
+                    gtzan_label(name),
+                ]
+            )
     os.replace(path + ".tmp", path)

@@ -29,7 +29,7 @@ import threadpoolctl
 
 from ..exceptions import ParameterError
 from .features import BatchOptions, describe_error, process_source, rows_to_table
-from .presets import write_fma_csv
+from .presets import write_fma_csv, write_gtzan_csv
 from .sources import Source, expand_inputs
 
 __all__ = ["BatchResult", "extract_files", "run_batch"]
@@ -323,6 +323,8 @@ def run_batch(
     table = rows_to_table(rows, options)
     if options.preset == "fma" and fmt == "csv":
         write_fma_csv(table, errors, output)
+    elif options.preset == "gtzan" and fmt == "csv":
+        write_gtzan_csv(table, output, segmented=options.segment is not None)
     else:
         _write_atomic(table, output, fmt)
     with open(errors_path + ".tmp", "w", newline="", encoding="utf-8") as f:
