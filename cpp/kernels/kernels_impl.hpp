@@ -1265,6 +1265,17 @@ void db_rows(const float* S, size_t rs, int rows, float amin, float floor, float
     }
 }
 
+// Defined in kernels/inverse_impl.hpp and kernels/median_impl.hpp (included at the end).
+void irfft_frames(const RfftView&, const float*, const float* const*, int, float*, float*, size_t);
+void irfft_frames64(const RfftView&, const double*, const double* const*, int, double*, double*,
+                    size_t);
+void median_lanes(const float* const*, int64_t, int, int, float*, float*, size_t);
+void to_lanes(const float* const*, int, float*);
+void from_lanes(const float*, int, int, float*, size_t);
+void hpss_combine(const float*, const float*, const float*, const float*, size_t, float, float,
+                  float, bool, bool, float*, float*);
+void complex_abs(const float*, size_t, float*);
+
 const KernelTable kTable = {
     GENREFX_LEVEL_NAME,
     W,
@@ -1282,8 +1293,18 @@ const KernelTable kTable = {
     &window_counts,
     &db_rows,
     &piptrack,
+    &irfft_frames,
+    &irfft_frames64,
+    &median_lanes,
+    &to_lanes,
+    &from_lanes,
+    &hpss_combine,
+    &complex_abs,
 };
 
 }  // namespace
 }  // namespace GENREFX_LEVEL
 }  // namespace genrefx
+
+#include "kernels/inverse_impl.hpp"
+#include "kernels/median_impl.hpp"
