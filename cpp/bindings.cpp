@@ -487,4 +487,49 @@ PYBIND11_MODULE(_core, m) {
         py::arg("margin_harm"), py::arg("margin_perc"), py::arg("masks"), py::arg("want_harmonic"),
         py::arg("want_percussive"), py::arg("n_threads") = 1,
         "librosa.decompose.hpss of frame-major spectrograms (B, T, F) (GIL released).");
+
+    // --- tempo and beats (cpp/rhythm.cpp) ---
+    m.def(
+        "tempogram",
+        [](py::array_t<float, py::array::c_style> padded, int64_t n_frames, f64 window,
+           int n_threads) {
+            if (padded.ndim() != 2) throw std::invalid_argument("padded must be 2-D (signals, samples)");
+            if (window.ndim() != 1 || window.shape(0) < 1) throw std::invalid_argument("window must be 1-D and non-empty");
+            const int64_t B = padded.shape(0), n = padded.shape(1);
+            const int L = static_cast<int>(window.shape(0));
+            if (n_frames < 0 || n_frames + L - 1 > n) throw std::invalid_argument("n_frames exceeds the padded envelope");
+            py::array_t<double> out({B, static_cast<int64_t>(L), n_frames});
+            double* dst = out.mutable_data();
+            const float* src = padded.data();
+            const double* w = window.data();
+            {
+                py::gil_scoped_release release;
+                tempogram(kernels(), src, B, n, n_frames, w, L, dst, n_threads);
+            }
+            return out;
+        },
+        py::arg("padded"), py::arg("n_frames"), py::arg("window"), py::arg("n_threads") = 1,
+        "librosa.feature.tempogram's normalized local autocorrelation (B, L, n_frames).");
+
+    m.def(
+        "beat_dp",
+        [](py::array_t<double, py::array::c_style> onset, double frames_per_beat, float tightness) {
+            if (onset.ndim() != 1) throw std::invalid_argument("onset must be 1-D");
+            const int64_t n = onset.shape(0);
+            if (!(frames_per_beat > 0)) throw std::invalid_argument("frames_per_beat must be positive");
+            py::array_t<double> local(n), cum(n);
+            py::array_t<int32_t> back(n);
+            double* l = local.mutable_data();
+            double* c = cum.mutable_data();
+            int32_t* bk = back.mutable_data();
+            const double* o = onset.data();
+            {
+                py::gil_scoped_release release;
+                beat_dp(o, n, frames_per_beat, tightness, l, bk, c);
+            }
+            return py::make_tuple(local, back, cum);
+        },
+        py::arg("onset"), py::arg("frames_per_beat"), py::arg("tightness"),
+        "librosa.beat's local score and dynamic program: (localscore, backlink, cumscore).");
 }
+

@@ -37,4 +37,16 @@ struct HpssParams {
 void hpss(const KernelTable& K, const float* D, const float* S, int64_t B, int64_t T, int64_t F,
           const HpssParams& p, float* out_h, float* out_p, int n_threads);
 
+// librosa.feature.tempogram (norm=inf) on B envelopes already padded ([B][n_padded] float32):
+// out[b][k][t] = ac_t[k] / max_k |ac_t[k]| for t < n_frames, k < L, where ac_t is the
+// autocorrelation of padded[b][t .. t + L) * window (float64).
+void tempogram(const KernelTable& K, const float* padded, int64_t B, int64_t n_padded,
+               int64_t n_frames, const double* window, int L, double* out, int n_threads);
+
+// librosa.beat's __beat_local_score and __beat_track_dp for one envelope (static tempo): the
+// normalized onset envelope (float64), frames per beat (rounded), tightness (float32 in
+// librosa's signature). Writes localscore, backlink and cumscore (n each).
+void beat_dp(const double* onset, int64_t n, double frames_per_beat, float tightness,
+             double* localscore, int32_t* backlink, double* cumscore);
+
 }  // namespace genrefx

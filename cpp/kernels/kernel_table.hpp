@@ -178,6 +178,9 @@ struct KernelTable {
 
     // out[i] = |D[i]| for n interleaved complex64 values.
     void (*complex_abs)(const float* D, size_t n, float* out);
+
+    // ac[k] = sum_{i < L - k} x[i] x[i + k], k < L, in float64 (librosa.feature.tempogram).
+    void (*autocorrelate)(const double* x, int L, double* ac);
 };
 
 const KernelTable* kernels_baseline();

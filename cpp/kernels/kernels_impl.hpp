@@ -1265,7 +1265,7 @@ void db_rows(const float* S, size_t rs, int rows, float amin, float floor, float
     }
 }
 
-// Defined in kernels/inverse_impl.hpp and kernels/median_impl.hpp (included at the end).
+// Defined in kernels/inverse_impl.hpp, median_impl.hpp and rhythm_impl.hpp (included at the end).
 void irfft_frames(const RfftView&, const float*, const float* const*, int, float*, float*, size_t);
 void irfft_frames64(const RfftView&, const double*, const double* const*, int, double*, double*,
                     size_t);
@@ -1275,6 +1275,7 @@ void from_lanes(const float*, int, int, float*, size_t);
 void hpss_combine(const float*, const float*, const float*, const float*, size_t, float, float,
                   float, bool, bool, float*, float*);
 void complex_abs(const float*, size_t, float*);
+void autocorrelate(const double*, int, double*);
 
 const KernelTable kTable = {
     GENREFX_LEVEL_NAME,
@@ -1300,6 +1301,7 @@ const KernelTable kTable = {
     &from_lanes,
     &hpss_combine,
     &complex_abs,
+    &autocorrelate,
 };
 
 }  // namespace
@@ -1308,3 +1310,4 @@ const KernelTable kTable = {
 
 #include "kernels/inverse_impl.hpp"
 #include "kernels/median_impl.hpp"
+#include "kernels/rhythm_impl.hpp"

@@ -15,7 +15,8 @@ try:
 except ValueError as _error:
     raise ImportError(str(_error)) from None
 
-from . import feature, filters
+from . import beat, decompose, effects, feature, filters, onset
+from ._inverse import istft
 from .config import show_config
 from .convert import fft_frequencies, hz_to_mel, mel_frequencies, mel_to_hz
 from .exceptions import ParameterError
@@ -29,13 +30,18 @@ __all__ = [
     "ParameterError",
     "__version__",
     "amplitude_to_db",
+    "beat",
+    "decompose",
+    "effects",
     "extract",
     "feature",
     "fft_frequencies",
     "filters",
     "hz_to_mel",
+    "istft",
     "mel_frequencies",
     "mel_to_hz",
+    "onset",
     "power_to_db",
     "show_config",
     "stft",

@@ -3,6 +3,7 @@
 from .chroma import chroma_stft
 from .energy import rms, zero_crossing_rate
 from .mel import melspectrogram, mfcc
+from .rhythm import tempo, tempogram
 from .spectral import (
     spectral_bandwidth,
     spectral_centroid,
@@ -21,5 +22,7 @@ __all__ = [
     "spectral_contrast",
     "spectral_flatness",
     "spectral_rolloff",
+    "tempo",
+    "tempogram",
     "zero_crossing_rate",
 ]
