@@ -35,7 +35,7 @@ def assert_close(got, ref, what=""):
 
 
 @pytest.fixture(scope="module")
-def D():
+def stft_matrix():
     return librosa.stft(signals.music(3.0, seed=7))
 
 
@@ -52,16 +52,17 @@ def D():
     ],
 )
 @pytest.mark.parametrize("mask", [False, True])
-def test_decompose_matches_librosa(D, kernel_size, margin, power, mask):
+def test_decompose_matches_librosa(stft_matrix, kernel_size, margin, power, mask):
     kw = {"kernel_size": kernel_size, "margin": margin, "power": power, "mask": mask}
-    ref = librosa.decompose.hpss(D, **kw)
-    got = genrefx.decompose.hpss(D, **kw)
+    ref = librosa.decompose.hpss(stft_matrix, **kw)
+    got = genrefx.decompose.hpss(stft_matrix, **kw)
     assert_close(got[0], ref[0], "harmonic")
     assert_close(got[1], ref[1], "percussive")
 
 
 @pytest.mark.parametrize("kind", ["magnitude", "power", "float64", "complex128"])
-def test_decompose_input_kinds(D, kind):
+def test_decompose_input_kinds(stft_matrix, kind):
+    D = stft_matrix
     S = {
         "magnitude": np.abs(D),
         "power": np.abs(D) ** 2,
@@ -75,9 +76,9 @@ def test_decompose_input_kinds(D, kind):
         assert_close(got[1], ref[1], f"{kind} percussive")
 
 
-def test_medians_equal_scipy(D):
+def test_medians_equal_scipy(stft_matrix):
     """The components over |D| times the masks are exactly the scipy medians' softmask."""
-    S = np.abs(D)
+    S = np.abs(stft_matrix)
     for kh, kp in [(31, 31), (4, 7), (1, 30)]:
         harm = scipy.ndimage.median_filter(S, size=(1, kh), mode="reflect")
         perc = scipy.ndimage.median_filter(S, size=(kp, 1), mode="reflect")
@@ -102,9 +103,9 @@ def test_leading_dimensions():
             np.testing.assert_array_equal(h2, h)
 
 
-def test_threads_agree(D):
-    one = genrefx.decompose.hpss(D)
-    two = genrefx.decompose.hpss(D, n_threads=2)
+def test_threads_agree(stft_matrix):
+    one = genrefx.decompose.hpss(stft_matrix)
+    two = genrefx.decompose.hpss(stft_matrix, n_threads=2)
     for a, b in zip(one, two, strict=True):
         np.testing.assert_array_equal(a, b)
 

@@ -10,8 +10,9 @@ every frame's edges do. There any implementation's float32 round-off of the inve
 of the frame) is amplified up to 1 / w ~ 4e5 times, so librosa's own float32 result is off by
 up to ~4e-3 there and two float32 implementations cannot agree to 1e-5. For complex64 input
 these tests therefore compare the samples whose window sum-square is at least ``WSS_FLOOR`` of
-its maximum or exactly 0 (all samples for centred, overlapping Hann frames), and compare EVERY sample for
-complex128 input (float64 arithmetic on both sides), where the same tolerance holds everywhere.
+its maximum or exactly 0 (all samples for centred, overlapping Hann frames), and compare EVERY
+sample for complex128 input (float64 arithmetic on both sides), where the same tolerance holds
+everywhere.
 """
 
 from __future__ import annotations
