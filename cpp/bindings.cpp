@@ -531,5 +531,21 @@ PYBIND11_MODULE(_core, m) {
         },
         py::arg("onset"), py::arg("frames_per_beat"), py::arg("tightness"),
         "librosa.beat's local score and dynamic program: (localscore, backlink, cumscore).");
-}
 
+    m.def(
+        "median_rows",
+        [](py::array_t<float, py::array::c_style> x, int n_threads) {
+            if (x.ndim() != 2 || x.shape(0) < 1) throw std::invalid_argument("x must be 2-D with at least one row");
+            const int64_t rows = x.shape(0), cols = x.shape(1);
+            py::array_t<float> out(cols);
+            float* dst = out.mutable_data();
+            const float* src = x.data();
+            {
+                py::gil_scoped_release release;
+                median_rows(src, rows, cols, dst, n_threads);
+            }
+            return out;
+        },
+        py::arg("x"), py::arg("n_threads") = 1,
+        "np.median(x, axis=0) of a finite 2-D float32 array (GIL released).");
+}

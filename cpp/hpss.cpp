@@ -41,7 +41,14 @@ void hpss(const KernelTable& K, const float* D, const float* S, int64_t B, int64
     const int W = K.lanes;
     const int kh = p.kernel_harm, kp = p.kernel_perc;
     const size_t plane = static_cast<size_t>(T) * F;
-    std::vector<float> mag_store(D != nullptr ? plane : 0), harm(plane);
+    // |D| and the harmonic medians, kept per calling thread and reused (fresh pages cost a
+    // fault each); unusually large ones are given back at the end
+    // (references: the worker threads must see this thread's buffers, not their own)
+    thread_local std::vector<float> tl_mag, tl_harm;
+    std::vector<float>& mag_store = tl_mag;
+    std::vector<float>& harm = tl_harm;
+    if (D != nullptr && mag_store.size() < plane) mag_store.resize(plane);
+    if (harm.size() < plane) harm.resize(plane);
     const int workers = worker_count(n_threads, std::max<int64_t>((F + W - 1) / W, (T + W - 1) / W));
     std::vector<Scratch> scratch(workers);
     for (Scratch& s : scratch) {
@@ -117,6 +124,9 @@ void hpss(const KernelTable& K, const float* D, const float* S, int64_t B, int64
                            op != nullptr ? op + out_scale * at : nullptr);
         });
     }
+    constexpr size_t kKeep = size_t{16} << 20;  // floats (64 MB)
+    if (mag_store.capacity() > kKeep) std::vector<float>().swap(mag_store);
+    if (harm.capacity() > kKeep) std::vector<float>().swap(harm);
 }
 
 }  // namespace genrefx

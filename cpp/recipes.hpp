@@ -49,4 +49,7 @@ void tempogram(const KernelTable& K, const float* padded, int64_t B, int64_t n_p
 void beat_dp(const double* onset, int64_t n, double frames_per_beat, float tightness,
              double* localscore, int32_t* backlink, double* cumscore);
 
+// np.median over the rows of a [rows][cols] float32 array, per column (float32, as numpy).
+void median_rows(const float* x, int64_t rows, int64_t cols, float* out, int n_threads);
+
 }  // namespace genrefx

@@ -71,26 +71,23 @@ inline void store_frames(double* x, const double* window, int len, int n_valid, 
     }
 }
 
-// work: 2 * (n_bins + 1) * W + RfftPlan::work_floats(W) elements. `window` is the synthesis
-// window already scaled by the inverse FFT's 1 / n_complex.
+// The inverse real FFT in lanes, unscaled (times n_complex): X holds the bins as rows
+// (xr(k) = X + 2 k W, xi(k) = X + (2 k + 1) W, k <= n_fft / 2); fft_work holds
+// RfftPlan::work_floats(W) elements. Returns the n_fft time-domain rows (x[i * W + l]): in X
+// (even n_fft, rows reused) or in fft_work (odd n_fft).
 template <typename T>
-void irfft_frames_t(const RfftView& f, const T* window, const T* const* bins_in, int n_valid,
-                    T* work, T* out, size_t out_stride) {
+T* irfft_lanes_t(const RfftView& f, T* X, T* fft_work) {
     const size_t n = static_cast<size_t>(f.n_complex);
     const int n_bins = f.n_bins;
-    const T* bins[W];
-    for (int l = 0; l < W; ++l) bins[l] = bins_in[l < n_valid ? l : 0];
-    T* X = work;
-    T* fft_work = work + 2 * static_cast<size_t>(n_bins + 1) * W;
     const size_t span = n * W + kFftBufferPad;
     T* r0 = fft_work;
     T* i0 = fft_work + span;
     T* r1 = fft_work + 2 * span;
     T* i1 = fft_work + 3 * span;
     T* scratch = fft_work + 4 * span;
-    gather_bins(bins, n_bins, X);
     auto xr = [&](size_t k) { return X + 2 * k * W; };
     auto xi = [&](size_t k) { return X + (2 * k + 1) * W; };
+    const T* split = split_table(f, static_cast<const T*>(nullptr));
     const bool even = (f.n_fft % 2) == 0;
     if (even) {
         // conj Z[k] into (r0, i0); bins 0 and n are real (their imaginary parts ignored)
@@ -105,7 +102,7 @@ void irfft_frames_t(const RfftView& f, const T* window, const T* const* bins_in,
             }
         }
         for (size_t k = 1; k < n; ++k) {
-            const T c = split_table(f, window)[2 * k], s = split_table(f, window)[2 * k + 1];
+            const T c = split[2 * k], s = split[2 * k + 1];
             const T* ar = xr(k);
             const T* ai = xi(k);
             const T* br = xr(n - k);
@@ -126,8 +123,9 @@ void irfft_frames_t(const RfftView& f, const T* window, const T* const* bins_in,
         const int which = complex_fft<T>(f, r0, i0, W, r0, i0, r1, i1, scratch);
         const T* yr = which == 0 ? r0 : r1;
         const T* yi = which == 0 ? i0 : i1;
-        // z = conj(FFT(conj Z)) (the 1 / n is in the window): x[2j] = yr[j], x[2j + 1] = -yi[j]
-        T* x = X;  // the bins are consumed: reuse their rows (2 n W elements)
+        // z = conj(FFT(conj Z)): x[2j] = yr[j], x[2j + 1] = -yi[j]; the bins are consumed, so
+        // their rows (2 n W elements) take the samples
+        T* x = X;
         for (size_t j = 0; j < n; ++j) {
             T* e = x + 2 * j * W;
             T* o = e + W;
@@ -138,8 +136,7 @@ void irfft_frames_t(const RfftView& f, const T* window, const T* const* bins_in,
                 o[l] = -b[l];
             }
         }
-        store_frames(x, window, f.n_fft, n_valid, out, out_stride);
-        return;
+        return x;
     }
     // odd n_fft = n: conj of the full Hermitian spectrum, Y[k] = X[k], Y[n - k] = conj X[k]
     const size_t h = static_cast<size_t>(n_bins);  // (n + 1) / 2
@@ -165,8 +162,20 @@ void irfft_frames_t(const RfftView& f, const T* window, const T* const* bins_in,
         }
     }
     const int which = complex_fft<T>(f, r0, i0, W, r0, i0, r1, i1, scratch);
-    T* yr = which == 0 ? r0 : r1;  // the real part of conj(FFT(conj Y)) is that of FFT(conj Y)
-    store_frames(yr, window, f.n_fft, n_valid, out, out_stride);
+    return which == 0 ? r0 : r1;  // the real part of conj(FFT(conj Y)) is that of FFT(conj Y)
+}
+
+// work: 2 * (n_bins + 1) * W + RfftPlan::work_floats(W) elements. `window` is the synthesis
+// window already scaled by the inverse FFT's 1 / n_complex.
+template <typename T>
+void irfft_frames_t(const RfftView& f, const T* window, const T* const* bins_in, int n_valid,
+                    T* work, T* out, size_t out_stride) {
+    const T* bins[W];
+    for (int l = 0; l < W; ++l) bins[l] = bins_in[l < n_valid ? l : 0];
+    T* X = work;
+    gather_bins(bins, f.n_bins, X);
+    T* x = irfft_lanes_t<T>(f, X, work + 2 * static_cast<size_t>(f.n_bins + 1) * W);
+    store_frames(x, window, f.n_fft, n_valid, out, out_stride);
 }
 
 void irfft_frames(const RfftView& f, const float* window, const float* const* bins, int n_valid,

@@ -181,6 +181,13 @@ struct KernelTable {
 
     // ac[k] = sum_{i < L - k} x[i] x[i + k], k < L, in float64 (librosa.feature.tempogram).
     void (*autocorrelate)(const double* x, int L, double* ac);
+
+    // The max-normalized autocorrelations (lags < L) of W frames of L float32 samples times a
+    // float64 window, through a float64 FFT of the plan's even n_fft >= 2 L - 1:
+    // out[k * W + l]. `work` holds 2 * (n_bins + 1) * W + RfftPlan::work_floats(W) doubles.
+    void (*autocorr_frames64)(const RfftView& fft, const double* window,
+                              const float* const* frames, int L, int n_valid, double* work,
+                              double* out);
 };
 
 const KernelTable* kernels_baseline();

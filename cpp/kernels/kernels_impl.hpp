@@ -1276,6 +1276,8 @@ void hpss_combine(const float*, const float*, const float*, const float*, size_t
                   float, bool, bool, float*, float*);
 void complex_abs(const float*, size_t, float*);
 void autocorrelate(const double*, int, double*);
+void autocorr_frames64(const RfftView&, const double*, const float* const*, int, int, double*,
+                       double*);
 
 const KernelTable kTable = {
     GENREFX_LEVEL_NAME,
@@ -1302,6 +1304,7 @@ const KernelTable kTable = {
     &hpss_combine,
     &complex_abs,
     &autocorrelate,
+    &autocorr_frames64,
 };
 
 }  // namespace

@@ -121,6 +121,28 @@ inline float soft_mask(float x, float x_ref, float power, bool split_zeros) {
     return a / (a + b);
 }
 
+// The soft masks of W elements (finite power 1 or 2, the common case), as numpy computes
+// them in float32.
+inline void masks_fast(const float* h, const float* p, bool square, float margin_h,
+                       float margin_p, float fill, float* mh, float* mp) {
+    GX_SIMD for (int l = 0; l < W; ++l) {
+        const float hr = p[l] * margin_h, pr = h[l] * margin_p;
+        const float zh = h[l] > hr ? h[l] : hr, zp = p[l] > pr ? p[l] : pr;
+        const bool bh = zh < 1.17549435e-38f, bp = zp < 1.17549435e-38f;
+        const float dh = bh ? 1.0f : zh, dp = bp ? 1.0f : zp;
+        float a = h[l] / dh, b = hr / dh;
+        float c = p[l] / dp, d = pr / dp;
+        if (square) {
+            a = a * a;
+            b = b * b;
+            c = c * c;
+            d = d * d;
+        }
+        mh[l] = bh ? fill : a / (a + b);
+        mp[l] = bp ? fill : c / (c + d);
+    }
+}
+
 // hpss outputs over n elements (one or more whole frames, frame-major): masks, or the
 // components (S * mask) * phase. D (interleaved complex, nullable: a real S with phase 1),
 // mag = |D| (or S), harm / perc the median-filtered magnitudes. margins multiply the other
@@ -129,72 +151,70 @@ inline float soft_mask(float x, float x_ref, float power, bool split_zeros) {
 void hpss_combine(const float* D, const float* mag, const float* harm, const float* perc,
                   size_t n, float power, float margin_h, float margin_p, bool split_zeros,
                   bool masks, float* out_h, float* out_p) {
-    const bool generic = !(power == 2.0f || power == 1.0f) || std::isinf(power);
+    const bool fast = (power == 2.0f || power == 1.0f);
+    const bool square = power == 2.0f;
+    const float fill = split_zeros ? 0.5f : 0.0f;
+    alignas(64) float hb[W], pb[W], mb[W], db[2 * W];
+    alignas(64) float mh[W], mp[W], oh[2 * W], op[2 * W];
     for (size_t i0 = 0; i0 < n; i0 += W) {
         const int m = n - i0 < static_cast<size_t>(W) ? static_cast<int>(n - i0) : W;
-        float mh[W], mp[W];
-        if (generic) {
-            for (int l = 0; l < m; ++l) {
-                const float h = harm[i0 + l], p = perc[i0 + l];
-                mh[l] = soft_mask(h, p * margin_h, power, split_zeros);
-                mp[l] = soft_mask(p, h * margin_p, power, split_zeros);
+        const bool whole = m == W;
+        // a partial block is copied (zero-padded) so that every loop below runs over W lanes
+        const float* h = harm + i0;
+        const float* p = perc + i0;
+        const float* s = mag + i0;
+        const float* d = D != nullptr ? D + 2 * i0 : nullptr;
+        if (!whole) {
+            for (int l = 0; l < W; ++l) {
+                hb[l] = l < m ? h[l] : 0.0f;
+                pb[l] = l < m ? p[l] : 0.0f;
+                mb[l] = l < m ? s[l] : 0.0f;
+                db[2 * l] = (d != nullptr && l < m) ? d[2 * l] : 0.0f;
+                db[2 * l + 1] = (d != nullptr && l < m) ? d[2 * l + 1] : 0.0f;
             }
+            h = hb;
+            p = pb;
+            s = mb;
+            if (d != nullptr) d = db;
+        }
+        if (fast) {
+            masks_fast(h, p, square, margin_h, margin_p, fill, mh, mp);
         } else {
-            const bool square = power == 2.0f;
-            const float fill = split_zeros ? 0.5f : 0.0f;
-            GX_SIMD for (int l = 0; l < W; ++l) {
-                const float h = l < m ? harm[i0 + l] : 0.0f;
-                const float p = l < m ? perc[i0 + l] : 0.0f;
-                const float hr = p * margin_h, pr = h * margin_p;
-                const float zh = h > hr ? h : hr, zp = p > pr ? p : pr;
-                const bool bh = zh < 1.17549435e-38f, bp = zp < 1.17549435e-38f;
-                float a = h / (bh ? 1.0f : zh), b = hr / (bh ? 1.0f : zh);
-                float c = p / (bp ? 1.0f : zp), d = pr / (bp ? 1.0f : zp);
-                if (square) {
-                    a = a * a;
-                    b = b * b;
-                    c = c * c;
-                    d = d * d;
-                }
-                mh[l] = bh ? fill : a / (a + b);
-                mp[l] = bp ? fill : c / (c + d);
+            for (int l = 0; l < W; ++l) {
+                mh[l] = soft_mask(h[l], p[l] * margin_h, power, split_zeros);
+                mp[l] = soft_mask(p[l], h[l] * margin_p, power, split_zeros);
             }
         }
+        float* dh = out_h != nullptr ? out_h + (masks || d == nullptr ? 1 : 2) * i0 : nullptr;
+        float* dp = out_p != nullptr ? out_p + (masks || d == nullptr ? 1 : 2) * i0 : nullptr;
         if (masks) {
-            if (out_h) std::memcpy(out_h + i0, mh, sizeof(float) * m);
-            if (out_p) std::memcpy(out_p + i0, mp, sizeof(float) * m);
+            if (dh) std::memcpy(dh, mh, sizeof(float) * m);
+            if (dp) std::memcpy(dp, mp, sizeof(float) * m);
             continue;
         }
-        if (D == nullptr) {
-            for (int l = 0; l < m; ++l) {
-                if (out_h) out_h[i0 + l] = mag[i0 + l] * mh[l];
-                if (out_p) out_p[i0 + l] = mag[i0 + l] * mp[l];
+        if (d == nullptr) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                oh[l] = s[l] * mh[l];
+                op[l] = s[l] * mp[l];
             }
+            if (dh) std::memcpy(dh, oh, sizeof(float) * m);
+            if (dp) std::memcpy(dp, op, sizeof(float) * m);
             continue;
         }
         // librosa.magphase: phase = D / |D| (1 + 0j where |D| == 0), then (S * mask) * phase
-        float pr[W], pi[W], sh[W], sp[W];
         GX_SIMD for (int l = 0; l < W; ++l) {
-            const float s = l < m ? mag[i0 + l] : 0.0f;
-            const float re = l < m ? D[2 * (i0 + l)] : 0.0f;
-            const float im = l < m ? D[2 * (i0 + l) + 1] : 0.0f;
-            const bool zero = s == 0.0f;
-            const float nz = zero ? 1.0f : s;
-            pr[l] = re / nz + (zero ? 1.0f : 0.0f);
-            pi[l] = im / nz;
-            sh[l] = s * mh[l];
-            sp[l] = s * mp[l];
+            const bool zero = s[l] == 0.0f;
+            const float nz = zero ? 1.0f : s[l];
+            const float pr = d[2 * l] / nz + (zero ? 1.0f : 0.0f);
+            const float pi = d[2 * l + 1] / nz;
+            const float sh = s[l] * mh[l], sp = s[l] * mp[l];
+            oh[2 * l] = sh * pr;
+            oh[2 * l + 1] = sh * pi;
+            op[2 * l] = sp * pr;
+            op[2 * l + 1] = sp * pi;
         }
-        for (int l = 0; l < m; ++l) {
-            if (out_h) {
-                out_h[2 * (i0 + l)] = sh[l] * pr[l];
-                out_h[2 * (i0 + l) + 1] = sh[l] * pi[l];
-            }
-            if (out_p) {
-                out_p[2 * (i0 + l)] = sp[l] * pr[l];
-                out_p[2 * (i0 + l) + 1] = sp[l] * pi[l];
-            }
-        }
+        if (dh) std::memcpy(dh, oh, sizeof(float) * 2 * m);
+        if (dp) std::memcpy(dp, op, sizeof(float) * 2 * m);
     }
 }
 

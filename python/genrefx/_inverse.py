@@ -151,8 +151,6 @@ def istft(
     n_threads = check_threads(n_threads)
     double = stft_matrix.dtype in (np.complex128, np.float64) or stft_matrix.dtype.itemsize > 16
     out_dtype = _real_dtype(dtype, stft_matrix.dtype)
-    if T > 0 and not np.isfinite(stft_matrix).all():
-        raise ParameterError("stft_matrix is not finite everywhere (it contains NaN or Inf)")
     window = stft_window(window, win_length, n_fft)
 
     # librosa: with length, only the frames the output needs are inverted
@@ -183,5 +181,11 @@ def istft(
         D = fixed
     # frame-major (B, T, F): librosa's Fortran-ordered STFT needs no copy
     D = np.ascontiguousarray(np.swapaxes(D, -1, -2), dtype=ctype)
+    if D.size and not (
+        _core.all_finite(D.reshape(-1).view(np.float32), n_threads)
+        if ctype == np.complex64
+        else np.isfinite(D).all()
+    ):
+        raise ParameterError("stft_matrix is not finite everywhere (it contains NaN or Inf)")
     y = _core.istft(D, window, hop_length, bool(center), n_frames, out_len, n_threads)
     return y.reshape(*lead, out_len).astype(out_dtype, copy=False)

@@ -159,17 +159,20 @@ def hpss(
     if S.size == 0:
         empty = np.zeros(S.shape, dtype=mask_dtype if mask else out_dtype)
         return empty, empty.copy()
-    if not np.isfinite(S).all():
-        raise ParameterError("S is not finite everywhere (it contains NaN or Inf)")
-    if not complex_in and (S < 0).any():
-        raise ParameterError("S must be non-negative (a magnitude or power spectrogram)")
-
     lead = S.shape[:-2]
     batch = S.reshape(-1, F, T)
     # frame-major (B, T, F): librosa's Fortran-ordered STFT needs no copy
     batch = np.ascontiguousarray(
         np.swapaxes(batch, -1, -2), dtype=np.complex64 if complex_in else np.float32
     )
+    # the core's scan of the float32 values (complex: both parts); values beyond float32's
+    # range became Inf in the conversion
+    if not _core.all_finite(batch.reshape(-1).view(np.float32), n_threads):
+        raise ParameterError(
+            "S is not finite everywhere (it contains NaN or Inf, or values beyond float32's range)"
+        )
+    if not complex_in and (batch < 0).any():
+        raise ParameterError("S must be non-negative (a magnitude or power spectrogram)")
     harm, perc = _core.hpss(
         batch,
         win_harm,

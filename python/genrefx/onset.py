@@ -10,6 +10,7 @@ import numpy as np
 import scipy.ndimage
 import scipy.signal
 
+from . import _core
 from .exceptions import ParameterError
 from .feature.mel import melspectrogram
 from .spectrum import power_to_db
@@ -132,7 +133,14 @@ def onset_strength(
     onset_env = S[..., lag:] - ref[..., :-lag]
     onset_env = np.maximum(0.0, onset_env)
     # librosa.util.sync over one slice of all rows: aggregate(..., axis=-2, keepdims=True)
-    onset_env = np.asarray(aggregate(onset_env, axis=-2, keepdims=True), dtype=onset_env.dtype)
+    if aggregate is np.median and onset_env.dtype == np.float32 and onset_env.shape[-2] > 0:
+        # the core's per-frame median (np.median's values, without its full partition)
+        rows, cols = onset_env.shape[-2], onset_env.shape[-1]
+        flat = np.ascontiguousarray(np.swapaxes(onset_env.reshape(-1, rows, cols), 0, 1))
+        med = _core.median_rows(flat.reshape(rows, -1), 1)
+        onset_env = med.reshape(*onset_env.shape[:-2], 1, cols)
+    else:
+        onset_env = np.asarray(aggregate(onset_env, axis=-2, keepdims=True), dtype=onset_env.dtype)
 
     pad_width = lag
     if center:
