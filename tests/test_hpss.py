@@ -8,6 +8,12 @@ with scipy.ndimage.median_filter (the filter librosa calls).
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
 import librosa
 import numpy as np
 import pytest
@@ -234,3 +240,88 @@ def test_effects_bad_input():
         genrefx.effects.percussive(np.ones(4096, np.float32), margin=0.0)
     with pytest.raises(genrefx.ParameterError, match="kernel_size"):
         genrefx.effects.hpss(np.ones(4096, np.float32), kernel_size=0)
+
+
+# ----------------------------------------------------------------------------------------
+# every SIMD level (each in its own interpreter: GENREFX_SIMD is read at import)
+# ----------------------------------------------------------------------------------------
+
+_LEVEL_CHILD = textwrap.dedent(
+    """
+    import json, sys
+    import numpy as np
+    import genrefx
+
+    ref = np.load(sys.argv[1])
+
+    def rel_err(a, r):
+        a = np.asarray(a, dtype=np.complex128)
+        r = np.asarray(r, dtype=np.complex128)
+        if a.shape != r.shape or not np.all(np.isfinite(a)):
+            return float("inf")
+        return float(np.max(np.abs(a - r)) / np.max(np.abs(r)))
+
+    D = ref["D"]
+    H, P = genrefx.decompose.hpss(D, kernel_size=(31, 17))
+    yh, yp = genrefx.effects.hpss(ref["y"])
+    oenv = ref["oenv"]
+    out = {
+        "level": genrefx.show_config()["simd"],
+        "istft": rel_err(genrefx.istft(D, length=len(ref["y"])), ref["istft"]),
+        "istft_odd": rel_err(
+            genrefx.istft(ref["D_odd"], n_fft=1023, hop_length=256), ref["istft_odd"]
+        ),
+        "hpss_h": rel_err(H, ref["H"]),
+        "hpss_p": rel_err(P, ref["P"]),
+        "effects_h": rel_err(yh, ref["yh"]),
+        "effects_p": rel_err(yp, ref["yp"]),
+        "tempogram": rel_err(genrefx.feature.tempogram(onset_envelope=oenv), ref["tg"]),
+        "tempo": bool(np.array_equal(genrefx.feature.tempo(onset_envelope=oenv), ref["tempo"])),
+    }
+    print("RESULT " + json.dumps(out), flush=True)
+    """
+)
+
+
+def test_every_simd_level(tmp_path):
+    y = signals.music(1.0, seed=11)
+    D = librosa.stft(y)
+    D_odd = librosa.stft(y, n_fft=1023, hop_length=256)
+    H, P = librosa.decompose.hpss(D, kernel_size=(31, 17))
+    yh, yp = librosa.effects.hpss(y)
+    oenv = librosa.onset.onset_strength(y=rhythm_signals.drums(120.0, 10.0, seed=3), sr=22050)
+    path = tmp_path / "refs.npz"
+    np.savez(
+        path,
+        y=y,
+        D=D,
+        D_odd=D_odd,
+        istft=librosa.istft(D, length=len(y)),
+        istft_odd=librosa.istft(D_odd, n_fft=1023, hop_length=256),
+        H=H,
+        P=P,
+        yh=yh,
+        yp=yp,
+        oenv=oenv,
+        tg=librosa.feature.tempogram(onset_envelope=oenv),
+        tempo=librosa.feature.tempo(onset_envelope=oenv),
+    )
+    for level in genrefx._core.available_levels():
+        env = dict(os.environ, GENREFX_SIMD=level)
+        proc = subprocess.run(
+            [sys.executable, "-c", _LEVEL_CHILD, str(path)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT "))
+        out = json.loads(line[len("RESULT ") :])
+        assert out["level"] == level
+        assert out["istft"] <= 1e-5, out
+        assert out["istft_odd"] <= 1e-5, out
+        for key in ("hpss_h", "hpss_p", "effects_h", "effects_p"):
+            assert out[key] <= TOL, out
+        assert out["tempogram"] <= 1e-9, out
+        assert out["tempo"], out
