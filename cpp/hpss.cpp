@@ -51,12 +51,15 @@ void hpss(const KernelTable& K, const float* D, const float* S, int64_t B, int64
     if (harm.size() < plane) harm.resize(plane);
     const int workers = worker_count(n_threads, std::max<int64_t>((F + W - 1) / W, (T + W - 1) / W));
     std::vector<Scratch> scratch(workers);
+    // the percussive medians of W frames are written as W rows at once: a row stride near a
+    // multiple of 4 KiB would put the W stores in the same cache sets
+    const size_t block_stride = static_cast<size_t>(F) + 16 + ((F % 16) == 0 ? 0 : 16 - F % 16);
     for (Scratch& s : scratch) {
         s.rows.resize(static_cast<size_t>(std::max<int64_t>(T + kh, F + kp)));
         s.work.resize(static_cast<size_t>(std::max(kh, kp)) * W);
         s.lanes.resize(static_cast<size_t>(std::max<int64_t>(F, T)) * W);
         s.medians.resize(static_cast<size_t>(std::max<int64_t>(F, T)) * W);
-        s.block.resize(static_cast<size_t>(W) * F);
+        s.block.resize(static_cast<size_t>(W) * block_stride);
     }
     const size_t out_scale = (D != nullptr && !p.masks) ? 2 : 1;  // floats per output element
     const bool split_zeros = p.margin_harm == 1.0f && p.margin_perc == 1.0f;
@@ -115,13 +118,15 @@ void hpss(const KernelTable& K, const float* D, const float* S, int64_t B, int64
             const int64_t n_rows = F + kp - 1;
             for (int64_t i = 0; i < n_rows; ++i) s.rows[i] = s.lanes.data() + reflect_index(i - kp / 2, F) * W;
             K.median_lanes(s.rows.data(), F, kp, kp / 2, s.work.data(), s.medians.data(), static_cast<size_t>(W));
-            K.from_lanes(s.medians.data(), static_cast<int>(F), n_valid, s.block.data(), static_cast<size_t>(F));
-            const size_t at = static_cast<size_t>(t0) * F;
-            K.hpss_combine(Db != nullptr ? Db + 2 * at : nullptr, mag + at, harm.data() + at,
-                           s.block.data(), static_cast<size_t>(n_valid) * F, p.power,
-                           p.margin_harm, p.margin_perc, split_zeros, p.masks,
-                           oh != nullptr ? oh + out_scale * at : nullptr,
-                           op != nullptr ? op + out_scale * at : nullptr);
+            K.from_lanes(s.medians.data(), static_cast<int>(F), n_valid, s.block.data(), block_stride);
+            for (int l = 0; l < n_valid; ++l) {
+                const size_t at = static_cast<size_t>(t0 + l) * F;
+                K.hpss_combine(Db != nullptr ? Db + 2 * at : nullptr, mag + at, harm.data() + at,
+                               s.block.data() + l * block_stride, static_cast<size_t>(F), p.power,
+                               p.margin_harm, p.margin_perc, split_zeros, p.masks,
+                               oh != nullptr ? oh + out_scale * at : nullptr,
+                               op != nullptr ? op + out_scale * at : nullptr);
+            }
         });
     }
     constexpr size_t kKeep = size_t{16} << 20;  // floats (64 MB)

@@ -89,13 +89,16 @@ void istft_t(const KernelTable& K, const RfftPlan& fft, const double* window64, 
     const int workers = worker_count(n_threads, n_items);
     const size_t work_size = 2 * static_cast<size_t>(F + 1) * W + fft.work_floats(W);
     std::vector<std::vector<T>> work(workers), frames(workers);
+    // frames are written W at a time: a stride of a power of two bytes would put the W rows'
+    // stores in the same cache sets
+    const size_t frame_stride = static_cast<size_t>(n_fft) + 16 + ((n_fft % 16) == 0 ? 0 : 16 - n_fft % 16);
 
     parallel_items(n_items, n_threads, [&](int64_t item, int worker) {
         std::vector<T>& wk = work[worker];
         std::vector<T>& fr = frames[worker];
         if (wk.empty()) {
             wk.resize(work_size);
-            fr.resize(static_cast<size_t>(W) * n_fft);
+            fr.resize(static_cast<size_t>(W) * frame_stride);
         }
         const int64_t b = item / items_per_signal;
         const int64_t t_begin = (item % items_per_signal) * kFramesPerItem;
@@ -113,10 +116,10 @@ void istft_t(const KernelTable& K, const RfftPlan& fft, const double* window64, 
                 bins[l] = D + 2 * ((b * T_in + t) * F);
             }
             irfft_call<T>(K, fft.view(), window.data(), bins, n_valid, wk.data(), fr.data(),
-                          static_cast<size_t>(n_fft));
+                          frame_stride);
             for (int l = 0; l < n_valid; ++l) {
                 const int64_t start = (t0 + l) * hop - off;
-                const T* src = fr.data() + static_cast<size_t>(l) * n_fft;
+                const T* src = fr.data() + static_cast<size_t>(l) * frame_stride;
                 const int64_t i_lo = std::max<int64_t>(0, -start);
                 const int64_t i_hi = std::min<int64_t>(n_fft, out_len - start);
                 int64_t i = i_lo;

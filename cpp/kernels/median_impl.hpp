@@ -123,15 +123,22 @@ inline float soft_mask(float x, float x_ref, float power, bool split_zeros) {
 
 // The soft masks of W elements (finite power 1 or 2, the common case), as numpy computes
 // them in float32.
+// numpy divides both X and X_ref by Z = max(X, X_ref): one of the two quotients is Z / Z,
+// exactly 1, so one division gives both (bitwise what numpy computes).
 inline void masks_fast(const float* h, const float* p, bool square, float margin_h,
                        float margin_p, float fill, float* mh, float* mp) {
     GX_SIMD for (int l = 0; l < W; ++l) {
         const float hr = p[l] * margin_h, pr = h[l] * margin_p;
-        const float zh = h[l] > hr ? h[l] : hr, zp = p[l] > pr ? p[l] : pr;
+        const bool h_big = h[l] > hr, p_big = p[l] > pr;
+        const float zh = h_big ? h[l] : hr, zp = p_big ? p[l] : pr;
         const bool bh = zh < 1.17549435e-38f, bp = zp < 1.17549435e-38f;
-        const float dh = bh ? 1.0f : zh, dp = bp ? 1.0f : zp;
-        float a = h[l] / dh, b = hr / dh;
-        float c = p[l] / dp, d = pr / dp;
+        const float qh = (h_big ? hr : h[l]) / (bh ? 1.0f : zh);
+        const float qp = (p_big ? pr : p[l]) / (bp ? 1.0f : zp);
+        // (X / Z, X_ref / Z) is (1, q) when X is the larger, else (q, 1)
+        float a = h_big ? 1.0f : qh, b = h_big ? qh : 1.0f;
+        float c = p_big ? 1.0f : qp, d = p_big ? qp : 1.0f;
+        if (bh) a = b = 0.0f;  // (masked below; keeps the lanes finite)
+        if (bp) c = d = 0.0f;
         if (square) {
             a = a * a;
             b = b * b;
