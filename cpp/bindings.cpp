@@ -12,11 +12,13 @@
 #include <string>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "dispatch.hpp"
 #include "extract.hpp"
 #include "plans.hpp"
+#include "recipes.hpp"
 #include "stats.hpp"
 
 namespace py = pybind11;
@@ -434,4 +436,170 @@ PYBIND11_MODULE(_core, m) {
             return pitch_tuning(freqs.data(), static_cast<size_t>(freqs.size()), resolution, bins_per_octave);
         },
         py::arg("frequencies"), py::arg("resolution"), py::arg("bins_per_octave"));
+
+    // --- istft and hpss (cpp/istft.cpp, cpp/hpss.cpp) ---
+    auto istft_impl = [](auto D, f64 window, int hop, bool center, int64_t n_frames,
+                         int64_t out_len, int n_threads) {
+        using C = typename decltype(D)::value_type;
+        using R = typename C::value_type;
+        if (D.ndim() != 3) throw std::invalid_argument("stft_matrix must be 3-D (signals, frames, bins)");
+        const int64_t B = D.shape(0), T = D.shape(1), F = D.shape(2);
+        const int64_t n_fft = window.ndim() == 1 ? window.shape(0) : 0;
+        if (n_fft < 1 || n_fft / 2 + 1 != F) throw std::invalid_argument("window must have n_fft samples, with n_fft // 2 + 1 == bins");
+        if (hop < 1) throw std::invalid_argument("hop_length must be positive");
+        if (n_frames < 0 || n_frames > T) throw std::invalid_argument("n_frames out of range");
+        if (out_len < 0) throw std::invalid_argument("length must be non-negative");
+        auto fft = RfftPlan::get(static_cast<int>(n_fft));
+        py::array_t<R> y({B, out_len});
+        R* dst = y.mutable_data();
+        const R* src = reinterpret_cast<const R*>(D.data());
+        const double* w = window.data();
+        {
+            py::gil_scoped_release release;
+            if constexpr (std::is_same<R, float>::value) {
+                istft(kernels(), *fft, w, src, B, T, n_frames, hop, center, out_len, dst, n_threads);
+            } else {
+                istft64(kernels(), *fft, w, src, B, T, n_frames, hop, center, out_len, dst, n_threads);
+            }
+        }
+        return y;
+    };
+    m.def(
+        "istft",
+        [istft_impl](py::array_t<std::complex<float>, py::array::c_style> D, f64 window, int hop,
+                     bool center, int64_t n_frames, int64_t out_len, int n_threads) {
+            return istft_impl(D, window, hop, center, n_frames, out_len, n_threads);
+        },
+        py::arg("D"), py::arg("window"), py::arg("hop_length"), py::arg("center"),
+        py::arg("n_frames"), py::arg("length"), py::arg("n_threads") = 1);
+    m.def(
+        "istft",
+        [istft_impl](py::array_t<std::complex<double>, py::array::c_style> D, f64 window, int hop,
+                     bool center, int64_t n_frames, int64_t out_len, int n_threads) {
+            return istft_impl(D, window, hop, center, n_frames, out_len, n_threads);
+        },
+        py::arg("D"), py::arg("window"), py::arg("hop_length"), py::arg("center"),
+        py::arg("n_frames"), py::arg("length"), py::arg("n_threads") = 1,
+        "librosa.istft of frame-major spectrograms D (B, T, F) (GIL released).");
+
+    auto hpss_impl = [](const float* D, const float* S, int64_t B, int64_t T, int64_t F,
+                        int kernel_harm, int kernel_perc, float power, float margin_harm,
+                        float margin_perc, bool masks, bool want_h, bool want_p, int n_threads) {
+        if (kernel_harm < 1 || kernel_perc < 1) throw std::invalid_argument("kernel sizes must be positive");
+        if (!(power > 0.0f)) throw std::invalid_argument("power must be positive");
+        if (!(margin_harm >= 1.0f) || !(margin_perc >= 1.0f)) throw std::invalid_argument("margins must be >= 1");
+        HpssParams p;
+        p.kernel_harm = kernel_harm;
+        p.kernel_perc = kernel_perc;
+        p.power = power;
+        p.margin_harm = margin_harm;
+        p.margin_perc = margin_perc;
+        p.masks = masks;
+        const bool cplx = D != nullptr && !masks;
+        auto alloc = [&](bool want) -> py::object {
+            if (!want) return py::none();
+            if (cplx) return py::array_t<std::complex<float>>({B, T, F});
+            return py::array_t<float>({B, T, F});
+        };
+        py::object h = alloc(want_h), pc = alloc(want_p);
+        auto ptr = [](py::object& o) -> float* {
+            if (o.is_none()) return nullptr;
+            return static_cast<float*>(py::cast<py::array>(o).mutable_data());
+        };
+        float* oh = ptr(h);
+        float* op = ptr(pc);
+        {
+            py::gil_scoped_release release;
+            hpss(kernels(), D, S, B, T, F, p, oh, op, n_threads);
+        }
+        return py::make_tuple(h, pc);
+    };
+    m.def(
+        "hpss",
+        [hpss_impl](py::array_t<std::complex<float>, py::array::c_style> D, int kernel_harm,
+                    int kernel_perc, float power, float margin_harm, float margin_perc, bool masks,
+                    bool want_h, bool want_p, int n_threads) {
+            if (D.ndim() != 3) throw std::invalid_argument("D must be 3-D (signals, frames, bins)");
+            return hpss_impl(reinterpret_cast<const float*>(D.data()), nullptr, D.shape(0),
+                             D.shape(1), D.shape(2), kernel_harm, kernel_perc, power, margin_harm,
+                             margin_perc, masks, want_h, want_p, n_threads);
+        },
+        py::arg("D"), py::arg("kernel_harm"), py::arg("kernel_perc"), py::arg("power"),
+        py::arg("margin_harm"), py::arg("margin_perc"), py::arg("masks"), py::arg("want_harmonic"),
+        py::arg("want_percussive"), py::arg("n_threads") = 1);
+    m.def(
+        "hpss",
+        [hpss_impl](py::array_t<float, py::array::c_style> S, int kernel_harm, int kernel_perc,
+                    float power, float margin_harm, float margin_perc, bool masks, bool want_h,
+                    bool want_p, int n_threads) {
+            if (S.ndim() != 3) throw std::invalid_argument("S must be 3-D (signals, frames, bins)");
+            return hpss_impl(nullptr, S.data(), S.shape(0), S.shape(1), S.shape(2), kernel_harm,
+                             kernel_perc, power, margin_harm, margin_perc, masks, want_h, want_p,
+                             n_threads);
+        },
+        py::arg("S"), py::arg("kernel_harm"), py::arg("kernel_perc"), py::arg("power"),
+        py::arg("margin_harm"), py::arg("margin_perc"), py::arg("masks"), py::arg("want_harmonic"),
+        py::arg("want_percussive"), py::arg("n_threads") = 1,
+        "librosa.decompose.hpss of frame-major spectrograms (B, T, F) (GIL released).");
+
+    // --- tempo and beats (cpp/rhythm.cpp) ---
+    m.def(
+        "tempogram",
+        [](py::array_t<float, py::array::c_style> padded, int64_t n_frames, f64 window,
+           int n_threads) {
+            if (padded.ndim() != 2) throw std::invalid_argument("padded must be 2-D (signals, samples)");
+            if (window.ndim() != 1 || window.shape(0) < 1) throw std::invalid_argument("window must be 1-D and non-empty");
+            const int64_t B = padded.shape(0), n = padded.shape(1);
+            const int L = static_cast<int>(window.shape(0));
+            if (n_frames < 0 || n_frames + L - 1 > n) throw std::invalid_argument("n_frames exceeds the padded envelope");
+            py::array_t<double> out({B, static_cast<int64_t>(L), n_frames});
+            double* dst = out.mutable_data();
+            const float* src = padded.data();
+            const double* w = window.data();
+            {
+                py::gil_scoped_release release;
+                tempogram(kernels(), src, B, n, n_frames, w, L, dst, n_threads);
+            }
+            return out;
+        },
+        py::arg("padded"), py::arg("n_frames"), py::arg("window"), py::arg("n_threads") = 1,
+        "librosa.feature.tempogram's normalized local autocorrelation (B, L, n_frames).");
+
+    m.def(
+        "beat_dp",
+        [](py::array_t<double, py::array::c_style> onset, double frames_per_beat, float tightness) {
+            if (onset.ndim() != 1) throw std::invalid_argument("onset must be 1-D");
+            const int64_t n = onset.shape(0);
+            if (!(frames_per_beat > 0)) throw std::invalid_argument("frames_per_beat must be positive");
+            py::array_t<double> local(n), cum(n);
+            py::array_t<int32_t> back(n);
+            double* l = local.mutable_data();
+            double* c = cum.mutable_data();
+            int32_t* bk = back.mutable_data();
+            const double* o = onset.data();
+            {
+                py::gil_scoped_release release;
+                beat_dp(o, n, frames_per_beat, tightness, l, bk, c);
+            }
+            return py::make_tuple(local, back, cum);
+        },
+        py::arg("onset"), py::arg("frames_per_beat"), py::arg("tightness"),
+        "librosa.beat's local score and dynamic program: (localscore, backlink, cumscore).");
+
+    m.def(
+        "median_rows",
+        [](py::array_t<float, py::array::c_style> x, int n_threads) {
+            if (x.ndim() != 2 || x.shape(0) < 1) throw std::invalid_argument("x must be 2-D with at least one row");
+            const int64_t rows = x.shape(0), cols = x.shape(1);
+            py::array_t<float> out(cols);
+            float* dst = out.mutable_data();
+            const float* src = x.data();
+            {
+                py::gil_scoped_release release;
+                median_rows(src, rows, cols, dst, n_threads);
+            }
+            return out;
+        },
+        py::arg("x"), py::arg("n_threads") = 1,
+        "np.median(x, axis=0) of a finite 2-D float32 array (GIL released).");
 }

@@ -168,6 +168,46 @@ struct KernelTable {
     // appends (pitch, mag) pairs; returns the new count. Capacity is guaranteed by the driver.
     size_t (*piptrack)(const PiptrackView& pt, const float* S, size_t rs, int n_bins, int n_valid,
                        float* pitch_out, float* mag_out, size_t count);
+
+    // --- istft and hpss (kernels/inverse_impl.hpp, kernels/median_impl.hpp) ---
+
+    // Inverse real FFT of W frames, times the synthesis window: bins[l] points at frame l's
+    // n_bins interleaved (re, im) values (l < n_valid); out[l * out_stride + i] for i < n_fft.
+    // `window` includes the inverse FFT's scale 1 / n_complex. `work` holds
+    // 2 * (n_bins + 1) * W + RfftPlan::work_floats(W) elements. The imaginary parts of the DC
+    // and (even n_fft) Nyquist bins are ignored, as numpy.fft.irfft does.
+    void (*irfft_frames)(const RfftView& fft, const float* window, const float* const* bins,
+                         int n_valid, float* work, float* out, size_t out_stride);
+    void (*irfft_frames64)(const RfftView& fft, const double* window, const double* const* bins,
+                           int n_valid, double* work, double* out, size_t out_stride);
+
+    // Running median across lanes: out row i (W floats at out + i * out_stride) is the rank-th
+    // smallest of rows[i .. i + k - 1] per lane (rows: n_out + k - 1 pointers to W floats).
+    // `work` holds k * W floats.
+    void (*median_lanes)(const float* const* rows, int64_t n_out, int k, int rank, float* work,
+                         float* out, size_t out_stride);
+
+    // x[i * W + l] = frames[l][i] (i < len) and back: out[l * out_stride + i] = x[i * W + l].
+    void (*to_lanes)(const float* const* frames, int len, float* x);
+    void (*from_lanes)(const float* x, int len, int n_valid, float* out, size_t out_stride);
+
+    // librosa.decompose.hpss's soft masks and outputs over n elements (see median_impl.hpp).
+    void (*hpss_combine)(const float* D, const float* mag, const float* harm, const float* perc,
+                         size_t n, float power, float margin_h, float margin_p, bool split_zeros,
+                         bool masks, float* out_h, float* out_p);
+
+    // out[i] = |D[i]| for n interleaved complex64 values.
+    void (*complex_abs)(const float* D, size_t n, float* out);
+
+    // ac[k] = sum_{i < L - k} x[i] x[i + k], k < L, in float64 (librosa.feature.tempogram).
+    void (*autocorrelate)(const double* x, int L, double* ac);
+
+    // The max-normalized autocorrelations (lags < L) of W frames of L float32 samples times a
+    // float64 window, through a float64 FFT of the plan's even n_fft >= 2 L - 1:
+    // out[k * W + l]. `work` holds 2 * (n_bins + 1) * W + RfftPlan::work_floats(W) doubles.
+    void (*autocorr_frames64)(const RfftView& fft, const double* window,
+                              const float* const* frames, int L, int n_valid, double* work,
+                              double* out);
 };
 
 const KernelTable* kernels_baseline();

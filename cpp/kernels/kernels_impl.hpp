@@ -1002,6 +1002,13 @@ inline void insert_sorted(float* buf, int count, const float* x) {
 // W lanes as one GCC vector value (lowered to the translation unit's registers).
 typedef float LaneVec __attribute__((vector_size(W * sizeof(float))));
 
+// W lanes loaded as a LaneVec (see CMakeLists.txt on -Wpsabi in the baseline build).
+inline LaneVec load_lanes(const float* p) {
+    LaneVec v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
+}
+
 
 template <int K>
 inline void select_rows(const float* S, size_t rs, int lo, int hi, float sign, bool downwards,
@@ -1011,9 +1018,7 @@ inline void select_rows(const float* S, size_t rs, int lo, int hi, float sign, b
     const ptrdiff_t step = downwards ? -static_cast<ptrdiff_t>(rs) : static_cast<ptrdiff_t>(rs);
     const float* s = S + static_cast<size_t>(downwards ? hi - 1 : lo) * rs;
     for (int i = 0; i < hi - lo; ++i, s += step) {
-        LaneVec v;
-        std::memcpy(&v, s, sizeof(v));
-        v *= sign;
+        LaneVec v = load_lanes(s) * sign;
         for (int j = 0; j < K; ++j) {  // branch-free: half the rows insert on real spectra
             const LaneVec a = buf[j];
             buf[j] = a < v ? a : v;
@@ -1302,6 +1307,20 @@ void db_rows(const float* S, size_t rs, int rows, float amin, float floor, float
     }
 }
 
+// Defined in kernels/inverse_impl.hpp, median_impl.hpp and rhythm_impl.hpp (included at the end).
+void irfft_frames(const RfftView&, const float*, const float* const*, int, float*, float*, size_t);
+void irfft_frames64(const RfftView&, const double*, const double* const*, int, double*, double*,
+                    size_t);
+void median_lanes(const float* const*, int64_t, int, int, float*, float*, size_t);
+void to_lanes(const float* const*, int, float*);
+void from_lanes(const float*, int, int, float*, size_t);
+void hpss_combine(const float*, const float*, const float*, const float*, size_t, float, float,
+                  float, bool, bool, float*, float*);
+void complex_abs(const float*, size_t, float*);
+void autocorrelate(const double*, int, double*);
+void autocorr_frames64(const RfftView&, const double*, const float* const*, int, int, double*,
+                       double*);
+
 const KernelTable kTable = {
     GENREFX_LEVEL_NAME,
     W,
@@ -1321,8 +1340,21 @@ const KernelTable kTable = {
     &window_counts,
     &db_rows,
     &piptrack,
+    &irfft_frames,
+    &irfft_frames64,
+    &median_lanes,
+    &to_lanes,
+    &from_lanes,
+    &hpss_combine,
+    &complex_abs,
+    &autocorrelate,
+    &autocorr_frames64,
 };
 
 }  // namespace
 }  // namespace GENREFX_LEVEL
 }  // namespace genrefx
+
+#include "kernels/inverse_impl.hpp"
+#include "kernels/median_impl.hpp"
+#include "kernels/rhythm_impl.hpp"

@@ -15,7 +15,8 @@ try:
 except ValueError as _error:
     raise ImportError(str(_error)) from None
 
-from . import feature, filters, util
+from . import beat, decompose, effects, feature, filters, onset, util
+from ._inverse import istft
 from .config import show_config
 from .constantq import cqt, cqt_frequencies, note_to_hz
 from .convert import fft_frequencies, hz_to_mel, mel_frequencies, mel_to_hz
@@ -42,17 +43,22 @@ __all__ = [
     "ParameterError",
     "__version__",
     "amplitude_to_db",
+    "beat",
     "cqt",
     "cqt_frequencies",
+    "decompose",
+    "effects",
     "estimate_tuning",
     "extract",
     "feature",
     "fft_frequencies",
     "filters",
     "hz_to_mel",
+    "istft",
     "mel_frequencies",
     "mel_to_hz",
     "note_to_hz",
+    "onset",
     "power_to_db",
     "show_config",
     "stft",

@@ -178,3 +178,76 @@ def row_stats(x: npt.ArrayLike, stats: list[str]) -> npt.NDArray[np.float32]:
     """Statistics of each row of a 2-D float32 or float64 array over its frames, stat-major
     (``out[s * rows + r]``), float32: mean, std, var (population), skew, kurtosis (scipy's
     biased defaults, 0 for a constant row), median (numpy's), min, max (GIL released)."""
+
+# --- istft, hpss, tempo and beats (cpp/istft.cpp, cpp/hpss.cpp, cpp/rhythm.cpp) ---
+
+def istft(
+    D: npt.NDArray[np.complex64] | npt.NDArray[np.complex128],
+    window: npt.ArrayLike,
+    hop_length: int,
+    center: bool,
+    n_frames: int,
+    length: int,
+    n_threads: int = 1,
+) -> npt.NDArray[np.float32] | npt.NDArray[np.float64]:
+    """librosa.istft of frame-major spectrograms ``D`` (B, T, F), C-contiguous complex64
+    (float32 arithmetic, float32 output) or complex128 (float64): a ``(B, length)`` array.
+
+    ``window`` is the ``n_fft``-sample synthesis window (float64; ``F == n_fft // 2 + 1``).
+    Frames ``[0, n_frames)`` are inverted (the imaginary parts of the DC and, for even
+    ``n_fft``, Nyquist bins ignored, as numpy.fft.irfft), windowed, overlap-added every
+    ``hop_length`` samples, divided by the window sum-square where it exceeds tiny, and the
+    first ``n_fft // 2`` samples dropped when ``center``; samples past the overlap-added signal
+    are 0. Raises ``ValueError`` for inconsistent sizes. GIL released; ``n_threads`` spreads
+    runs of frames and signals.
+    """
+
+def hpss(
+    D: npt.NDArray[np.complex64] | npt.NDArray[np.float32],
+    kernel_harm: int,
+    kernel_perc: int,
+    power: float,
+    margin_harm: float,
+    margin_perc: float,
+    masks: bool,
+    want_harmonic: bool,
+    want_percussive: bool,
+    n_threads: int = 1,
+) -> tuple[npt.NDArray[Any] | None, npt.NDArray[Any] | None]:
+    """librosa.decompose.hpss of frame-major spectrograms (B, T, F), C-contiguous: complex64
+    STFTs (magnitude and phase) or float32 non-negative ``S``.
+
+    Median filters of ``kernel_harm`` frames along time and ``kernel_perc`` bins along
+    frequency (scipy.ndimage 'reflect' boundary, window ``[i - k // 2, i - k // 2 + k)``,
+    rank ``k // 2``), then librosa.util.softmask with ``power`` (``inf``: hard masks as 1/0)
+    and the margins. Returns ``(harmonic, percussive)``, each ``(B, T, F)`` or None when not
+    wanted: the masks (float32) when ``masks``, else the components (complex64 for complex
+    input, float32 for real). Raises ``ValueError`` for kernel sizes < 1, ``power <= 0`` or
+    margins < 1. GIL released.
+    """
+
+def tempogram(
+    padded: npt.NDArray[np.float32],
+    n_frames: int,
+    window: npt.ArrayLike,
+    n_threads: int = 1,
+) -> npt.NDArray[np.float64]:
+    """librosa.feature.tempogram (norm=inf) of already padded envelopes (B, n_padded), C-contiguous
+    float32: ``(B, L, n_frames)`` float64 with ``L = len(window)``; frame ``t`` is
+    ``padded[:, t:t + L] * window``, autocorrelated through a float64 FFT and divided by its
+    largest absolute value (unless that is below tiny). GIL released.
+    """
+
+def beat_dp(
+    onset: npt.NDArray[np.float64],
+    frames_per_beat: float,
+    tightness: float,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int32], npt.NDArray[np.float64]]:
+    """librosa.beat's local score and dynamic program for one normalized envelope (1-D float64)
+    and a static tempo: ``(localscore, backlink, cumscore)``. ``tightness`` is rounded to
+    float32 (librosa's signature). GIL released.
+    """
+
+def median_rows(x: npt.NDArray[np.float32], n_threads: int = 1) -> npt.NDArray[np.float32]:
+    """``np.median(x, axis=0)`` of a finite C-contiguous 2-D float32 array (float32 results,
+    the mean of the two middle values for an even number of rows). GIL released."""

@@ -4,6 +4,7 @@ from .chroma import chroma_stft
 from .chroma_cqt import chroma_cens, chroma_cqt
 from .energy import rms, zero_crossing_rate
 from .mel import melspectrogram, mfcc
+from .rhythm import tempo, tempogram
 from .spectral import (
     spectral_bandwidth,
     spectral_centroid,
@@ -25,6 +26,8 @@ __all__ = [
     "spectral_contrast",
     "spectral_flatness",
     "spectral_rolloff",
+    "tempo",
+    "tempogram",
     "tonnetz",
     "zero_crossing_rate",
 ]
