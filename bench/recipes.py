@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT.parent / "tests"))
 import genrefx  # noqa: E402
 import synth  # noqa: E402
-from genrefx.batch.presets import fma_features  # noqa: E402
-from test_batch_presets import librosa_fma  # noqa: E402
+from genrefx.batch.presets import GTZAN_COLUMNS, fma_features, gtzan_values  # noqa: E402
+from test_batch_presets import librosa_fma, librosa_gtzan  # noqa: E402
 
 
 def timed(fn, repeats: int) -> float:
@@ -83,6 +83,17 @@ def rows(repeats: int):
         got = fma_features(y, sr)
         ref = librosa_fma(y, sr, False)
         worst = max(rel(got[k], ref[k]) for k in got)
+        if sr == 22050:
+            ours = dict(zip(GTZAN_COLUMNS, gtzan_values(y, sr).tolist(), strict=True))
+            theirs = librosa_gtzan(y, sr)
+            worst_col = max(abs(ours[k] - v) / max(abs(v), 1e-12) for k, v in theirs.items())
+            yield (
+                sr,
+                "GTZAN recipe (preset gtzan, 58 columns; parity: worst relative column error)",
+                timed(lambda y=y, sr=sr: gtzan_values(y, sr), repeats),
+                timed(lambda y=y, sr=sr: librosa_gtzan(y, sr), repeats),
+                worst_col,
+            )
         yield (
             sr,
             "FMA recipe (preset fma, 11 features)",

@@ -154,3 +154,86 @@ def test_preset_usage_errors(tmp_path, capsys, args, message):
     assert code == 2
     assert message in capsys.readouterr().err
     assert not os.path.exists(tmp_path / "out.csv")
+
+
+# ---------------------------------------------------------------------------------------------
+# --preset gtzan: Kaggle's GTZAN features_30_sec.csv / features_3_sec.csv
+# ---------------------------------------------------------------------------------------------
+
+
+def librosa_gtzan(y: np.ndarray, sr: int) -> dict[str, float]:
+    """The Kaggle GTZAN columns with librosa's defaults (the recipe the README documents)."""
+    F = librosa.feature
+    out: dict[str, float] = {"length": float(y.shape[-1])}
+    arrays = {
+        "chroma_stft": F.chroma_stft(y=y, sr=sr),
+        "rms": F.rms(y=y),
+        "spectral_centroid": F.spectral_centroid(y=y, sr=sr),
+        "spectral_bandwidth": F.spectral_bandwidth(y=y, sr=sr),
+        "rolloff": F.spectral_rolloff(y=y, sr=sr),
+        "zero_crossing_rate": F.zero_crossing_rate(y),
+    }
+    arrays["harmony"], arrays["perceptr"] = librosa.effects.hpss(y)
+    for name, a in arrays.items():
+        out[f"{name}_mean"], out[f"{name}_var"] = float(np.mean(a)), float(np.var(a))
+    tempo, _ = librosa.beat.beat_track(y=y, sr=sr)
+    out["tempo"] = float(np.atleast_1d(tempo)[0])
+    for i, row in enumerate(F.mfcc(y=y, sr=sr), start=1):
+        out[f"mfcc{i}_mean"], out[f"mfcc{i}_var"] = float(np.mean(row)), float(np.var(row))
+    return out
+
+
+def test_gtzan_values_match_librosa():
+    import signals
+    from genrefx.batch.presets import GTZAN_COLUMNS, gtzan_values
+
+    y = signals.music(6.0, 22050, seed=11)
+    got = dict(zip(GTZAN_COLUMNS, gtzan_values(y, 22050).tolist(), strict=True))
+    ref = librosa_gtzan(y, 22050)
+    assert list(got) == list(ref)
+    assert len(got) == 58
+    for name, value in ref.items():
+        # harmony/perceptr means are ~1e-5 of full scale: an absolute floor of 1e-6
+        assert got[name] == pytest.approx(value, rel=1e-3, abs=1e-6), name
+
+
+def test_gtzan_csv_layouts(tmp_path):
+    import csv as csvlib
+
+    from genrefx.batch.presets import GTZAN_COLUMNS
+
+    for genre, seed in (("blues", 1), ("rock", 2)):
+        (tmp_path / "genres" / genre).mkdir(parents=True)
+        write_clip(tmp_path / "genres" / genre / f"{genre}.00000.wav", 6.5, 22050, seed=seed)
+    out30 = tmp_path / "features_30_sec.csv"
+    assert run("batch-extract", tmp_path / "genres", "-o", out30, "--preset", "gtzan", "-q") == 0
+    with open(out30, newline="") as f:
+        rows = list(csvlib.reader(f))
+    assert rows[0] == ["filename", *GTZAN_COLUMNS, "label"]
+    assert [(r[0], r[-1]) for r in rows[1:]] == [
+        ("blues.00000.wav", "blues"),
+        ("rock.00000.wav", "rock"),
+    ]
+    assert rows[1][1] == str(int(6.5 * 22050))  # length: samples
+    out3 = tmp_path / "features_3_sec.csv"
+    code = run(
+        "batch-extract",
+        tmp_path / "genres",
+        "-o",
+        out3,
+        "--preset",
+        "gtzan",
+        "--segment",
+        "3",
+        "-q",
+    )
+    assert code == 0
+    with open(out3, newline="") as f:
+        rows = list(csvlib.reader(f))
+    assert [r[0] for r in rows[1:]] == [
+        "blues.00000.0.wav",
+        "blues.00000.1.wav",
+        "rock.00000.0.wav",
+        "rock.00000.1.wav",
+    ]
+    assert {r[1] for r in rows[1:]} == {str(3 * 22050)}
