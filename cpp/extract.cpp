@@ -1,13 +1,9 @@
 #include "extract.hpp"
+#include "parallel.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstring>
-#include <exception>
-#include <system_error>
-#include <mutex>
-#include <thread>
 
 namespace genrefx {
 
@@ -22,48 +18,6 @@ namespace {
 constexpr int64_t kBlocksPerItem = 8;
 constexpr float kTinyF32 = 1.17549435082228750797e-38f;
 
-// Runs fn(item, worker) for item in [0, n_items) on up to n_threads threads; rethrows the first
-// exception. fn must be thread-safe across items.
-// Workers for n_items: at most n_threads, the machine's hardware threads, and n_items.
-int effective_workers(int n_threads, int64_t n_items) {
-    const unsigned hw = std::thread::hardware_concurrency();
-    int64_t cap = std::max(1, n_threads);
-    if (hw > 0) cap = std::min<int64_t>(cap, hw);
-    return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(cap, n_items)));
-}
-
-template <class Fn>
-void parallel_for(int64_t n_items, int n_threads, Fn&& fn) {
-    const int workers = effective_workers(n_threads, n_items);
-    if (workers <= 1) {
-        fn.init(0);
-        for (int64_t i = 0; i < n_items; ++i) fn(i, 0);
-        return;
-    }
-    std::atomic<int64_t> next{0};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    auto body = [&](int worker) {
-        try {
-            fn.init(worker);
-            for (int64_t i = next++; i < n_items; i = next++) fn(i, worker);
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(error_mutex);
-            if (!error) error = std::current_exception();
-            next = n_items;
-        }
-    };
-    std::vector<std::thread> threads;
-    threads.reserve(workers - 1);
-    try {
-        for (int w = 1; w < workers; ++w) threads.emplace_back(body, w);
-    } catch (const std::system_error&) {
-        // no more threads to be had: the ones started (and this one) share the items
-    }
-    body(0);
-    for (auto& t : threads) t.join();
-    if (error) std::rethrow_exception(error);
-}
 
 // numpy.pad's value at index i (may be outside [0, n)) of a signal of n > 0 samples.
 inline float padded_sample(const float* y, int64_t n, int64_t i, PadMode mode) {
@@ -410,8 +364,7 @@ public:
             float threshold;
             std::vector<std::vector<long long>> counts;
             std::vector<char> any;
-            void init(int) {}
-            void operator()(int64_t item, int worker) {
+                void operator()(int64_t item, int worker) {
                 const float* p = peaks.pitch[item].data();
                 const float* m = peaks.mag[item].data();
                 std::vector<long long>& c = counts[worker];
@@ -424,10 +377,10 @@ public:
             }
         } count{peaks, hist, threshold, {}, {}};
         const int64_t n_items = static_cast<int64_t>(peaks.pitch.size());
-        const int workers = effective_workers(n_threads, n_items);
+        const int workers = worker_count(n_threads, n_items);
         count.counts.assign(workers, std::vector<long long>(std::max(hist.n_hist, 1), 0));
         count.any.assign(workers, 0);
-        parallel_for(n_items, n_threads, count);
+        parallel_items(n_items, n_threads, count);
         std::vector<long long> sum(std::max(hist.n_hist, 1), 0);
         bool any = false;
         for (int w = 0; w < workers; ++w) {
@@ -575,16 +528,14 @@ template <class Pass1>
 void run_engine(Engine& e, int n_threads, Pass1&& pass1) {
     struct P1 {
         Pass1& fn;
-        void init(int) {}
         void operator()(int64_t item, int worker) { fn(item, worker); }
     } p1{pass1};
-    parallel_for(e.n_items(), n_threads, p1);
+    parallel_items(e.n_items(), n_threads, p1);
     if (!(e.req.chroma || e.req.mfcc || e.req.contrast || e.req.tuning_estimate)) return;
     e.joint(n_threads);
     if (!(e.req.chroma || e.req.mfcc || e.req.contrast)) return;
     struct P2 {
         Engine& e;
-        void init(int) {}
         void operator()(int64_t item, int worker) {
             int64_t b, tb, te;
             e.item_range(item, b, tb, te);
@@ -593,7 +544,7 @@ void run_engine(Engine& e, int n_threads, Pass1&& pass1) {
             }
         }
     } p2{e};
-    parallel_for(e.n_items(), n_threads, p2);
+    parallel_items(e.n_items(), n_threads, p2);
 }
 
 
@@ -607,7 +558,7 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
     const int64_t F = fft.n_bins();
     Engine e(K, req, out, B, F, T);
     const bool spectral = req.stft || e.need_mag() || e.need_pow();
-    const int workers = effective_workers(n_threads, e.n_items());
+    const int workers = worker_count(n_threads, e.n_items());
     e.allocate(workers, framing.n_fft, spectral ? fft.work_floats(K.lanes) : 0);
     if (req.chroma) e.power_blocks.allocate(static_cast<size_t>(B * e.n_blocks * F * K.lanes));
     const int W = K.lanes;
@@ -653,7 +604,7 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
 void run_from_spectrum(const KernelTable& K, const float* S, int64_t B, int64_t F, int64_t T,
                        const Request& req, Outputs& out, int n_threads) {
     Engine e(K, req, out, B, F, T);
-    const int workers = effective_workers(n_threads, e.n_items());
+    const int workers = worker_count(n_threads, e.n_items());
     e.allocate(workers, 0, 0);
     const int W = K.lanes;
     auto pass1 = [&](int64_t item, int worker) {
@@ -693,7 +644,6 @@ void cqt_octave_response(const KernelTable& K, const RfftPlan& fft, const double
         const ComplexSparseView& basis;
         std::complex<float>* out;
         std::vector<Workspace>& ws;
-        void init(int) {}
         void operator()(int64_t item, int worker) {
             Workspace& s = ws[worker];
             const int64_t b = item / per_signal, chunk = item % per_signal;
@@ -725,7 +675,7 @@ void cqt_octave_response(const KernelTable& K, const RfftPlan& fft, const double
         }
     };
     Buffers& buf = thread_buffers();
-    const int workers = effective_workers(n_threads, B * per_signal);
+    const int workers = worker_count(n_threads, B * per_signal);
     buf.ws.resize(workers);
     for (Workspace& s : buf.ws) {
         s.mag.resize(static_cast<size_t>(F * W));
@@ -737,7 +687,7 @@ void cqt_octave_response(const KernelTable& K, const RfftPlan& fft, const double
         s.frames.resize(W);
     }
     Body body{K, fft, window, framing, y, n, T, F, per_signal, W, rows, basis, out, buf.ws};
-    parallel_for(B * per_signal, n_threads, body);
+    parallel_items(B * per_signal, n_threads, body);
     buf.trim();
 }
 
@@ -761,7 +711,6 @@ void zero_crossing_rate(const KernelTable& K, const float* y, int64_t B, int64_t
         float threshold;
         bool pad, zero_pos;
         double* out;
-        void init(int) {}
         void operator()(int64_t b, int worker) {
             // kept per OS thread: fresh pages every call would cost a fault each
             thread_local std::vector<uint8_t> change;
@@ -786,7 +735,7 @@ void zero_crossing_rate(const KernelTable& K, const float* y, int64_t B, int64_t
             }
         }
     } body{K, y, n, T, offset, padded, frame_length, hop, threshold, pad, zero_pos, out};
-    parallel_for(B, n_threads, body);
+    parallel_items(B, n_threads, body);
 }
 
 }  // namespace genrefx
