@@ -63,7 +63,11 @@ def tempogram(
     Frames of ``win_length`` envelope samples (hop 1; centred frames pad the envelope with
     ``np.pad(mode="linear_ramp")`` to 0), times the window, are autocorrelated by the core in
     float64 and divided by their largest value (``norm=np.inf``, the only norm genrefx
-    computes; ``norm=None`` is also accepted and leaves them unnormalized)::
+    computes; ``norm=None`` is also accepted and leaves them unnormalized). For the default
+    "hann" window the core carries five windowed running sums per lag from frame to frame
+    (``w[i] w[i + k]`` is a trigonometric polynomial of degree 2 in ``i``), restarted exactly
+    every 128 frames, and redoes frames of tiny relative energy by FFT: O(win_length) per frame,
+    within ~1e-12 of the FFT result; other windows use a float64 FFT per frame, as librosa::
 
         tg[k, t] = sum_i x_t[i] x_t[i + k] / max_k |sum_i x_t[i] x_t[i + k]|
 
@@ -136,7 +140,10 @@ def tempogram(
         ac = np.fft.irfft(spec.real**2 + spec.imag**2, n=n_pad, axis=-1)[..., :win_length]
         tg = np.swapaxes(ac, -1, -2)
     else:
-        tg = _core.tempogram(padded, n_frames, window64, int(n_threads))
+        # librosa's default window: O(win_length) per frame through running trigonometric
+        # sums (frames with tiny energy redone through the exact FFT); any other: the FFT
+        hann = isinstance(window, str) and window == "hann" and win_length >= 4
+        tg = _core.tempogram(padded, n_frames, window64, int(n_threads), hann)
     return tg.reshape(*lead, win_length, n_frames)
 
 
