@@ -296,3 +296,20 @@ def test_beat_track_bad_input():
         genrefx.beat.beat_track(onset_envelope=oenv[0], bpm=-5.0)
     with pytest.raises(genrefx.ParameterError, match="y or onset_envelope"):
         genrefx.beat.beat_track(sr=SR)
+
+
+@given(
+    n=st.integers(1, 80),
+    seed=st.integers(0, 10_000),
+    plateaus=st.booleans(),
+)
+def test_last_beat_matches_librosa(n, seed, plateaus):
+    """The last-beat selection (local maxima, half their median) equals librosa's helper."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(n).cumsum()
+    if plateaus:
+        x = np.round(x)  # ties between neighbours and equal medians
+    ref_fn = getattr(librosa.beat, "__last_beat")
+    if n == 1:
+        return  # librosa's helper indexes x[-2]
+    assert genrefx.beat._last_beat(x) == int(ref_fn(x))

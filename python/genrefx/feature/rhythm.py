@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _core
 from ..exceptions import ParameterError
-from ..filters import get_window
+from ..filters import stft_window
 
 __all__ = ["tempo", "tempogram"]
 
@@ -105,7 +105,7 @@ def tempogram(
     if norm is not None and norm != np.inf:
         raise ParameterError(f"norm={norm!r} is not supported by genrefx; use np.inf or None")
     win_length = int(win_length)
-    ac_window = get_window(window, win_length, fftbins=True)
+    ac_window = stft_window(window, win_length, win_length)  # get_window(fftbins=True), cached
     if onset_envelope is None:
         if y is None:
             raise ParameterError("Either y or onset_envelope must be provided")
@@ -121,7 +121,15 @@ def tempogram(
     lead = onset_envelope.shape[:-1]
     env = onset_envelope.reshape(-1, n)
     if center:
-        env = np.pad(env, [(0, 0), (win_length // 2,) * 2], mode="linear_ramp", end_values=[0, 0])
+        # np.pad(mode="linear_ramp", end_values=0): ramps from 0 towards each edge value
+        # (numpy passes the end value as an int64 array element: the ramp is computed in
+        # float64 and rounded to the envelope's dtype)
+        p = win_length // 2
+        if p > 0:
+            zero = np.int64(0)
+            left = np.linspace(zero, env[:, 0], p, endpoint=False, dtype=env.dtype, axis=-1)
+            right = np.linspace(zero, env[:, -1], p, endpoint=False, dtype=env.dtype, axis=-1)
+            env = np.concatenate([left, env, right[:, ::-1]], axis=-1)
     n_frames = 1 + env.shape[-1] - win_length
     if center:
         n_frames = min(n_frames, n)
