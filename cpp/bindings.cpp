@@ -546,7 +546,7 @@ PYBIND11_MODULE(_core, m) {
     m.def(
         "tempogram",
         [](py::array_t<float, py::array::c_style> padded, int64_t n_frames, f64 window,
-           int n_threads) {
+           int n_threads, bool hann) {
             if (padded.ndim() != 2) throw std::invalid_argument("padded must be 2-D (signals, samples)");
             if (window.ndim() != 1 || window.shape(0) < 1) throw std::invalid_argument("window must be 1-D and non-empty");
             const int64_t B = padded.shape(0), n = padded.shape(1);
@@ -558,11 +558,16 @@ PYBIND11_MODULE(_core, m) {
             const double* w = window.data();
             {
                 py::gil_scoped_release release;
-                tempogram(kernels(), src, B, n, n_frames, w, L, dst, n_threads);
+                if (hann) {
+                    tempogram_hann(kernels(), src, B, n, n_frames, w, L, dst, n_threads);
+                } else {
+                    tempogram(kernels(), src, B, n, n_frames, w, L, dst, n_threads);
+                }
             }
             return out;
         },
         py::arg("padded"), py::arg("n_frames"), py::arg("window"), py::arg("n_threads") = 1,
+        py::arg("hann") = false,
         "librosa.feature.tempogram's normalized local autocorrelation (B, L, n_frames).");
 
     m.def(

@@ -43,6 +43,13 @@ void hpss(const KernelTable& K, const float* D, const float* S, int64_t B, int64
 void tempogram(const KernelTable& K, const float* padded, int64_t B, int64_t n_padded,
                int64_t n_frames, const double* window, int L, double* out, int n_threads);
 
+// The same for librosa's default periodic Hann window (`window` holds its L values), in O(L)
+// per frame: running trigonometric sums restarted every 64 frames, frames with tiny energy
+// redone through the exact FFT (see kernels/rhythm_impl.hpp). Results agree with tempogram's
+// to ~1e-12 of each frame's maximum.
+void tempogram_hann(const KernelTable& K, const float* padded, int64_t B, int64_t n_padded,
+                    int64_t n_frames, const double* window, int L, double* out, int n_threads);
+
 // librosa.beat's __beat_local_score and __beat_track_dp for one envelope (static tempo): the
 // normalized onset envelope (float64), frames per beat (rounded), tightness (float32 in
 // librosa's signature). Writes localscore, backlink and cumscore (n each).

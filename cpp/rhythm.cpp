@@ -50,6 +50,116 @@ void tempogram(const KernelTable& K, const float* padded, int64_t B, int64_t n_p
     });
 }
 
+void tempogram_hann(const KernelTable& K, const float* padded, int64_t B, int64_t N,
+                    int64_t n_frames, const double* window, int L, double* out, int n_threads) {
+    if (L < 1 || n_frames < 0 || n_frames + L - 1 > N) {
+        throw std::invalid_argument("tempogram: frames exceed the padded envelope");
+    }
+    if (n_frames == 0) return;
+    // Frames run in blocks of R, each restarted exactly. A frame whose energy is tiny against
+    // the block's (where the running sums' round-off, ~R eps of the block's scale, would show
+    // after normalization) is recomputed through the exact float64 FFT kernel.
+    constexpr int64_t R = 128;
+    constexpr double kRelFloor = 1e-3;
+    const size_t l = static_cast<size_t>(L);
+    const double kPi = 3.14159265358979323846;
+    const double theta = 2.0 * kPi / L;
+    std::vector<double> tab(13 * l + 4);
+    for (int k = 0; k < L; ++k) {
+        const double ck = std::cos(theta * k), sk = std::sin(theta * k);
+        tab[k] = 0.25 * (1.0 + 0.5 * ck);
+        tab[l + k] = -0.25 * (1.0 + ck);
+        tab[2 * l + k] = 0.25 * sk;
+        tab[3 * l + k] = 0.125 * ck;
+        tab[4 * l + k] = -0.125 * sk;
+        tab[5 * l + k] = ck;
+        tab[6 * l + k] = -sk;
+        tab[7 * l + k] = std::cos(2.0 * theta * k);
+        tab[8 * l + k] = -std::sin(2.0 * theta * k);
+        tab[9 * l + k] = ck;
+        tab[10 * l + k] = sk;
+        tab[11 * l + k] = std::cos(2.0 * theta * k);
+        tab[12 * l + k] = std::sin(2.0 * theta * k);
+    }
+    tab[13 * l] = std::cos(theta);
+    tab[13 * l + 1] = -std::sin(theta);
+    tab[13 * l + 2] = std::cos(2.0 * theta);
+    tab[13 * l + 3] = -std::sin(2.0 * theta);
+    std::vector<double> x(static_cast<size_t>(B * N)), xrev(x.size());
+    for (int64_t i = 0; i < B * N; ++i) x[i] = static_cast<double>(padded[i]);
+    for (int64_t b = 0; b < B; ++b) {
+        for (int64_t i = 0; i < N; ++i) xrev[b * N + i] = x[b * N + N - 1 - i];
+    }
+    int64_t n_fft = 2;
+    while (n_fft < 2 * static_cast<int64_t>(L) - 1) n_fft *= 2;
+    const auto plan = RfftPlan::get(static_cast<int>(n_fft));
+    const int W = K.lanes;
+    const int64_t per_signal = (n_frames + R - 1) / R;
+    const int workers = worker_count(n_threads, B * per_signal);
+    struct Scratch {
+        std::vector<double> st, rows, work, lanes;
+    };
+    std::vector<Scratch> scratch(workers);
+    parallel_items(B * per_signal, n_threads, [&](int64_t item, int worker) {
+        Scratch& sc = scratch[worker];
+        if (sc.st.empty()) {
+            sc.st.resize(5 * l);
+            sc.rows.resize(static_cast<size_t>(R) * l);
+        }
+        const int64_t b = item / per_signal;
+        const int64_t t0 = (item % per_signal) * R;
+        const int64_t n = std::min(R, n_frames - t0);
+        const double* xb = x.data() + b * N;
+        K.hann_autocorr(xb, xrev.data() + b * N, N, L, t0, n, tab.data(), sc.st.data(),
+                        sc.rows.data());
+        double peak = 0.0;
+        for (int64_t m = t0; m < t0 + n + L - 1; ++m) peak = std::max(peak, xb[m] * xb[m]);
+        const double floor = kRelFloor * static_cast<double>(L) * peak;
+        // frames to redo exactly, W at a time
+        std::vector<int64_t> redo;
+        for (int64_t s = 0; s < n; ++s) {
+            if (sc.rows[static_cast<size_t>(s) * l] < floor) redo.push_back(s);
+        }
+        if (!redo.empty()) {
+            if (sc.work.empty()) {
+                sc.work.resize(2 * static_cast<size_t>(plan->n_bins() + 1) * W + plan->work_floats(W));
+                sc.lanes.resize(l * W);
+            }
+            const float* frames[64];
+            for (size_t r0 = 0; r0 < redo.size(); r0 += W) {
+                const int n_valid = static_cast<int>(std::min<size_t>(W, redo.size() - r0));
+                for (int j = 0; j < W; ++j) {
+                    frames[j] = padded + b * N + t0 + redo[r0 + std::min(j, n_valid - 1)];
+                }
+                K.autocorr_frames64(plan->view(), window, frames, L, n_valid, sc.work.data(),
+                                    sc.lanes.data());
+                for (int j = 0; j < n_valid; ++j) {
+                    double* row = sc.rows.data() + static_cast<size_t>(redo[r0 + j]) * l;
+                    for (int k = 0; k < L; ++k) row[k] = sc.lanes[static_cast<size_t>(k) * W + j];
+                }
+            }
+        }
+        // librosa.util.normalize(norm=inf) over the lags (the redone rows are normalized
+        // already: their maximum is exactly 1, so this leaves them as they are), then
+        // out[b][k][t], eight frames at a time
+        K.normalize_rows(sc.rows.data(), n, L);
+        double* dst = out + b * L * n_frames + t0;
+        int64_t s0 = 0;
+        for (; s0 + 8 <= n; s0 += 8) {
+            const double* r = sc.rows.data() + static_cast<size_t>(s0) * l;
+            for (int k = 0; k < L; ++k) {
+                double* d = dst + static_cast<int64_t>(k) * n_frames + s0;
+                for (int j = 0; j < 8; ++j) d[j] = r[static_cast<size_t>(j) * l + k];
+            }
+        }
+        for (; s0 < n; ++s0) {
+            for (int k = 0; k < L; ++k) {
+                dst[static_cast<int64_t>(k) * n_frames + s0] = sc.rows[static_cast<size_t>(s0) * l + k];
+            }
+        }
+    });
+}
+
 void beat_dp(const double* onset, int64_t n, double frames_per_beat, float tightness,
              double* localscore, int32_t* backlink, double* cumscore) {
     if (n < 1) return;

@@ -107,9 +107,42 @@ def test_onset_strength_bad_input():
 # ----------------------------------------------------------------------------------------
 
 
+def _hard_envelopes():
+    """Envelopes that stress the running sums of the Hann path: silence then loud, isolated
+    tiny values and spikes, a quiet floor with a loud burst, constant, longer than several
+    restart blocks."""
+    rng = np.random.default_rng(12)
+    a = np.zeros(2000, np.float32)
+    a[1000:] = 5 * np.abs(rng.standard_normal(1000))
+    a[300] = 1e-6
+    a[305] = 3.0
+    b = (1e-3 * np.abs(rng.standard_normal(1500))).astype(np.float32)
+    b[700:720] = 50.0
+    c = np.ones(300, np.float32)
+    d = librosa.onset.onset_strength(y=signals.music(20.0, seed=5), sr=SR)
+    return [a, b, c, d]
+
+
+@pytest.mark.parametrize("win_length", [384, 344, 101, 16, 4, 3, 1])
+def test_tempogram_hann_path(win_length):
+    """The default (Hann) window's O(L) path against librosa's FFT autocorrelation."""
+    for oenv in _hard_envelopes():
+        ref = librosa.feature.tempogram(onset_envelope=oenv, sr=SR, win_length=win_length)
+        got = genrefx.feature.tempogram(onset_envelope=oenv, sr=SR, win_length=win_length)
+        assert got.shape == ref.shape
+        assert float(np.max(np.abs(got - ref))) <= 1e-9  # frames are normalized to max 1
+
+
 def test_tempogram_matches_librosa():
     oenv = librosa.onset.onset_strength(y=rhythm_signals.drums(100.0, 8.0, seed=4), sr=SR)
-    for kw in ({}, {"win_length": 100}, {"center": False, "win_length": 64}, {"norm": None}):
+    for kw in (
+        {},
+        {"win_length": 100},
+        {"center": False, "win_length": 64},
+        {"norm": None},
+        {"window": "hamming"},  # the FFT path
+        {"window": ("kaiser", 4.0), "win_length": 200},
+    ):
         ref = librosa.feature.tempogram(onset_envelope=oenv, sr=SR, **kw)
         got = genrefx.feature.tempogram(onset_envelope=oenv, sr=SR, **kw)
         assert got.shape == ref.shape
@@ -263,3 +296,20 @@ def test_beat_track_bad_input():
         genrefx.beat.beat_track(onset_envelope=oenv[0], bpm=-5.0)
     with pytest.raises(genrefx.ParameterError, match="y or onset_envelope"):
         genrefx.beat.beat_track(sr=SR)
+
+
+@given(
+    n=st.integers(1, 80),
+    seed=st.integers(0, 10_000),
+    plateaus=st.booleans(),
+)
+def test_last_beat_matches_librosa(n, seed, plateaus):
+    """The last-beat selection (local maxima, half their median) equals librosa's helper."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(n).cumsum()
+    if plateaus:
+        x = np.round(x)  # ties between neighbours and equal medians
+    ref_fn = getattr(librosa.beat, "__last_beat")
+    if n == 1:
+        return  # librosa's helper indexes x[-2]
+    assert genrefx.beat._last_beat(x) == int(ref_fn(x))

@@ -208,6 +208,15 @@ struct KernelTable {
     void (*autocorr_frames64)(const RfftView& fft, const double* window,
                               const float* const* frames, int L, int n_valid, double* work,
                               double* out);
+
+    // Raw autocorrelations of frames t0 .. t0 + n - 1 of x under a periodic Hann window of L
+    // samples, O(L) per frame through trigonometric running sums (kernels/rhythm_impl.hpp):
+    // out[s * L + k]. `xrev` is x (N samples) reversed; `tab` 13 L + 4 and `st` 5 L doubles.
+    void (*hann_autocorr)(const double* x, const double* xrev, int64_t N, int L, int64_t t0,
+                          int64_t n, const double* tab, double* st, double* out);
+
+    // Each of n rows of L doubles divided by its largest |value| (unless below tiny).
+    void (*normalize_rows)(double* rows, int64_t n, int L);
 };
 
 const KernelTable* kernels_baseline();

@@ -1320,6 +1320,9 @@ void complex_abs(const float*, size_t, float*);
 void autocorrelate(const double*, int, double*);
 void autocorr_frames64(const RfftView&, const double*, const float* const*, int, int, double*,
                        double*);
+void hann_autocorr(const double*, const double*, int64_t, int, int64_t, int64_t, const double*,
+                   double*, double*);
+void normalize_rows(double*, int64_t, int);
 
 const KernelTable kTable = {
     GENREFX_LEVEL_NAME,
@@ -1349,6 +1352,8 @@ const KernelTable kTable = {
     &complex_abs,
     &autocorrelate,
     &autocorr_frames64,
+    &hann_autocorr,
+    &normalize_rows,
 };
 
 }  // namespace

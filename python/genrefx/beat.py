@@ -23,17 +23,16 @@ def _last_beat(cumscore: np.ndarray) -> int:
     if x.shape[-1] > 1:
         lmax[1:-1] = (x[1:-1] > x[:-2]) & (x[1:-1] >= x[2:])
         lmax[-1] = x[-1] > x[-2]
-    mask = ~lmax
-    medians = np.ma.median(np.ma.masked_array(data=x, mask=mask), axis=-1)
-    threshold = 0.5 * np.ma.getdata(medians)
-    n = len(x) - 1
-    tail = n
-    while n >= 0:
-        if not mask[n] and x[n] >= threshold:
-            tail = n
-            break
-        n -= 1
-    return tail
+    # np.ma.median of the local maxima, as numpy.ma computes it for 1-D data: the middle
+    # value, or the sum of the two middle ones divided by 2
+    peaks = np.sort(x[lmax])
+    if peaks.size == 0:
+        return len(x) - 1  # librosa: no candidate, the last frame
+    idx, odd = divmod(peaks.size, 2)
+    median = peaks[idx] if odd else (peaks[idx - 1] + peaks[idx]) / 2.0
+    threshold = 0.5 * median
+    candidates = np.flatnonzero(lmax & (x >= threshold))
+    return int(candidates[-1]) if candidates.size else len(x) - 1
 
 
 def _trim_beats(localscore: np.ndarray, beats: np.ndarray, trim: bool) -> np.ndarray:

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _core
 from ..exceptions import ParameterError
-from ..filters import get_window
+from ..filters import stft_window
 
 __all__ = ["tempo", "tempogram"]
 
@@ -63,7 +63,11 @@ def tempogram(
     Frames of ``win_length`` envelope samples (hop 1; centred frames pad the envelope with
     ``np.pad(mode="linear_ramp")`` to 0), times the window, are autocorrelated by the core in
     float64 and divided by their largest value (``norm=np.inf``, the only norm genrefx
-    computes; ``norm=None`` is also accepted and leaves them unnormalized)::
+    computes; ``norm=None`` is also accepted and leaves them unnormalized). For the default
+    "hann" window the core carries five windowed running sums per lag from frame to frame
+    (``w[i] w[i + k]`` is a trigonometric polynomial of degree 2 in ``i``), restarted exactly
+    every 128 frames, and redoes frames of tiny relative energy by FFT: O(win_length) per frame,
+    within ~1e-12 of the FFT result; other windows use a float64 FFT per frame, as librosa::
 
         tg[k, t] = sum_i x_t[i] x_t[i + k] / max_k |sum_i x_t[i] x_t[i + k]|
 
@@ -101,7 +105,7 @@ def tempogram(
     if norm is not None and norm != np.inf:
         raise ParameterError(f"norm={norm!r} is not supported by genrefx; use np.inf or None")
     win_length = int(win_length)
-    ac_window = get_window(window, win_length, fftbins=True)
+    ac_window = stft_window(window, win_length, win_length)  # get_window(fftbins=True), cached
     if onset_envelope is None:
         if y is None:
             raise ParameterError("Either y or onset_envelope must be provided")
@@ -117,7 +121,15 @@ def tempogram(
     lead = onset_envelope.shape[:-1]
     env = onset_envelope.reshape(-1, n)
     if center:
-        env = np.pad(env, [(0, 0), (win_length // 2,) * 2], mode="linear_ramp", end_values=[0, 0])
+        # np.pad(mode="linear_ramp", end_values=0): ramps from 0 towards each edge value
+        # (numpy passes the end value as an int64 array element: the ramp is computed in
+        # float64 and rounded to the envelope's dtype)
+        p = win_length // 2
+        if p > 0:
+            zero = np.int64(0)
+            left = np.linspace(zero, env[:, 0], p, endpoint=False, dtype=env.dtype, axis=-1)
+            right = np.linspace(zero, env[:, -1], p, endpoint=False, dtype=env.dtype, axis=-1)
+            env = np.concatenate([left, env, right[:, ::-1]], axis=-1)
     n_frames = 1 + env.shape[-1] - win_length
     if center:
         n_frames = min(n_frames, n)
@@ -136,7 +148,10 @@ def tempogram(
         ac = np.fft.irfft(spec.real**2 + spec.imag**2, n=n_pad, axis=-1)[..., :win_length]
         tg = np.swapaxes(ac, -1, -2)
     else:
-        tg = _core.tempogram(padded, n_frames, window64, int(n_threads))
+        # librosa's default window: O(win_length) per frame through running trigonometric
+        # sums (frames with tiny energy redone through the exact FFT); any other: the FFT
+        hann = isinstance(window, str) and window == "hann" and win_length >= 4
+        tg = _core.tempogram(padded, n_frames, window64, int(n_threads), hann)
     return tg.reshape(*lead, win_length, n_frames)
 
 
