@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse
 import soxr
 
 from . import _core
@@ -124,27 +123,33 @@ def _wavelet_lengths(freqs, sr, window, filter_scale, alpha) -> tuple[np.ndarray
     return Q * sr / freqs, f_cutoff
 
 
-def _float_window(window: Any, length: float) -> np.ndarray:
-    """librosa's ``__float_window``: the window of floor(length) samples, zero-padded to
-    ceil(length)."""
-    n_min, n_max = int(np.floor(length)), int(np.ceil(length))
-    win = get_window(window, n_min)
-    if len(win) < n_max:
-        win = np.pad(win, [(0, n_max - len(win))])
-    win[n_min:] = 0.0
+@functools.lru_cache(maxsize=1024)
+def _window_of(window: Any, n: int) -> np.ndarray:
+    win = np.asarray(get_window(window, n))
+    win.setflags(write=False)
     return win
 
 
-def _sparsify_rows(x: np.ndarray, quantile: float) -> scipy.sparse.csr_matrix:
+def _float_window(window: Any, length: int) -> np.ndarray:
+    """librosa's ``__float_window`` for a whole length: the window of ``length`` samples
+    (cached: every octave has the same filter lengths)."""
+    return _window_of(window, int(length))
+
+
+def _sparsify_rows(x: np.ndarray, quantile: float):
     """librosa.util.sparsify_rows: per row, keep the largest magnitudes that carry all but
-    ``quantile`` of the row's L1 mass."""
+    ``quantile`` of the row's L1 mass. Returns CSR arrays (indptr, indices, data)."""
     mags = np.abs(x)
     norms = np.sum(mags, axis=1, keepdims=True)
     mag_sort = np.sort(mags, axis=1)
     cumulative_mag = np.cumsum(mag_sort / norms, axis=1)
     threshold_idx = np.argmin(cumulative_mag < quantile, axis=1)
     keep = mags >= mag_sort[np.arange(x.shape[0]), threshold_idx][:, None]
-    return scipy.sparse.csr_matrix(np.where(keep, x, 0).astype(x.dtype))
+    keep &= x != 0  # stored entries are the nonzero ones, as scipy.sparse keeps them
+    rows, cols = np.nonzero(keep)
+    indptr = np.zeros(x.shape[0] + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=x.shape[0]), out=indptr[1:])
+    return indptr, cols.astype(np.int32), x[rows, cols]
 
 
 def _filter_fft(sr, freqs, filter_scale, norm, sparsity, window, alpha, dtype):
@@ -194,7 +199,9 @@ def _early_downsample_count(nyquist, filter_cutoff, hop_length, n_octaves) -> in
     return min(count1, max(0, num_twos - n_octaves + 1))
 
 
-@functools.lru_cache(maxsize=64)
+# Keyed by the tuned fmin: estimated tunings fall on a 1/100-bin grid, so a batch of tracks
+# needs at most ~100 plans per setting; each costs a few ms to build.
+@functools.lru_cache(maxsize=512)
 def _plan(
     sr, hop_length, fmin, n_bins, bins_per_octave, filter_scale, norm, sparsity, window, dtype
 ) -> _CqtPlan:
@@ -224,17 +231,10 @@ def _plan(
         basis, n_fft = _filter_fft(
             my_sr, freqs[sl], filter_scale, norm, sparsity, window, alpha[sl], dtype
         )
-        basis = (basis * np.sqrt(sr_work / my_sr)).astype(dtype)
-        basis.sort_indices()
-        octaves.append(
-            _Octave(
-                n_fft,
-                my_hop,
-                basis.indptr.astype(np.int32),
-                basis.indices.astype(np.int32),
-                basis.data.astype(np.complex64),
-            )
-        )
+        indptr, indices, data = basis
+        # librosa: fft_basis[:] *= np.sqrt(sr / my_sr), in the basis' dtype
+        data = (data * np.sqrt(sr_work / my_sr)).astype(dtype)
+        octaves.append(_Octave(n_fft, my_hop, indptr, indices, data.astype(np.complex64)))
         if my_hop % 2 == 0:
             my_hop //= 2
             my_sr /= 2.0
