@@ -237,3 +237,21 @@ def test_gtzan_csv_layouts(tmp_path):
         "rock.00000.1.wav",
     ]
     assert {r[1] for r in rows[1:]} == {str(3 * 22050)}
+
+
+def test_batch_extract_recipe_features(tmp_path):
+    path = write_clip(tmp_path / "a.wav", 4.0, 22050, seed=5)
+    table = extract_files([path], features=("chroma_cqt", "tonnetz", "tempo"), stats=("mean",))
+    assert table.column_names[6:] == [
+        *(f"chroma_cqt_mean_{i:02d}" for i in range(1, 13)),
+        *(f"tonnetz_mean_{i:02d}" for i in range(1, 7)),
+        "tempo_mean",
+    ]
+    y, sr = librosa_load(path, sr=22050)
+    assert table.column("tempo_mean")[0].as_py() == pytest.approx(
+        float(librosa.feature.tempo(y=y, sr=sr)[0]), rel=1e-6
+    )
+    chroma = librosa.feature.chroma_cqt(y=y, sr=sr).mean(axis=1)
+    got = np.array([table.column(f"chroma_cqt_mean_{i:02d}")[0].as_py() for i in range(1, 13)])
+    np.testing.assert_allclose(got, chroma, rtol=0, atol=1e-3)
+    assert table.column("n_frames")[0].as_py() == 1 + y.size // 512

@@ -37,7 +37,7 @@ def test_params_and_clone():
         "rms_mean",
     ]
     with pytest.raises(genrefx.ParameterError, match="unknown"):
-        FeatureExtractor(features=("tempo",)).fit([])
+        FeatureExtractor(features=("loudness",)).fit([])
 
 
 def test_rows_equal_the_batch_table(tracks):

@@ -180,3 +180,35 @@ def test_cqt_bad_audio():
         genrefx.feature.chroma_cens(y=clip(duration=1.0), win_len_smooth=0)
     with pytest.raises(ParameterError, match="fmax"):
         genrefx.estimate_tuning(y=clip(duration=1.0), fmax=2000.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# genrefx.extract's recipe features: chroma_cqt, chroma_cens, tonnetz (one shared CQT) and tempo
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fused_tuning", [True, False])
+def test_extract_recipe_features_equal_the_single_calls(fused_tuning):
+    y = np.stack([clip(seed=21, duration=5.0), clip(seed=22, duration=5.0)])
+    kwargs = {} if fused_tuning else {"n_fft": 1024}  # a non-default STFT: cqt estimates itself
+    names = ["mfcc", "chroma_cqt", "chroma_cens", "tonnetz", "tempo", "zero_crossing_rate"]
+    out = genrefx.extract(y, 22050, names, **kwargs)
+    assert list(out) == names
+    for name in ("chroma_cqt", "chroma_cens", "tonnetz"):
+        single = getattr(genrefx.feature, name)(y=y, sr=22050)
+        np.testing.assert_array_equal(out[name], single, err_msg=name)
+        ref = getattr(librosa.feature, name)(y=y, sr=22050)
+        assert rel_err(out[name], ref) <= CHROMA_TOL, name
+    np.testing.assert_array_equal(out["tempo"], genrefx.feature.tempo(y=y, sr=22050))
+    np.testing.assert_array_equal(out["tempo"], librosa.feature.tempo(y=y, sr=22050))
+    assert "chroma_cqt" not in genrefx.FEATURES  # on request only: the default set is unchanged
+
+
+def test_extract_recipe_features_given_tuning_and_bad_n_chroma():
+    y = clip(seed=23, duration=3.0)
+    out = genrefx.extract(y, 22050, ["chroma_stft", "chroma_cqt"], tuning=0.2)
+    np.testing.assert_array_equal(
+        out["chroma_cqt"], genrefx.feature.chroma_cqt(y=y, sr=22050, tuning=0.2)
+    )
+    with pytest.raises(ParameterError, match="n_chroma"):
+        genrefx.extract(y, 22050, ["chroma_cqt"], n_chroma=24)

@@ -21,7 +21,7 @@ from .config import show_config
 from .constantq import cqt, cqt_frequencies, note_to_hz
 from .convert import fft_frequencies, hz_to_mel, mel_frequencies, mel_to_hz
 from .exceptions import ParameterError
-from .extract import FEATURES, extract
+from .extract import FEATURES, RECIPE_FEATURES, extract
 from .pitch import estimate_tuning
 from .spectrum import amplitude_to_db, power_to_db, stft
 
@@ -39,6 +39,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "FEATURES",
+    "RECIPE_FEATURES",
     "GenreModel",
     "ParameterError",
     "__version__",

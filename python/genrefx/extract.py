@@ -12,7 +12,7 @@ from ._engine import compute, zero_crossings_core
 from ._validation import check_positive_int, check_threads, valid_audio
 from .exceptions import ParameterError
 
-__all__ = ["FEATURES", "extract"]
+__all__ = ["FEATURES", "RECIPE_FEATURES", "extract"]
 
 #: Names :func:`extract` computes, each named after the librosa function it equals.
 FEATURES: tuple[str, ...] = (
@@ -29,17 +29,24 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+#: Further names :func:`extract` computes on request (not in the default set): the constant-Q
+#: chroma features, which share one CQT, and the tempo.
+RECIPE_FEATURES: tuple[str, ...] = ("chroma_cqt", "chroma_cens", "tonnetz", "tempo")
+
+_KNOWN = (*FEATURES, *RECIPE_FEATURES)
+
+
 def _feature_list(features: Any) -> list[str]:
     if features is None:
         return list(FEATURES)
     if isinstance(features, str):
         features = [features]
     if not isinstance(features, Iterable):
-        raise ParameterError(f"features={features!r} must be a list of names from {FEATURES}")
+        raise ParameterError(f"features={features!r} must be a list of names from {_KNOWN}")
     names = list(dict.fromkeys(features))
-    unknown = [f for f in names if f not in FEATURES]
+    unknown = [f for f in names if f not in _KNOWN]
     if unknown:
-        raise ParameterError(f"features: unknown feature(s) {unknown}; choose from {FEATURES}")
+        raise ParameterError(f"features: unknown feature(s) {unknown}; choose from {_KNOWN}")
     if not names:
         raise ParameterError("features is empty; choose from " + ", ".join(FEATURES))
     return names
@@ -114,7 +121,12 @@ def extract(
         Audio, one clip or a batch / channels.
     sr : number > 0
     features : iterable of str or None
-        Names from :data:`FEATURES`; ``None`` means all of them.
+        Names from :data:`FEATURES` (``None`` means all of them) and, on request, from
+        :data:`RECIPE_FEATURES`: ``chroma_cqt``, ``chroma_cens`` and ``tonnetz`` share one
+        constant-Q transform with librosa's defaults (7 octaves of 36 bins, ``hop_length``;
+        their tuning estimate rides along in the fused pass when the STFT arguments are
+        librosa's defaults, or is ``tuning`` when given); ``tempo`` is
+        :func:`genrefx.feature.tempo` with ``hop_length``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT arguments shared by every feature.
     n_mels, n_mfcc, n_chroma, tuning, fmin_contrast, n_bands, roll_percent
@@ -135,11 +147,22 @@ def extract(
     names = _feature_list(features)
     n_threads = check_threads(n_threads)
     y = valid_audio(y)
-    core_names = [n for n in names if n != "zero_crossing_rate"]
+    core_names = [n for n in names if n in FEATURES and n != "zero_crossing_rate"]
+    cqt_names = [n for n in names if n in ("chroma_cqt", "chroma_cens", "tonnetz")]
+    # chroma_cqt's own tuning estimate (librosa: estimate_tuning(y=y, bins_per_octave=36) on
+    # a default STFT) rides along in the fused pass when that pass is librosa's default STFT
+    fuse_tuning = (
+        bool(cqt_names)
+        and tuning is None
+        and _default_stft(n_fft, hop_length, win_length, window, center, pad_mode)
+    )
+    if fuse_tuning:
+        core_names.append("estimate_tuning")
     n_mels = check_positive_int(n_mels, "n_mels")
 
     def build(n, f, shape):
-        return request_parts(
+        extra = {"bins_per_octave": _CQT_BINS_PER_OCTAVE, "resolution": 0.01} if fuse_tuning else {}
+        return extra | request_parts(
             names,
             float(sr),
             n,
@@ -170,6 +193,8 @@ def extract(
             n_threads=n_threads,
         )
         out.update({k: v for k, v in results.items() if k in names})
+        if fuse_tuning:
+            out["_cqt_tuning"] = results["estimate_tuning"]
     if "zero_crossing_rate" in names:
         frame_length = check_positive_int(n_fft, "n_fft")
         hop = check_positive_int(hop_length, "hop_length")
@@ -188,4 +213,53 @@ def extract(
             n_threads,
             check_finite=not core_names,  # the fused pass checked y already
         )
+    if cqt_names:
+        out.update(
+            _cqt_chroma(y, sr, cqt_names, hop_length, n_chroma, out.get("_cqt_tuning", tuning))
+        )
+    if "tempo" in names:
+        from .feature.rhythm import tempo as tempo_
+
+        out["tempo"] = tempo_(y=y, sr=sr, hop_length=hop_length)
     return {name: out[name] for name in names}
+
+
+_CQT_BINS_PER_OCTAVE = 36  # librosa.feature.chroma_cqt's default
+
+
+def _default_stft(n_fft, hop_length, win_length, window, center, pad_mode) -> bool:
+    """Whether these are librosa's default STFT arguments (estimate_tuning's own STFT)."""
+    return (
+        n_fft == 2048
+        and hop_length == 512
+        and win_length in (None, 2048)
+        and isinstance(window, str)
+        and window == "hann"
+        and bool(center)
+        and pad_mode == "constant"
+    )
+
+
+def _cqt_chroma(y, sr, names, hop_length, n_chroma, tuning) -> dict[str, np.ndarray]:
+    """chroma_cqt / chroma_cens / tonnetz of ``y`` with librosa's defaults, from ONE CQT
+    (7 octaves of 36 bins, tuning estimated when None)."""
+    from .constantq import cqt
+    from .feature.chroma_cqt import chroma_cens, chroma_cqt
+    from .feature.tonnetz import tonnetz
+
+    bpo = _CQT_BINS_PER_OCTAVE
+    if bpo % n_chroma:
+        raise ParameterError(
+            f"n_chroma={n_chroma}: chroma_cqt's bins_per_octave={bpo} must be a multiple of it"
+        )
+    C = np.abs(
+        cqt(y, sr=sr, hop_length=hop_length, n_bins=7 * bpo, bins_per_octave=bpo, tuning=tuning)
+    )
+    out: dict[str, np.ndarray] = {}
+    if "chroma_cqt" in names or "tonnetz" in names:
+        out["chroma_cqt"] = chroma_cqt(C=C, n_chroma=n_chroma, bins_per_octave=bpo)
+    if "chroma_cens" in names:
+        out["chroma_cens"] = chroma_cens(C=C, n_chroma=n_chroma, bins_per_octave=bpo)
+    if "tonnetz" in names:
+        out["tonnetz"] = tonnetz(chroma=out["chroma_cqt"])
+    return out

@@ -44,7 +44,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     sr : int > 0
         Analysis rate; files are resampled to it, arrays must already be at it.
     features : tuple of str
-        Names from :data:`genrefx.FEATURES`.
+        Names from :data:`genrefx.FEATURES` and :data:`genrefx.RECIPE_FEATURES`.
     stats : tuple of str
         Statistics over frames (``mean std skew kurtosis median min max var``).
     n_fft, hop_length, n_mels, n_mfcc, n_chroma, n_bands : int

@@ -15,7 +15,7 @@ import pyarrow as pa
 from .. import _core
 from .._validation import check_positive_int
 from ..exceptions import ParameterError
-from ..extract import FEATURES, extract
+from ..extract import FEATURES, RECIPE_FEATURES, extract
 from ..spectrum import power_to_db
 from .audio import DecodeError, as_mono, load, resample, seconds, stream
 from .presets import FMA_FEATURES, FMA_STATS, GTZAN_COLUMNS, fma_features, gtzan_values
@@ -92,11 +92,10 @@ class BatchOptions:
         elif self.fma_compat:
             raise ParameterError("fma_compat needs preset='fma'")
         else:
-            unknown = [f for f in self.features if f not in FEATURES]
+            known = (*FEATURES, *RECIPE_FEATURES)
+            unknown = [f for f in self.features if f not in known]
             if unknown or not self.features:
-                raise ParameterError(
-                    f"features: unknown or empty {unknown}; choose from {FEATURES}"
-                )
+                raise ParameterError(f"features: unknown or empty {unknown}; choose from {known}")
             object.__setattr__(self, "features", tuple(dict.fromkeys(self.features)))
             object.__setattr__(self, "stats", check_stats(self.stats))
         if self.sr is not None and not (isinstance(self.sr, int) and self.sr > 0):
@@ -149,6 +148,9 @@ class BatchOptions:
             "melspectrogram": self.n_mels,
             "mfcc": self.n_mfcc,
             "chroma_stft": self.n_chroma,
+            "chroma_cqt": self.n_chroma,
+            "chroma_cens": self.n_chroma,
+            "tonnetz": 6,
             "spectral_contrast": self.n_bands + 1,
         }.get(feature, 1)
 
@@ -264,6 +266,13 @@ class _Samples:
 
 
 def _extract(y: np.ndarray, sr: int, names, options: BatchOptions, center: bool = True):
+    feats = _extract_arrays(y, sr, names, options, center)
+    if "tempo" in feats:  # one value per track: a (1, 1) "frame-level" row for the statistics
+        feats["tempo"] = np.asarray(feats["tempo"]).reshape(1, 1)
+    return feats
+
+
+def _extract_arrays(y, sr, names, options, center):
     return extract(
         y,
         sr,
@@ -287,7 +296,9 @@ def _whole_or_chunked(samples: _Samples, options: BatchOptions):
     samples.fill(1)
     samples.fill(int(WHOLE_TRACK_SECONDS * samples.sr) + n_fft)
     per_chunk = max(1, int(CHUNK_SECONDS * samples.sr / hop)) if samples.sr else 1
-    if samples.ended:
+    if samples.ended or any(f in RECIPE_FEATURES for f in names):
+        # (the CQT and the tempo need the whole track: long tracks are analysed whole too)
+        samples.fill(np.iinfo(np.int64).max)
         y = samples.slice(0, samples.total)
         return {k: [v] for k, v in _extract(y, samples.sr, names, options).items()}, samples.total
     spectral = [f for f in names if f != "zero_crossing_rate"]
@@ -337,7 +348,9 @@ def _row(source, index, start, n, sr, feats, options, segment):
     if options.save_frames is not None:
         _save_frames(source, segment, pieces, options)
     values = np.concatenate([summarize(pieces[f], options.stats) for f in options.features])
-    n_frames = sum(p.shape[-1] for p in next(iter(pieces.values())))
+    # frames of a frame-level feature (tempo alone: librosa's count for the centred STFT)
+    framed = [v for f, v in pieces.items() if f != "tempo"]
+    n_frames = sum(p.shape[-1] for p in framed[0]) if framed else 1 + n // options.hop_length
     return {"meta": (source.name, index, start / sr, n / sr, sr, n_frames), "values": values}
 
 

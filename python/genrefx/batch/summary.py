@@ -23,6 +23,7 @@ _SINGLE_ROW = {
     "spectral_flatness",
     "zero_crossing_rate",
     "rms",
+    "tempo",
 }
 
 
