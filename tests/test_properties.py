@@ -5,6 +5,7 @@ rfft of explicitly framed and windowed signals, Parseval's identity, exact ident
 
 from __future__ import annotations
 
+import librosa
 import numpy as np
 import scipy.signal
 from hypothesis import assume, given
@@ -273,3 +274,45 @@ def test_zero_input(n, n_fft, center, dtype):
         )
     )
     assert not np.any(genrefx.stft(y, **kw))
+
+
+# ---------------------------------------------------------------------------------------------
+# constant-Q transform: shapes as librosa's, chroma invariants
+# ---------------------------------------------------------------------------------------------
+
+
+@given(
+    seed=st.integers(0, 2**16),
+    n=st.integers(2048, 12000),
+    hop_exp=st.integers(6, 10),
+    octaves=st.integers(1, 6),
+    bpo=st.sampled_from([12, 24, 36]),
+)
+def test_cqt_shape_and_chroma_invariants(seed, n, hop_exp, octaves, bpo):
+    y = signal_from_seed(seed, n)
+    hop = 2**hop_exp
+    n_bins = octaves * bpo
+    C = genrefx.cqt(y, sr=22050, hop_length=hop, n_bins=n_bins, bins_per_octave=bpo)
+    # librosa's frame count: one frame per hop of the centred signal, cut to the shortest octave
+    assert C.shape[0] == n_bins
+    assert abs(C.shape[1] - (1 + n // hop)) <= 1
+    import librosa
+
+    assert (
+        C.shape
+        == librosa.cqt(y, sr=22050, hop_length=hop, n_bins=n_bins, bins_per_octave=bpo).shape
+    )
+    assert C.dtype == np.complex64
+    assert np.all(np.isfinite(C))
+    chroma = genrefx.feature.chroma_cqt(
+        C=np.abs(C), n_chroma=12, n_octaves=octaves, bins_per_octave=bpo
+    )
+    assert chroma.shape == (12, C.shape[1])
+    # norm=inf: every frame's largest chroma is 1 (or the frame is all zero)
+    peaks = chroma.max(axis=0)
+    assert np.all((np.abs(peaks - 1) < 1e-6) | (peaks == 0))
+    cens = genrefx.feature.chroma_cens(
+        C=np.abs(C), n_chroma=12, n_octaves=octaves, bins_per_octave=bpo
+    )
+    norms = np.linalg.norm(cens, axis=0)  # norm=2
+    assert np.all((np.abs(norms - 1) < 1e-5) | (norms == 0))
