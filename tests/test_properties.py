@@ -296,8 +296,6 @@ def test_cqt_shape_and_chroma_invariants(seed, n, hop_exp, octaves, bpo):
     # librosa's frame count: one frame per hop of the centred signal, cut to the shortest octave
     assert C.shape[0] == n_bins
     assert abs(C.shape[1] - (1 + n // hop)) <= 1
-    import librosa
-
     assert (
         C.shape
         == librosa.cqt(y, sr=22050, hop_length=hop, n_bins=n_bins, bins_per_octave=bpo).shape
