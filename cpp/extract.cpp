@@ -718,8 +718,10 @@ void zero_crossing_rate(const KernelTable& K, const float* y, int64_t B, int64_t
             (void)worker;
             // d[i] = 1 where the sign class changes between padded samples i - 1 and i. The edge
             // padding repeats the first and last samples' classes, so it adds no changes.
-            change.assign(static_cast<size_t>(padded), 0);
+            change.resize(static_cast<size_t>(padded));
             uint8_t* d = change.data();
+            std::memset(d, 0, static_cast<size_t>(offset));  // sign_changes writes the rest
+            std::memset(d + offset + n, 0, static_cast<size_t>(padded - offset - n));
             K.sign_changes(y + b * n, n, threshold, zero_pos, d + offset);
             // crossings between consecutive samples inside frame t: d[a + 1 .. a + fl - 1]
             counts.resize(static_cast<size_t>(T));

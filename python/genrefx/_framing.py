@@ -52,6 +52,25 @@ def _plan(n_fft: int, hop_length: int, window_key: bytes, center: bool, pad_mode
     return _core.StftPlan(n_fft, hop_length, window, center, pad_mode)
 
 
+def frame_lengths(
+    n_fft: Any, win_length: Any, hop_length: Any, n_fft_name: str = "n_fft"
+) -> tuple[int, int, int]:
+    """librosa's STFT lengths, validated: ``win_length`` None means ``n_fft`` and must not
+    exceed it; ``hop_length`` None means ``win_length // 4``."""
+    n_fft = check_positive_int(n_fft, n_fft_name)
+    win_length = n_fft if win_length is None else check_positive_int(win_length, "win_length")
+    if win_length > n_fft:
+        raise ParameterError(f"win_length={win_length} must be at most {n_fft_name}={n_fft}")
+    if hop_length is None:
+        hop_length = win_length // 4
+        if hop_length <= 0:
+            raise ParameterError(
+                f"hop_length=None gives win_length // 4 = 0 for win_length={win_length}; "
+                "pass hop_length explicitly"
+            )
+    return n_fft, win_length, check_positive_int(hop_length, "hop_length")
+
+
 def framing(
     *,
     n_fft: Any = 2048,
@@ -66,20 +85,7 @@ def framing(
 
     ``n_fft_name`` is the name the caller's users know n_fft by (``frame_length`` for rms).
     """
-    n_fft = check_positive_int(n_fft, n_fft_name)
-    if win_length is None:
-        win_length = n_fft
-    win_length = check_positive_int(win_length, "win_length")
-    if win_length > n_fft:
-        raise ParameterError(f"win_length={win_length} must be at most {n_fft_name}={n_fft}")
-    if hop_length is None:
-        hop_length = win_length // 4
-        if hop_length <= 0:
-            raise ParameterError(
-                f"hop_length=None gives win_length // 4 = 0 for win_length={win_length}; "
-                "pass hop_length explicitly"
-            )
-    hop_length = check_positive_int(hop_length, "hop_length")
+    n_fft, win_length, hop_length = frame_lengths(n_fft, win_length, hop_length, n_fft_name)
     if callable(pad_mode) or pad_mode not in PAD_MODES:
         raise ParameterError(f"pad_mode={pad_mode!r} is not supported; use one of {PAD_MODES}")
     w = stft_window(window, win_length, n_fft)

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from ._validation import check_positive_int, check_threads
+from ._framing import frame_lengths
+from ._validation import check_threads
 from .exceptions import ParameterError
 from .filters import stft_window
 
@@ -135,18 +136,7 @@ def istft(
             raise ParameterError(
                 f"n_fft=None cannot be inferred from {n_rows} frequency row(s); pass n_fft"
             )
-    n_fft = check_positive_int(n_fft, "n_fft")
-    win_length = n_fft if win_length is None else check_positive_int(win_length, "win_length")
-    if win_length > n_fft:
-        raise ParameterError(f"win_length={win_length} must be at most n_fft={n_fft}")
-    if hop_length is None:
-        hop_length = win_length // 4
-        if hop_length <= 0:
-            raise ParameterError(
-                f"hop_length=None gives win_length // 4 = 0 for win_length={win_length}; "
-                "pass hop_length explicitly"
-            )
-    hop_length = check_positive_int(hop_length, "hop_length")
+    n_fft, win_length, hop_length = frame_lengths(n_fft, win_length, hop_length)
     length = _check_length(length)
     n_threads = check_threads(n_threads)
     double = stft_matrix.dtype in (np.complex128, np.float64) or stft_matrix.dtype.itemsize > 16

@@ -21,6 +21,7 @@ from ._validation import as_signal_batch, check_positive_int, check_positive_num
 from .exceptions import ParameterError
 from .filters import get_window
 from .pitch import estimate_tuning
+from .util import normalize
 
 __all__ = ["cqt", "cqt_frequencies", "note_to_hz"]
 
@@ -160,11 +161,7 @@ def _filter_fft(sr, freqs, filter_scale, norm, sparsity, window, alpha, dtype):
         angles = np.arange(-ilen // 2, ilen // 2, dtype=float) * 2 * np.pi * freq / sr
         sig = np.cos(angles) + 1j * np.sin(angles)  # librosa.util.phasor
         sig *= _float_window(window, len(sig))
-        if norm is not None:  # librosa.util.normalize
-            mag = np.abs(sig)
-            length = np.max(mag) if norm == np.inf else np.sum(mag**norm) ** (1.0 / norm)
-            sig = sig / (length if length >= np.finfo(mag.dtype).tiny else 1.0)
-        filters.append(sig)
+        filters.append(normalize(sig, norm=norm, axis=0))
     n_fft = int(2.0 ** (np.ceil(np.log2(max(lengths)))))
     basis = np.zeros((len(filters), n_fft), dtype=np.complex64)
     for row, filt in zip(basis, filters, strict=True):

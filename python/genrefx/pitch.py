@@ -12,6 +12,8 @@ from .exceptions import ParameterError
 
 __all__ = ["estimate_tuning"]
 
+# STFT keywords estimate_tuning passes on to piptrack's spectrogram
+_STFT_KEYS = ("hop_length", "win_length", "window", "center", "pad_mode")
 # piptrack's keyword defaults as estimate_tuning uses them; the core implements these only
 _PIPTRACK_DEFAULTS = {"fmin": 150.0, "fmax": 4000.0, "threshold": 0.1, "ref": None}
 
@@ -81,6 +83,3 @@ def estimate_tuning(
         n_fft=2048 if n_fft is None else n_fft,
         **{"hop_length": None, **stft_args},
     )["estimate_tuning"]
-
-
-_STFT_KEYS = ("hop_length", "win_length", "window", "center", "pad_mode")
