@@ -1,9 +1,15 @@
-"""``genrefx batch-extract --preset fma``: the Free Music Archive's features.csv recipe.
+"""``genrefx batch-extract --preset fma`` / ``--preset gtzan``: published tables' recipes.
 
-The reference is FMA's ``features.py`` written against librosa 0.11 (chroma_cqt / chroma_cens
-with 12 bins per octave, which is what librosa 0.5's ``bins_per_octave=None`` meant;
-``rms(S=...)`` for the old ``rmse``). Tolerance per feature: max|a - ref| / max|ref| <= 1e-3
-(the CQT-derived chroma bound of the issue; the STFT features agree to ~1e-6).
+The FMA reference is FMA's ``features.py`` written against librosa 0.11 (chroma_cqt /
+chroma_cens with 12 bins per octave, which is what librosa 0.5's ``bins_per_octave=None`` meant;
+``rms(S=...)`` for the old ``rmse``). Each feature keeps its issue's tolerance (max|a - ref| /
+max|ref|): the STFT features issue 2's (1e-5: rmse, centroid, bandwidth; 1e-4: mfcc,
+chroma_stft, contrast; zero-crossing rate identical; rolloff <= 1 % of frames differ), the
+constant-Q ones issue 5's (1e-3: chroma_cqt, chroma_cens, tonnetz). Their table statistics are
+checked to 1e-3 of each statistic's scale (measured: <= 5.2e-5, rmse's kurtosis). The GTZAN
+columns (means and variances of those features and of the hpss signals) are checked to 1e-4
+relative, the hpss bound, with a 1e-6 absolute floor for the means of the harmonic and
+percussive signals, which are ~1e-5 of full scale (measured: <= 6e-7).
 """
 
 from __future__ import annotations
@@ -21,7 +27,18 @@ from conftest import rel_err
 from genrefx.batch import BatchOptions, extract_files
 from genrefx.batch.presets import FMA_FEATURES, FMA_STATS, fma_features, track_id
 
-TOL = 1e-3
+TOL = 1e-3  # issue 5's bound for the constant-Q chroma features, and for the statistics
+FEATURE_TOL = {
+    "rmse": 1e-5,
+    "spectral_centroid": 1e-5,
+    "spectral_bandwidth": 1e-5,
+    "mfcc": 1e-4,
+    "chroma_stft": 1e-4,
+    "spectral_contrast": 1e-4,
+    "chroma_cqt": 1e-3,
+    "chroma_cens": 1e-3,
+    "tonnetz": 1e-3,
+}
 
 
 def librosa_fma(x: np.ndarray, sr: int, compat: bool) -> dict[str, np.ndarray]:
@@ -75,7 +92,13 @@ def test_recipe_matches_librosa(sr, compat):
     assert list(got) == list(FMA_FEATURES)
     for name, rows in FMA_FEATURES.items():
         assert got[name].shape == ref[name].shape == (rows, ref["zcr"].shape[-1]), name
-        assert rel_err(got[name], ref[name]) <= TOL, name
+        if name == "zcr":
+            np.testing.assert_array_equal(got[name], ref[name])
+        elif name == "spectral_rolloff":
+            differ = ~np.isclose(got[name], ref[name], rtol=1e-5, atol=0)
+            assert differ.mean() <= 0.01, f"{differ.sum()} rolloff frames differ"
+        else:
+            assert rel_err(got[name], ref[name]) <= FEATURE_TOL[name], name
 
 
 def test_table_columns_and_values(tmp_path):
@@ -103,7 +126,7 @@ def test_table_columns_and_values(tmp_path):
             n = FMA_FEATURES[feature]
             a, b = got[k * n : (k + 1) * n], want[k * n : (k + 1) * n]
             scale = max(float(np.max(np.abs(b))), 1e-6)
-            assert np.max(np.abs(a - b)) / scale <= 5e-3, (feature, stat)
+            assert np.max(np.abs(a - b)) / scale <= TOL, (feature, stat)
 
 
 def test_fma_csv_layout_reads_with_pandas(tmp_path):
@@ -194,7 +217,7 @@ def test_gtzan_values_match_librosa():
     assert len(got) == 58
     for name, value in ref.items():
         # harmony/perceptr means are ~1e-5 of full scale: an absolute floor of 1e-6
-        assert got[name] == pytest.approx(value, rel=1e-3, abs=1e-6), name
+        assert got[name] == pytest.approx(value, rel=1e-4, abs=1e-6), name
 
 
 def test_gtzan_csv_layouts(tmp_path):
@@ -255,3 +278,21 @@ def test_batch_extract_recipe_features(tmp_path):
     got = np.array([table.column(f"chroma_cqt_mean_{i:02d}")[0].as_py() for i in range(1, 13)])
     np.testing.assert_allclose(got, chroma, rtol=0, atol=1e-3)
     assert table.column("n_frames")[0].as_py() == 1 + y.size // 512
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"preset": "kaggle"}, "preset"),
+        ({"preset": "gtzan", "fma_compat": True}, "fma_compat"),
+        ({"preset": "fma", "sr": 22050}, "native rate"),
+        ({"preset": "gtzan", "save_frames": "x", "frames": ("mel",)}, "save_frames"),
+        ({"fma_compat": True}, "fma_compat"),
+        ({"features": ("chroma_cqt", "cqt")}, "cqt"),
+    ],
+)
+def test_preset_options_bad(kwargs, match):
+    from genrefx import ParameterError
+
+    with pytest.raises(ParameterError, match=match):
+        BatchOptions(**kwargs)

@@ -212,3 +212,29 @@ def test_extract_recipe_features_given_tuning_and_bad_n_chroma():
     )
     with pytest.raises(ParameterError, match="n_chroma"):
         genrefx.extract(y, 22050, ["chroma_cqt"], n_chroma=24)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: genrefx.util.normalize(np.ones((3, 4)), threshold=0.0), "threshold"),
+        (lambda: genrefx.util.normalize(np.ones((3, 4)), fill=2), "fill"),
+        (lambda: genrefx.util.normalize(np.ones((3, 4)), norm=-2), "norm"),
+        (lambda: genrefx.util.normalize(np.array([[1.0, np.nan]])), "finite"),
+        (lambda: genrefx.estimate_tuning(y=clip(duration=1.0), resolution=0.0), "resolution"),
+        (lambda: genrefx.estimate_tuning(y=clip(duration=1.0), bins_per_octave=0), "bins_per"),
+        (lambda: genrefx.estimate_tuning(y=clip(duration=1.0), n_mels=40), "n_mels"),
+        (lambda: genrefx.estimate_tuning(), "y or S"),
+        (lambda: genrefx.filters.cq_to_chroma(84, bins_per_octave=12, n_chroma=24), "merge"),
+        (lambda: genrefx.note_to_hz("H2"), "note"),
+        (lambda: genrefx.note_to_hz("C#"), "note"),
+        (lambda: genrefx.feature.tonnetz(), "chromagram"),
+        (lambda: genrefx.feature.chroma_cqt(C=np.ones(5)), "C must"),
+        (lambda: genrefx.cqt(clip(duration=1.0), norm=-1), "norm"),
+        (lambda: genrefx.cqt(clip(duration=1.0), window=np.ones(10)), "window"),
+        (lambda: genrefx.extract(clip(duration=1.0), 22050, ["chroma_cqt", "tempos"]), "tempos"),
+    ],
+)
+def test_constant_q_bad_arguments(call, match):
+    with pytest.raises(ParameterError, match=match):
+        call()
