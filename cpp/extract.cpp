@@ -401,9 +401,9 @@ public:
                 tuning = estimate_tuning(chroma_peaks, 0.01, req.n_chroma, n_threads);
             }
             out.tuning = tuning;
-            chroma_fb = chroma_filterbank(req.sr, req.chroma_n_fft, req.n_chroma, tuning,
+            chroma_fb = cached_chroma_filterbank(req.sr, req.chroma_n_fft, req.n_chroma, tuning,
                                           req.ctroct, req.octwidth, req.base_c);
-            if (static_cast<int64_t>(chroma_fb.size()) != req.n_chroma * F) {
+            if (static_cast<int64_t>(chroma_fb->size()) != req.n_chroma * F) {
                 throw std::invalid_argument("chroma filterbank does not match the spectrogram's bins");
             }
         }
@@ -442,7 +442,7 @@ public:
                                               s.view_scratch.data(), rs)
                                  : power_block(b, t0);
             const int nc = req.n_chroma;
-            K.dense_bank(chroma_fb.data(), nc, static_cast<int>(F), S, rs, s.chroma.data());
+            K.dense_bank(chroma_fb->data(), nc, static_cast<int>(F), S, rs, s.chroma.data());
             float* dst = out.chroma + b * nc * T + col;
             for (int l = 0; l < n_valid; ++l) {
                 double length = 0.0;
@@ -507,7 +507,7 @@ public:
     Scratch<float>& mel_store = buf.mel_store;
     Scratch<float>& peaks = buf.peaks;
     Scratch<float>& valleys = buf.valleys;
-    std::vector<float> chroma_fb;
+    std::shared_ptr<const std::vector<float>> chroma_fb;
     int64_t n_blocks = 0;
     // chroma's power spectrogram between the passes: the signal path keeps whole blocks
     // ([b][block][F][W], contiguous), the spectrogram path points at the user's S ([b][F][T]).

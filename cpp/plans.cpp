@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <tuple>
 #include <stdexcept>
 
 namespace genrefx {
@@ -83,7 +84,11 @@ void RfftPlan::build_chain(int n, bool radix8, Chain& chain) {
     }
 }
 
-RfftPlan::RfftPlan(int n_fft) {
+// The smallest sub-FFT worth the decimation-in-frequency split: below it the whole FFT's
+// buffers fit in L1 anyway.
+constexpr int kDifMinSub = 64;
+
+RfftPlan::RfftPlan(int n_fft, bool with_dif) {
     if (n_fft < 1) throw std::invalid_argument("n_fft must be positive");
     const bool even = n_fft % 2 == 0;
     const int n = even ? n_fft / 2 : n_fft;
@@ -108,6 +113,22 @@ RfftPlan::RfftPlan(int n_fft) {
     view_.stages64 = chain64_.stages.data();
     view_.split = split_.empty() ? nullptr : split_.data();
     view_.split64 = split64_.empty() ? nullptr : split64_.data();
+    if (with_dif && even && n % 8 == 0 && n / 8 >= kDifMinSub) {
+        const int m = n / 8;
+        dif_sub_ = std::make_unique<const RfftPlan>(2 * m, false);
+        dif_tw64_.resize(static_cast<size_t>(14) * m);
+        for (int j = 0; j < m; ++j) {
+            for (int q = 1; q < 8; ++q) {
+                const double a = -2.0 * kPi * static_cast<double>(q) * j / n;
+                dif_tw64_[14 * static_cast<size_t>(j) + 2 * (q - 1)] = std::cos(a);
+                dif_tw64_[14 * static_cast<size_t>(j) + 2 * (q - 1) + 1] = std::sin(a);
+            }
+        }
+        dif_tw_.assign(dif_tw64_.begin(), dif_tw64_.end());
+        view_.dif_sub = &dif_sub_->view();
+        view_.dif_tw = dif_tw_.data();
+        view_.dif_tw64 = dif_tw64_.data();
+    }
 }
 
 size_t RfftPlan::work_floats(int lanes) const {
@@ -199,6 +220,27 @@ std::vector<float> chroma_filterbank(double sr, int n_fft, int n_chroma, double 
         }
     }
     return out;
+}
+
+std::shared_ptr<const std::vector<float>> cached_chroma_filterbank(double sr, int n_fft,
+                                                                   int n_chroma, double tuning,
+                                                                   double ctroct, double octwidth,
+                                                                   bool base_c) {
+    using Key = std::tuple<double, int, int, double, double, double, bool>;
+    static std::mutex mutex;
+    static std::map<Key, std::shared_ptr<const std::vector<float>>> cache;
+    const Key key{sr, n_fft, n_chroma, tuning, ctroct, octwidth, base_c};
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        auto it = cache.find(key);
+        if (it != cache.end()) return it->second;
+    }
+    auto bank = std::make_shared<const std::vector<float>>(
+        chroma_filterbank(sr, n_fft, n_chroma, tuning, ctroct, octwidth, base_c));
+    std::lock_guard<std::mutex> lock(mutex);
+    if (cache.size() > 256) cache.clear();
+    cache.emplace(key, bank);
+    return bank;
 }
 
 TuningHistogram::TuningHistogram(double resolution, int bins_per_octave)

@@ -15,7 +15,8 @@ namespace genrefx {
 // A real FFT of any length n_fft >= 1 (radix 4, 2, 3, 5 and a direct DFT for larger primes).
 class RfftPlan {
 public:
-    explicit RfftPlan(int n_fft);
+    // with_dif: give large even sizes the decimation-in-frequency split (RfftView::dif_sub)
+    explicit RfftPlan(int n_fft, bool with_dif = true);
     const RfftView& view() const { return view_; }
     int n_fft() const { return view_.n_fft; }
     int n_bins() const { return view_.n_bins; }
@@ -40,6 +41,9 @@ private:
     Chain chain_, chain64_;
     std::vector<float> split_;
     std::vector<double> split64_;
+    std::unique_ptr<const RfftPlan> dif_sub_;
+    std::vector<float> dif_tw_;
+    std::vector<double> dif_tw64_;
 };
 
 // A filterbank (n_rows x n_bins, dense float32) kept as one contiguous run of nonzeros per row.
@@ -62,6 +66,13 @@ private:
 // as float32, shape (n_chroma, 1 + n_fft // 2). octwidth <= 0 means None.
 std::vector<float> chroma_filterbank(double sr, int n_fft, int n_chroma, double tuning,
                                      double ctroct, double octwidth, bool base_c);
+
+// The same, shared from a cache keyed by every argument (thread-safe). Estimated tunings are
+// multiples of 0.01, so a run of clips needs a few dozen banks at most.
+std::shared_ptr<const std::vector<float>> cached_chroma_filterbank(double sr, int n_fft,
+                                                                   int n_chroma, double tuning,
+                                                                   double ctroct, double octwidth,
+                                                                   bool base_c);
 
 // librosa.pitch_tuning's histogram of deviations from the (bins_per_octave) semitone grid.
 struct TuningHistogram {

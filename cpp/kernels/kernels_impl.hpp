@@ -245,11 +245,14 @@ inline void radix5(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
     }
 }
 
-template <typename T>
+// Radix-8 butterflies. kPost = false (Stockham, decimation in time): inputs r times w^r, then
+// the DFT. kPost = true (decimation in frequency): the DFT, then output q times w^q (a null tw
+// gives w = 1, whose products are exact).
+template <typename T, bool kPost = false>
 inline void radix8(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
     T wr[8], wi[8];
     twiddles_of<T, 8>(tw, wr, wi);
-    const bool twiddled = tw != nullptr;
+    const bool twiddled = !kPost && tw != nullptr;
     const T h = T(0.707106781186547524);  // 1 / sqrt(2)
     const T* xr = p.ir + in0;
     const T* xi = p.ii + in0;
@@ -283,22 +286,33 @@ inline void radix8(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
         const T t1r = h * (O1r + O1i), t1i = h * (O1i - O1r);
         const T t2r = O2i, t2i = -O2r;
         const T t3r = h * (O3i - O3r), t3i = -h * (O3r + O3i);
-        yr[l] = E0r + O0r;
-        yi[l] = E0i + O0i;
-        yr[4 * os + l] = E0r - O0r;
-        yi[4 * os + l] = E0i - O0i;
-        yr[os + l] = E1r + t1r;
-        yi[os + l] = E1i + t1i;
-        yr[5 * os + l] = E1r - t1r;
-        yi[5 * os + l] = E1i - t1i;
-        yr[2 * os + l] = E2r + t2r;
-        yi[2 * os + l] = E2i + t2i;
-        yr[6 * os + l] = E2r - t2r;
-        yi[6 * os + l] = E2i - t2i;
-        yr[3 * os + l] = E3r + t3r;
-        yi[3 * os + l] = E3i + t3i;
-        yr[7 * os + l] = E3r - t3r;
-        yi[7 * os + l] = E3i - t3i;
+        if constexpr (kPost) {
+            const T zr[8] = {E0r + O0r, E1r + t1r, E2r + t2r, E3r + t3r,
+                             E0r - O0r, E1r - t1r, E2r - t2r, E3r - t3r};
+            const T zi[8] = {E0i + O0i, E1i + t1i, E2i + t2i, E3i + t3i,
+                             E0i - O0i, E1i - t1i, E2i - t2i, E3i - t3i};
+            for (int q = 0; q < 8; ++q) {
+                yr[q * os + l] = zr[q] * wr[q] - zi[q] * wi[q];
+                yi[q * os + l] = zr[q] * wi[q] + zi[q] * wr[q];
+            }
+        } else {
+            yr[l] = E0r + O0r;
+            yi[l] = E0i + O0i;
+            yr[4 * os + l] = E0r - O0r;
+            yi[4 * os + l] = E0i - O0i;
+            yr[os + l] = E1r + t1r;
+            yi[os + l] = E1i + t1i;
+            yr[5 * os + l] = E1r - t1r;
+            yi[5 * os + l] = E1i - t1i;
+            yr[2 * os + l] = E2r + t2r;
+            yi[2 * os + l] = E2i + t2i;
+            yr[6 * os + l] = E2r - t2r;
+            yi[6 * os + l] = E2i - t2i;
+            yr[3 * os + l] = E3r + t3r;
+            yi[3 * os + l] = E3i + t3i;
+            yr[7 * os + l] = E3r - t3r;
+            yi[7 * os + l] = E3i - t3i;
+        }
     }
 }
 
@@ -375,6 +389,35 @@ int complex_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_str
         cur ^= 1;
     }
     return cur;
+}
+
+template <typename T> const T* dif_twiddles(const RfftView& f);
+template <> inline const float* dif_twiddles<float>(const RfftView& f) { return f.dif_tw; }
+template <> inline const double* dif_twiddles<double>(const RfftView& f) { return f.dif_tw64; }
+
+// The complex FFT of n = 8 m points as one radix-8 decimation-in-frequency pass over the
+// whole block (x[j + r m] -> sub-sequence q, point j), then 8 independent m-point Stockham FFTs,
+// each small enough to stay in L1 between its stages. Point k of the result is point k / 8 of
+// sub-sequence k % 8 (dif_row). The pass writes (r1, i1); returns which pair (0: r0/i0, 1:
+// r1/i1) holds the result.
+template <typename T>
+int complex_fft_dif(const RfftView& f, const T* in_re, const T* in_im, size_t in_stride,
+                    T* r0, T* i0, T* r1, T* i1, T* scratch) {
+    const RfftView& sub = *f.dif_sub;
+    const size_t m = static_cast<size_t>(sub.n_complex);
+    const T* tw = dif_twiddles<T>(f);
+    const Ptrs<T> p{in_re, in_im, r1, i1};
+    for (size_t j = 0; j < m; ++j) {
+        radix8<T, true>(p, j * in_stride, m * in_stride, j * W, m * W, j == 0 ? nullptr : tw + 14 * j);
+    }
+    int which = 1;
+    for (size_t q = 0; q < 8; ++q) {
+        const size_t off = q * m * W;
+        // complex_fft: 0 = its first pair (here r1, i1), 1 = its second (r0, i0)
+        which = complex_fft<T>(sub, r1 + off, i1 + off, W, r1 + off, i1 + off, r0 + off, i0 + off,
+                               scratch) == 0 ? 1 : 0;
+    }
+    return which;
 }
 
 #if defined(__AVX512F__)
@@ -488,19 +531,47 @@ inline const double* split_table(const RfftView& f, const double*) { return f.sp
 // Spectrum of W frames: window, transpose into lanes, FFT, split to the real spectrum; computed
 // in T (float, or double like librosa) and rounded to float32 outputs.
 // ---------------------------------------------------------------------------------------------
+#if defined(__AVX512F__)
+// In-register transpose of an 8 x 8 matrix of 64-bit elements: afterwards r[e] holds element e
+// of every input row (lane c = input row c).
+inline void transpose8x64(__m512d* r) {
+    __m512d t[8];
+    for (int c = 0; c < 8; c += 2) {
+        t[c] = _mm512_unpacklo_pd(r[c], r[c + 1]);      // r_c[0] r_c+1[0] r_c[2] r_c+1[2] ...
+        t[c + 1] = _mm512_unpackhi_pd(r[c], r[c + 1]);  // r_c[1] r_c+1[1] r_c[3] ...
+    }
+    const __m512i even = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
+    const __m512i odd = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
+    __m512d u[8];
+    for (int h = 0; h < 8; h += 4) {  // rows 0-3, then rows 4-7
+        u[h] = _mm512_permutex2var_pd(t[h], even, t[h + 2]);      // elements 0 and 4
+        u[h + 1] = _mm512_permutex2var_pd(t[h], odd, t[h + 2]);   // 2 and 6
+        u[h + 2] = _mm512_permutex2var_pd(t[h + 1], even, t[h + 3]);  // 1 and 5
+        u[h + 3] = _mm512_permutex2var_pd(t[h + 1], odd, t[h + 3]);   // 3 and 7
+    }
+    r[0] = _mm512_shuffle_f64x2(u[0], u[4], 0x44);
+    r[4] = _mm512_shuffle_f64x2(u[0], u[4], 0xEE);
+    r[2] = _mm512_shuffle_f64x2(u[1], u[5], 0x44);
+    r[6] = _mm512_shuffle_f64x2(u[1], u[5], 0xEE);
+    r[1] = _mm512_shuffle_f64x2(u[2], u[6], 0x44);
+    r[5] = _mm512_shuffle_f64x2(u[2], u[6], 0xEE);
+    r[3] = _mm512_shuffle_f64x2(u[3], u[7], 0x44);
+    r[7] = _mm512_shuffle_f64x2(u[3], u[7], 0xEE);
+}
+#endif
+
 // Collects a block's bins in order and writes them to a frame-major complex64 output (librosa's
-// Fortran-ordered STFT: frame l's bin k at out[2 * (l * frame_stride + k)]), 16 bins at a time,
-// transposed so that each frame gets contiguous 128-byte stores instead of 8-byte scatters.
+// Fortran-ordered STFT: frame l's bin k at out[2 * (l * frame_stride + k)]), 8 bins at a time,
+// transposed so that each frame gets one contiguous 64-byte store instead of 8-byte scatters.
+// The producer writes each bin straight into the tile (re_slot / im_slot), then commits it.
 class ComplexWriter {
 public:
     ComplexWriter(float* out, size_t frame_stride, int n_valid)
         : out_(out), stride_(frame_stride), n_valid_(n_valid) {}
 
-    void push(const float* xr, const float* xi) {
-        GX_SIMD for (int l = 0; l < W; ++l) {
-            re_[count_][l] = xr[l];
-            im_[count_][l] = xi[l];
-        }
+    float* re_slot() { return re_[count_]; }
+    float* im_slot() { return im_[count_]; }
+    void commit() {
         if (++count_ == kTile) flush();
     }
 
@@ -508,19 +579,21 @@ public:
         if (count_ == 0) return;
 #if defined(__AVX512F__)
         if (count_ == kTile && n_valid_ == W) {
-            __m512 r[16], i[16];
-            for (int c = 0; c < 16; ++c) {
-                r[c] = _mm512_load_ps(re_[c]);
-                i[c] = _mm512_load_ps(im_[c]);
+            // (re, im) pairs of bin c: a[c] for frames 0 1 4 5 8 9 12 13, b[c] for 2 3 6 7 ...
+            __m512d a[8], b[8];
+            for (int c = 0; c < 8; ++c) {
+                const __m512 re = _mm512_load_ps(re_[c]);
+                const __m512 im = _mm512_load_ps(im_[c]);
+                a[c] = _mm512_castps_pd(_mm512_unpacklo_ps(re, im));
+                b[c] = _mm512_castps_pd(_mm512_unpackhi_ps(re, im));
             }
-            transpose16(r);  // r[l]: frame l's 16 bins
-            transpose16(i);
-            const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-            const __m512i hi = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
-            for (int l = 0; l < 16; ++l) {
-                float* o = out_ + 2 * (static_cast<size_t>(l) * stride_ + k0_);
-                _mm512_storeu_ps(o, _mm512_permutex2var_ps(r[l], lo, i[l]));
-                _mm512_storeu_ps(o + 16, _mm512_permutex2var_ps(r[l], hi, i[l]));
+            transpose8x64(a);  // a[e]: the 8 bins of frame kFramesA[e]
+            transpose8x64(b);
+            static constexpr int kFramesA[8] = {0, 1, 4, 5, 8, 9, 12, 13};
+            for (int e = 0; e < 8; ++e) {
+                const size_t fa = static_cast<size_t>(kFramesA[e]);
+                _mm512_storeu_pd(reinterpret_cast<double*>(out_ + 2 * (fa * stride_ + k0_)), a[e]);
+                _mm512_storeu_pd(reinterpret_cast<double*>(out_ + 2 * ((fa + 2) * stride_ + k0_)), b[e]);
             }
             k0_ += count_;
             count_ = 0;
@@ -539,7 +612,7 @@ public:
     }
 
 private:
-    static constexpr int kTile = 16;
+    static constexpr int kTile = 8;
     float* out_;
     size_t stride_;
     int n_valid_;
@@ -549,54 +622,158 @@ private:
     alignas(64) float im_[kTile][W];
 };
 
-// Takes a block's bins in order (rounded to float32) and writes what a SpectrumOut asks for.
+// What a SpectrumOut asks for, as bits of a compile-time sink mode.
+enum : unsigned { kOutComplex = 1, kOutMag = 2, kOutPow = 4, kOutReIm = 8 };
+
+inline unsigned sink_mode(const SpectrumOut& out) {
+    return (out.complex_out != nullptr ? kOutComplex : 0u) | (out.mag != nullptr ? kOutMag : 0u) |
+           (out.pow != nullptr ? kOutPow : 0u) | (out.re != nullptr ? kOutReIm : 0u);
+}
+
+// Takes a block's bins in order, rounded to float32 by the producer straight into re(k) /
+// im(k), and on commit(k) writes what the mode asks for.
+template <unsigned Mode>
 class BinSink {
 public:
     BinSink(const SpectrumOut& out, int n_valid)
         : writer_(out.complex_out, out.frame_stride, n_valid), out_(out) {}
 
-    void push(int k, const float* xr, const float* xi) {
-        if (out_.complex_out != nullptr) writer_.push(xr, xi);
-        if (out_.re != nullptr) {
-            float* r = out_.re + static_cast<size_t>(k) * W;
-            float* i = out_.im + static_cast<size_t>(k) * W;
+    float* re(int k) {
+        if constexpr ((Mode & kOutReIm) != 0) return out_.re + static_cast<size_t>(k) * W;
+        if constexpr ((Mode & kOutComplex) != 0) return writer_.re_slot();
+        return re_;
+    }
+    float* im(int k) {
+        if constexpr ((Mode & kOutReIm) != 0) return out_.im + static_cast<size_t>(k) * W;
+        if constexpr ((Mode & kOutComplex) != 0) return writer_.im_slot();
+        return im_;
+    }
+
+    void commit(int k) {
+        const float* GX_RESTRICT xr = re(k);
+        const float* GX_RESTRICT xi = im(k);
+        if constexpr ((Mode & kOutMag) != 0 || (Mode & kOutPow) != 0) {
+            float* GX_RESTRICT m = (Mode & kOutMag) != 0 ? out_.mag + static_cast<size_t>(k) * W : nullptr;
+            float* GX_RESTRICT p = (Mode & kOutPow) != 0 ? out_.pow + static_cast<size_t>(k) * W : nullptr;
             GX_SIMD for (int l = 0; l < W; ++l) {
-                r[l] = xr[l];
-                i[l] = xi[l];
+                const float v = std::sqrt(xr[l] * xr[l] + xi[l] * xi[l]);
+                if constexpr ((Mode & kOutMag) != 0) m[l] = v;
+                if constexpr ((Mode & kOutPow) != 0) p[l] = v * v;  // librosa squares the float32 magnitude
             }
         }
-        float* m = out_.mag != nullptr ? out_.mag + static_cast<size_t>(k) * W : nullptr;
-        float* p = out_.pow != nullptr ? out_.pow + static_cast<size_t>(k) * W : nullptr;
-        if (m != nullptr && p != nullptr) {
-            GX_SIMD for (int l = 0; l < W; ++l) {
-                const float v = std::sqrt(xr[l] * xr[l] + xi[l] * xi[l]);
-                m[l] = v;
-                p[l] = v * v;  // librosa squares the float32 magnitude
+        if constexpr ((Mode & kOutComplex) != 0) {
+            if constexpr ((Mode & kOutReIm) != 0) {
+                float* GX_RESTRICT wr = writer_.re_slot();
+                float* GX_RESTRICT wi = writer_.im_slot();
+                GX_SIMD for (int l = 0; l < W; ++l) {
+                    wr[l] = xr[l];
+                    wi[l] = xi[l];
+                }
             }
-        } else if (m != nullptr) {
-            GX_SIMD for (int l = 0; l < W; ++l) m[l] = std::sqrt(xr[l] * xr[l] + xi[l] * xi[l]);
-        } else if (p != nullptr) {
-            GX_SIMD for (int l = 0; l < W; ++l) {
-                const float v = std::sqrt(xr[l] * xr[l] + xi[l] * xi[l]);
-                p[l] = v * v;
-            }
+            writer_.commit();
         }
     }
 
     void finish() {
-        if (out_.complex_out != nullptr) writer_.flush();
+        if constexpr ((Mode & kOutComplex) != 0) writer_.flush();
     }
 
 private:
     ComplexWriter writer_;
     const SpectrumOut& out_;
+    alignas(64) float re_[W];
+    alignas(64) float im_[W];
 };
+
+// The real spectrum of the lanes' complex FFT result (zr, zi), through a sink of mode Mode.
+// even: the FFT was of n_fft / 2 points packing sample pairs, and the split step unpacks it;
+// otherwise it was a full n_fft-point FFT of real input, whose first n_bins bins are the answer.
+// dif_m > 0: the FFT ran as complex_fft_dif with m = dif_m, and point k is in row dif_row(k).
+inline size_t dif_row(size_t k, size_t m) { return (k & 7) * m + (k >> 3); }
+
+template <typename T, unsigned Mode>
+void emit_bins(const RfftView& f, const T* zr, const T* zi, bool even, size_t dif_m,
+               const T* split, const SpectrumOut& out, int n_valid) {
+    BinSink<Mode> sink(out, n_valid);
+    if (!even) {
+        for (int k = 0; k < f.n_bins; ++k) {
+            float* GX_RESTRICT xr = sink.re(k);
+            float* GX_RESTRICT xi = sink.im(k);
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                xr[l] = static_cast<float>(zr[static_cast<size_t>(k) * W + l]);
+                xi[l] = static_cast<float>(zi[static_cast<size_t>(k) * W + l]);
+            }
+            sink.commit(k);
+        }
+        sink.finish();
+        return;
+    }
+    // Split step: X[k] = E + (-i w^k) O, E = (Z[k] + conj Z[n-k]) / 2, O = (Z[k] - conj Z[n-k]) / 2.
+    const size_t n = static_cast<size_t>(f.n_complex);
+    // bins 0 and n are real: Z[0].re + Z[0].im and Z[0].re - Z[0].im
+    alignas(64) float nyq_r[W];
+    {
+        float* GX_RESTRICT xr = sink.re(0);
+        float* GX_RESTRICT xi = sink.im(0);
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            xr[l] = static_cast<float>(zr[l] + zi[l]);
+            xi[l] = 0.0f;
+            nyq_r[l] = static_cast<float>(zr[l] - zi[l]);
+        }
+        sink.commit(0);
+    }
+    const T half = T(0.5);
+    for (size_t k = 1; k < n; ++k) {
+        const T c = split[2 * k], s = split[2 * k + 1];  // w^k = c + i s
+        const size_t ka = dif_m ? dif_row(k, dif_m) : k;
+        const size_t kb = dif_m ? dif_row(n - k, dif_m) : n - k;
+        const T* GX_RESTRICT ar = zr + ka * W;
+        const T* GX_RESTRICT ai = zi + ka * W;
+        const T* GX_RESTRICT br = zr + kb * W;
+        const T* GX_RESTRICT bi = zi + kb * W;
+        float* GX_RESTRICT xr = sink.re(static_cast<int>(k));
+        float* GX_RESTRICT xi = sink.im(static_cast<int>(k));
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            // B = conj(Z[n-k])
+            T er = half * (ar[l] + br[l]), ei = half * (ai[l] - bi[l]);
+            T orr = half * (ar[l] - br[l]), oi = half * (ai[l] + bi[l]);
+            // (-i) O = (oi, -orr); times w = (c, s)
+            T tr = oi * c + orr * s;
+            T ti = oi * s - orr * c;
+            xr[l] = static_cast<float>(er + tr);
+            xi[l] = static_cast<float>(ei + ti);
+        }
+        sink.commit(static_cast<int>(k));
+    }
+    {
+        float* GX_RESTRICT xr = sink.re(static_cast<int>(n));
+        float* GX_RESTRICT xi = sink.im(static_cast<int>(n));
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            xr[l] = nyq_r[l];
+            xi[l] = 0.0f;
+        }
+        sink.commit(static_cast<int>(n));
+    }
+    sink.finish();
+}
+
+template <typename T>
+void emit_any(const RfftView& f, const T* zr, const T* zi, bool even, size_t dif_m,
+              const T* split, const SpectrumOut& out, int n_valid) {
+    switch (sink_mode(out)) {
+#define GX_EMIT(m) \
+    case m: emit_bins<T, m>(f, zr, zi, even, dif_m, split, out, n_valid); return;
+        GX_EMIT(1) GX_EMIT(2) GX_EMIT(3) GX_EMIT(4) GX_EMIT(5) GX_EMIT(6) GX_EMIT(7) GX_EMIT(8)
+        GX_EMIT(9) GX_EMIT(10) GX_EMIT(11) GX_EMIT(12) GX_EMIT(13) GX_EMIT(14) GX_EMIT(15)
+#undef GX_EMIT
+        default: return;  // nothing asked for
+    }
+}
 
 template <typename T>
 void spectrum_t(const RfftView& f, const T* window, const float* const* frames_in, int n_valid,
                 T* work, const SpectrumOut& out) {
     const size_t n = static_cast<size_t>(f.n_complex);
-    BinSink sink(out, n_valid);
     const float* frames[W];
     for (int l = 0; l < W; ++l) frames[l] = frames_in[l < n_valid ? l : 0];
     const size_t span = n * W + kFftBufferPad;
@@ -608,15 +785,23 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
     const bool even = (f.n_fft % 2) == 0;
     const T* zr;
     const T* zi;
+    size_t dif_m = 0;
     if (even) {
         // Sample 2j is the real part and 2j + 1 the imaginary part of point j: after the
         // transpose the points are interleaved by rows (stride 2W), which the first stage reads.
         transpose_any(frames, window, f.n_fft, r0);
-        const int which = complex_fft<T>(f, r0, r0 + W, 2 * W, r0, i0, r1, i1, scratch);
-        if (chain_length<T>(f) == 0) {
+        // (float32 only: a float64 sub-FFT's ping-pong buffers exceed L1, and its radix-8
+        // butterflies the registers; measured slower)
+        if (f.dif_sub != nullptr && sizeof(T) == sizeof(float)) {
+            dif_m = static_cast<size_t>(f.dif_sub->n_complex);
+            const int which = complex_fft_dif<T>(f, r0, r0 + W, 2 * W, r0, i0, r1, i1, scratch);
+            zr = which == 0 ? r0 : r1;
+            zi = which == 0 ? i0 : i1;
+        } else if (chain_length<T>(f) == 0) {
             zr = r0;
             zi = r0 + W;
         } else {
+            const int which = complex_fft<T>(f, r0, r0 + W, 2 * W, r0, i0, r1, i1, scratch);
             zr = which == 0 ? r0 : r1;
             zi = which == 0 ? i0 : i1;
         }
@@ -631,52 +816,8 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
             zr = r1;
             zi = i1;
         }
-        for (int k = 0; k < f.n_bins; ++k) {
-            float xr[W], xi[W];
-            GX_SIMD for (int l = 0; l < W; ++l) {
-                xr[l] = static_cast<float>(zr[static_cast<size_t>(k) * W + l]);
-                xi[l] = static_cast<float>(zi[static_cast<size_t>(k) * W + l]);
-            }
-            sink.push(k, xr, xi);
-        }
-        sink.finish();
-        return;
     }
-    // Split step: X[k] = E + (-i w^k) O, E = (Z[k] + conj Z[n-k]) / 2, O = (Z[k] - conj Z[n-k]) / 2.
-    const T* split = split_table(f, window);
-    // bins 0 and n are real: Z[0].re + Z[0].im and Z[0].re - Z[0].im
-    float nyq_r[W], zeros[W];
-    {
-        float xr[W];
-        GX_SIMD for (int l = 0; l < W; ++l) {
-            xr[l] = static_cast<float>(zr[l] + zi[l]);
-            nyq_r[l] = static_cast<float>(zr[l] - zi[l]);
-            zeros[l] = 0.0f;
-        }
-        sink.push(0, xr, zeros);
-    }
-    const T half = T(0.5);
-    for (size_t k = 1; k < n; ++k) {
-        const T c = split[2 * k], s = split[2 * k + 1];  // w^k = c + i s
-        const T* ar = zr + k * W;
-        const T* ai = zi + k * W;
-        const T* br = zr + (n - k) * W;
-        const T* bi = zi + (n - k) * W;
-        float xr[W], xi[W];
-        GX_SIMD for (int l = 0; l < W; ++l) {
-            // B = conj(Z[n-k])
-            T er = half * (ar[l] + br[l]), ei = half * (ai[l] - bi[l]);
-            T orr = half * (ar[l] - br[l]), oi = half * (ai[l] + bi[l]);
-            // (-i) O = (oi, -orr); times w = (c, s)
-            T tr = oi * c + orr * s;
-            T ti = oi * s - orr * c;
-            xr[l] = static_cast<float>(er + tr);
-            xi[l] = static_cast<float>(ei + ti);
-        }
-        sink.push(static_cast<int>(k), xr, xi);
-    }
-    sink.push(static_cast<int>(n), nyq_r, zeros);
-    sink.finish();
+    emit_any<T>(f, zr, zi, even, dif_m, split_table(f, window), out, n_valid);
 }
 
 void spectrum(const RfftView& f, const float* window, const float* const* frames, int n_valid,
