@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -292,6 +293,7 @@ PYBIND11_MODULE(_core, m) {
         "cqt_octave",
         [](const StftPlan& plan, f32 y, i32 indptr, i32 indices,
            py::array_t<std::complex<float>, py::array::c_style | py::array::forcecast> data,
+           std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>> row_scale,
            int n_threads) {
             int64_t B, n;
             const float* samples = signals(y, B, n);
@@ -310,6 +312,14 @@ PYBIND11_MODULE(_core, m) {
                                                 " is outside the " + std::to_string(F) + " FFT bins");
                 }
             }
+            const double* scale = nullptr;
+            if (row_scale) {
+                if (row_scale->ndim() != 1 || row_scale->size() != rows) {
+                    throw std::invalid_argument("row_scale must have one value per basis row (" +
+                                                std::to_string(rows) + ")");
+                }
+                scale = row_scale->data();
+            }
             const int64_t T = count_frames(plan.framing(), n);
             if (T < 0) throw std::invalid_argument("y is shorter than n_fft with center=False");
             py::array_t<std::complex<float>> out({B, rows, T});
@@ -319,12 +329,27 @@ PYBIND11_MODULE(_core, m) {
             {
                 py::gil_scoped_release release;
                 cqt_octave_response(kernels(), plan.fft(), plan.window64(), plan.framing(), samples, B,
-                                    n, view, dst, n_threads);
+                                    n, view, scale, dst, n_threads);
             }
             return out;
         },
         py::arg("plan"), py::arg("y"), py::arg("indptr"), py::arg("indices"), py::arg("data"),
-        py::arg("n_threads") = 1);
+        py::arg("row_scale") = py::none(), py::arg("n_threads") = 1);
+
+    m.def(
+        "divide",
+        [](py::array_t<float, py::array::c_style> x, double divisor,
+           py::array_t<float, py::array::c_style> out) {
+            if (x.ndim() != 1 || out.ndim() != 1 || out.size() != x.size()) {
+                throw std::invalid_argument("x and out must be 1-D arrays of the same length");
+            }
+            const float* src = x.data();
+            float* dst = out.mutable_data();
+            const size_t n = static_cast<size_t>(x.size());
+            py::gil_scoped_release release;
+            kernels().divide(src, n, divisor, dst);
+        },
+        py::arg("x"), py::arg("divisor"), py::arg("out"));
 
     m.def(
         "zero_crossing_rate",

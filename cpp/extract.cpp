@@ -625,8 +625,8 @@ void run_from_spectrum(const KernelTable& K, const float* S, int64_t B, int64_t 
 
 void cqt_octave_response(const KernelTable& K, const RfftPlan& fft, const double* window,
                          const Framing& framing, const float* y, int64_t B, int64_t n,
-                         const ComplexSparseView& basis, std::complex<float>* out,
-                         int n_threads) {
+                         const ComplexSparseView& basis, const double* row_scale,
+                         std::complex<float>* out, int n_threads) {
     const int64_t T = count_frames(framing, n);
     if (T < 0) throw std::invalid_argument("signal too short for n_fft with center=False");
     const int64_t F = fft.n_bins();
@@ -642,6 +642,7 @@ void cqt_octave_response(const KernelTable& K, const RfftPlan& fft, const double
         int64_t n, T, F, per_signal;
         int W, rows;
         const ComplexSparseView& basis;
+        const double* inv_scale;
         std::complex<float>* out;
         std::vector<Workspace>& ws;
         void operator()(int64_t item, int worker) {
@@ -667,8 +668,16 @@ void cqt_octave_response(const KernelTable& K, const RfftPlan& fft, const double
                 K.complex_sparse_bank(basis, re, im, out_re, out_im);
                 for (int m = 0; m < rows; ++m) {
                     std::complex<float>* dst = out + (b * rows + m) * T + t0;
-                    for (int l = 0; l < n_valid; ++l) {
-                        dst[l] = std::complex<float>(out_re[m * W + l], out_im[m * W + l]);
+                    const float* xr = out_re + m * W;
+                    const float* xi = out_im + m * W;
+                    if (inv_scale != nullptr) {
+                        const double g = inv_scale[m];
+                        for (int l = 0; l < n_valid; ++l) {
+                            dst[l] = std::complex<float>(static_cast<float>(xr[l] * g),
+                                                         static_cast<float>(xi[l] * g));
+                        }
+                    } else {
+                        for (int l = 0; l < n_valid; ++l) dst[l] = std::complex<float>(xr[l], xi[l]);
                     }
                 }
             }
@@ -686,7 +695,13 @@ void cqt_octave_response(const KernelTable& K, const RfftPlan& fft, const double
         s.frame_scratch.resize(static_cast<size_t>(framing.n_fft) * W);
         s.frames.resize(W);
     }
-    Body body{K, fft, window, framing, y, n, T, F, per_signal, W, rows, basis, out, buf.ws};
+    std::vector<double> inv_scale;
+    if (row_scale != nullptr) {
+        inv_scale.resize(rows);
+        for (int m = 0; m < rows; ++m) inv_scale[m] = 1.0 / row_scale[m];
+    }
+    Body body{K,  fft,  window, framing, y, n, T, F, per_signal, W, rows, basis,
+              inv_scale.empty() ? nullptr : inv_scale.data(), out, buf.ws};
     parallel_items(B * per_signal, n_threads, body);
     buf.trim();
 }

@@ -99,10 +99,13 @@ void run_from_spectrum(const KernelTable& kernels, const float* S, int64_t n_sig
 // One octave of librosa's CQT (__cqt_response): the STFT of y[B][n] with the plan's window
 // and framing (float64 FFT, as librosa), times the octave's sparse FFT'd basis, without
 // materializing the STFT.
-// out[B][basis.n_rows][T] complex64.
+// out[B][basis.n_rows][T] complex64. row_scale (nullable, n_rows): librosa's later
+// `V /= sqrt(lengths)` on each row, done here as numpy does it (complex128 division by a real:
+// times 1 / scale in float64, rounded to complex64).
 void cqt_octave_response(const KernelTable& kernels, const RfftPlan& fft, const double* window,
                          const Framing& framing, const float* y, int64_t n_signals, int64_t n,
-                         const ComplexSparseView& basis, std::complex<float>* out, int n_threads);
+                         const ComplexSparseView& basis, const double* row_scale,
+                         std::complex<float>* out, int n_threads);
 
 // librosa.feature.zero_crossing_rate: out[B][T] (float64), edge padding when centered.
 void zero_crossing_rate(const KernelTable& K, const float* y, int64_t n_signals, int64_t n, int frame_length, int hop,

@@ -238,3 +238,33 @@ def test_extract_recipe_features_given_tuning_and_bad_n_chroma():
 def test_constant_q_bad_arguments(call, match):
     with pytest.raises(ParameterError, match=match):
         call()
+
+
+def test_core_divide_is_numpys_float32_division_by_a_float64(rng):
+    x = (rng.standard_normal(100_003) * 10.0 ** rng.uniform(-30, 30, 100_003)).astype(np.float32)
+    x[:3] = [0.0, -0.0, np.float32(1e-45)]
+    divisor = float(np.sqrt(1.0 / 2))
+    ref = x.copy()
+    ref /= np.sqrt(1.0 / 2)
+    out = np.empty_like(x)
+    genrefx._core.divide(x, divisor, out)
+    np.testing.assert_array_equal(out, ref)
+    with pytest.raises(ValueError, match="same length"):
+        genrefx._core.divide(x, divisor, out[:-1])
+
+
+def test_core_cqt_row_scale_is_numpys_complex64_division(rng):
+    y = clip(seed=4)[:22050]
+    fr = genrefx._framing.framing(n_fft=256, hop_length=512, window="ones", center=True)
+    indptr = np.array([0, 2, 3], dtype=np.int32)
+    indices = np.array([3, 7, 20], dtype=np.int32)
+    data = (rng.standard_normal(3) + 1j * rng.standard_normal(3)).astype(np.complex64)
+    scale = np.sqrt(rng.uniform(10.0, 3000.0, 2))
+    batch = y[np.newaxis]
+    plain = genrefx._core.cqt_octave(fr.plan, batch, indptr, indices, data)
+    scaled = genrefx._core.cqt_octave(fr.plan, batch, indptr, indices, data, row_scale=scale)
+    ref = plain.copy()
+    ref /= scale[:, np.newaxis]
+    np.testing.assert_array_equal(scaled, ref)
+    with pytest.raises(ValueError, match="row_scale"):
+        genrefx._core.cqt_octave(fr.plan, batch, indptr, indices, data, row_scale=scale[:1])

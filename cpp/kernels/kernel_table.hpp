@@ -158,6 +158,9 @@ struct KernelTable {
     // Whether none of x[0 .. n) is NaN or infinite.
     bool (*all_finite)(const float* x, size_t n);
 
+    // out[i] = float32(float64(x[i]) / divisor), numpy's `float32 array /= float64 scalar`.
+    void (*divide)(const float* x, size_t n, double divisor, float* out);
+
     // Class changes between consecutive samples (zero_crossings): d[0] = 0, d[i] = 1 where the
     // sign class of y[i] differs from y[i - 1]'s. Classes, with values |y| <= threshold as zero:
     // zero_pos: negative / not negative (np.signbit); otherwise negative / zero / positive.

@@ -138,12 +138,19 @@ def cqt_octave(
     indptr: npt.ArrayLike,
     indices: npt.ArrayLike,
     data: npt.ArrayLike,
+    row_scale: npt.ArrayLike | None = None,
     n_threads: int = 1,
 ) -> npt.NDArray[np.complex64]:
     """One octave of librosa's CQT: the STFT of float32 signals ``y`` (B, n) with ``plan``'s
     framing and window, computed as a float64 FFT, times the octave's sparse FFT'd filter
     basis given as CSR arrays (int32 ``indptr`` / ``indices`` over the plan's bins, complex64
-    ``data``). Returns (B, n_filters, n_frames) complex64. The GIL is released."""
+    ``data``). ``row_scale`` (float64, one per basis row) divides each row as numpy's
+    ``complex64 /= float64`` does (times ``1 / scale`` in float64). Returns (B, n_filters,
+    n_frames) complex64. The GIL is released."""
+
+def divide(x: npt.NDArray[np.float32], divisor: float, out: npt.NDArray[np.float32]) -> None:
+    """``out[:] = x / divisor`` computed in float64 and rounded to float32, as numpy's
+    ``float32 array /= float64 scalar``; 1-D arrays of one length. The GIL is released."""
 
 def all_finite(x: npt.ArrayLike, n_threads: int = 1) -> bool:
     """Whether a float32 array has no NaN or Inf (the scan runs without the GIL, split over

@@ -179,6 +179,7 @@ class _Octave:
     indptr: np.ndarray  # the sparse FFT'd basis as CSR arrays for the core
     indices: np.ndarray
     data: np.ndarray  # complex64
+    row_scale: np.ndarray  # each basis row's sqrt(filter length) (librosa's scale=True), float64
 
 
 @dataclass(frozen=True)
@@ -221,8 +222,11 @@ def _plan(
     count = _early_downsample_count(nyquist, filter_cutoff, hop_length, n_octaves)
     factor = 2**count
     sr_work, hop = sr / float(factor), hop_length // factor
+    lengths, _ = _wavelet_lengths(freqs, sr_work, window, filter_scale, alpha)
+    scale = np.sqrt(lengths)
     octaves = []
     my_sr, my_hop = sr_work, hop
+    end = n_bins  # the octaves fill the bins from the top, as librosa's __trim_stack
     for i in range(n_octaves):
         sl = slice(-n_filters, None) if i == 0 else slice(-n_filters * (i + 1), -n_filters * i)
         basis, n_fft = _filter_fft(
@@ -231,15 +235,23 @@ def _plan(
         indptr, indices, data = basis
         # librosa: fft_basis[:] *= np.sqrt(sr / my_sr), in the basis' dtype
         data = (data * np.sqrt(sr_work / my_sr)).astype(dtype)
-        octaves.append(_Octave(n_fft, my_hop, indptr, indices, data.astype(np.complex64)))
+        # the rows __trim_stack keeps (the last `end` when fewer are left) take their bins'
+        # scales; rows it drops get 1
+        n_rows = len(indptr) - 1
+        row_scale = np.ones(n_rows)
+        kept = min(end, n_rows)
+        row_scale[n_rows - kept :] = scale[end - kept : end]
+        end -= n_rows
+        octaves.append(
+            _Octave(n_fft, my_hop, indptr, indices, data.astype(np.complex64), row_scale)
+        )
         if my_hop % 2 == 0:
             my_hop //= 2
             my_sr /= 2.0
         else:
             # librosa stops decimating; later octaves reuse this rate and hop
             pass
-    lengths, _ = _wavelet_lengths(freqs, sr_work, window, filter_scale, alpha)
-    return _CqtPlan(factor, tuple(octaves), np.sqrt(lengths))
+    return _CqtPlan(factor, tuple(octaves), scale)
 
 
 def _decimate(y: np.ndarray, factor: int) -> np.ndarray:
@@ -247,12 +259,15 @@ def _decimate(y: np.ndarray, factor: int) -> np.ndarray:
     n_out = int(np.ceil(y.shape[-1] * (1.0 / factor)))
     flat = y.reshape(-1, y.shape[-1])
     out = np.empty((flat.shape[0], n_out), dtype=y.dtype)
+    divisor = float(np.sqrt(1.0 / factor))
     for row, src in zip(out, flat, strict=True):
         res = soxr.resample(src, factor, 1, quality="soxr_hq")
         take = min(n_out, res.shape[-1])
-        row[:take] = res[:take]
+        if y.dtype == np.float32:  # out[:take] = res / divisor in float64, as numpy's /=
+            _core.divide(np.ascontiguousarray(res[:take]), divisor, row[:take])
+        else:
+            np.divide(res[:take], divisor, out=row[:take])
         row[take:] = 0
-    out /= np.sqrt(1.0 / factor)
     return out.reshape(*y.shape[:-1], n_out)
 
 
@@ -359,6 +374,9 @@ def cqt(
         if not scale:
             y *= np.sqrt(plan.downsample)
     lead = y.shape[:-1]
+    # scale=True's division by sqrt(lengths): a complex64 result is divided by the core, as
+    # numpy's complex64 /= float64 does it; a complex128 one afterwards
+    core_scale = scale and np.dtype(dtype) == np.complex64
     responses = []
     my_y = y
     for i, octave in enumerate(plan.octaves):
@@ -372,7 +390,14 @@ def cqt(
         fr.check_length(my_y.shape[-1])
         batch, _ = as_signal_batch(my_y, check_finite=False)
         responses.append(
-            _core.cqt_octave(fr.plan, batch, octave.indptr, octave.indices, octave.data)
+            _core.cqt_octave(
+                fr.plan,
+                batch,
+                octave.indptr,
+                octave.indices,
+                octave.data,
+                row_scale=octave.row_scale if core_scale else None,
+            )
         )
         # librosa decimates after the last octave too, for nothing; skipped here
         if octave.hop_length % 2 == 0 and i + 1 < n_octaves:
@@ -389,6 +414,6 @@ def cqt(
         else:
             V[..., end - n_oct : end, :] = resp[..., :max_col]
         end -= n_oct
-    if scale:
+    if scale and not core_scale:
         V /= plan.scale[:, np.newaxis]
     return V
