@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -50,6 +51,63 @@ std::vector<int> factorize(int n, bool radix8) {
     }
     return f;
 }
+// Bluestein's convolution length for n points: the smallest 2^a 3^b 5^c >= 2n - 1 (a >= 2), which
+// the mixed-radix chain does with its own radix 8 / 4 / 3 / 5 butterflies.
+long long bluestein_size(int n) {
+    const long long need = 2LL * n - 1;
+    long long best = 4;
+    while (best < need) best *= 2;
+    for (long long p5 = 1; p5 < best; p5 *= 5) {
+        for (long long p35 = p5; p35 < best; p35 *= 3) {
+            long long m = p35 * 4;
+            while (m < need) m *= 2;
+            best = std::min(best, m);
+        }
+    }
+    return best;
+}
+
+// Whether Bluestein's algorithm (two FFTs of M = bluestein_size(n) points) costs less
+// than the mixed-radix chain, whose direct DFT of a prime factor p costs ~20p flops a point
+// (complex multiply-adds in float64; measured).
+bool bluestein_pays(int n) {
+    double direct = 0.0;
+    int rest = n;
+    for (int p = 2; rest > 1; ++p) {
+        if (static_cast<long long>(p) * p > rest) p = rest;
+        while (rest % p == 0) {
+            direct += p <= 8 ? 6.0 : 20.0 * p;
+            rest /= p;
+        }
+    }
+    if (n < 64) return false;
+    const long long m = bluestein_size(n);
+    const double blue = 3.0 * 5.0 * std::log2(static_cast<double>(m)) * static_cast<double>(m) / n + 30.0;
+    return blue < direct;
+}
+
+// The DFT of x in float64 (plan-time tables only): x's length is 2^a 3^b 5^c, done by one
+// decimation-in-time split per prime factor, recursively.
+void dft_smooth(std::vector<std::complex<double>>& x) {
+    const size_t n = x.size();
+    if (n <= 1) return;
+    size_t p = n % 2 == 0 ? 2 : (n % 3 == 0 ? 3 : 5);
+    const size_t m = n / p;
+    std::vector<std::vector<std::complex<double>>> parts(p, std::vector<std::complex<double>>(m));
+    for (size_t j = 0; j < m; ++j) {
+        for (size_t r = 0; r < p; ++r) parts[r][j] = x[j * p + r];
+    }
+    for (auto& part : parts) dft_smooth(part);
+    for (size_t k = 0; k < n; ++k) {
+        std::complex<double> acc = 0.0;
+        for (size_t r = 0; r < p; ++r) {
+            const double a = -2.0 * kPi * static_cast<double>((r * k) % n) / static_cast<double>(n);
+            acc += parts[r][k % m] * std::complex<double>(std::cos(a), std::sin(a));
+        }
+        x[k] = acc;
+    }
+}
+
 }  // namespace
 
 void RfftPlan::build_chain(int n, bool radix8, Chain& chain) {
@@ -113,7 +171,44 @@ RfftPlan::RfftPlan(int n_fft, bool with_dif) {
     view_.stages64 = chain64_.stages.data();
     view_.split = split_.empty() ? nullptr : split_.data();
     view_.split64 = split64_.empty() ? nullptr : split64_.data();
-    if (with_dif && even && n % 8 == 0 && n / 8 >= kDifMinSub) {
+    const bool blue = bluestein_pays(n);
+    bool dif = with_dif && !blue && even && n % 8 == 0 && n / 8 >= kDifMinSub;
+    if (dif) {
+        // the sub-FFTs must be quick too: no prime factors above 5
+        int rest = n / 8;
+        for (int p : {2, 3, 5}) {
+            while (rest > 1 && rest % p == 0) rest /= p;
+        }
+        dif = rest == 1;
+    }
+    if (blue) {
+        const int M = static_cast<int>(bluestein_size(n));
+        blue_sub_ = std::make_unique<const RfftPlan>(2 * M, false);
+        blue_chirp64_.resize(2 * static_cast<size_t>(n));
+        std::vector<std::complex<double>> h(M);
+        for (int j = 0; j < n; ++j) {
+            const unsigned long long sq = (static_cast<unsigned long long>(j) * j) % (2ULL * n);
+            const double a = -kPi * static_cast<double>(sq) / n;
+            blue_chirp64_[2 * j] = std::cos(a);
+            blue_chirp64_[2 * j + 1] = std::sin(a);
+            h[j] = std::complex<double>(std::cos(a), -std::sin(a));
+            if (j > 0) h[M - j] = h[j];
+        }
+        dft_smooth(h);
+        blue_kernel64_.resize(2 * static_cast<size_t>(M));
+        for (int k = 0; k < M; ++k) {
+            blue_kernel64_[2 * k] = h[k].real() / M;
+            blue_kernel64_[2 * k + 1] = h[k].imag() / M;
+        }
+        blue_chirp_.assign(blue_chirp64_.begin(), blue_chirp64_.end());
+        blue_kernel_.assign(blue_kernel64_.begin(), blue_kernel64_.end());
+        view_.blue_sub = &blue_sub_->view();
+        view_.blue_chirp = blue_chirp_.data();
+        view_.blue_chirp64 = blue_chirp64_.data();
+        view_.blue_kernel = blue_kernel_.data();
+        view_.blue_kernel64 = blue_kernel64_.data();
+    }
+    if (dif) {
         const int m = n / 8;
         dif_sub_ = std::make_unique<const RfftPlan>(2 * m, false);
         dif_tw64_.resize(static_cast<size_t>(14) * m);
@@ -132,8 +227,11 @@ RfftPlan::RfftPlan(int n_fft, bool with_dif) {
 }
 
 size_t RfftPlan::work_floats(int lanes) const {
-    return (4 * static_cast<size_t>(view_.n_complex) + 2 * static_cast<size_t>(max_radix_)) * lanes +
-           4 * kFftBufferPad;
+    // four n-point buffers, then scratch: a direct DFT's 2 x radix lanes, or Bluestein's four
+    // M-point buffers
+    const size_t scratch = view_.blue_sub != nullptr ? 4 * static_cast<size_t>(view_.blue_sub->n_complex)
+                                                     : 2 * static_cast<size_t>(max_radix_);
+    return (4 * static_cast<size_t>(view_.n_complex) + scratch) * lanes + 4 * kFftBufferPad;
 }
 
 std::shared_ptr<const RfftPlan> RfftPlan::get(int n_fft) {

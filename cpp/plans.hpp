@@ -12,7 +12,8 @@
 
 namespace genrefx {
 
-// A real FFT of any length n_fft >= 1 (radix 4, 2, 3, 5 and a direct DFT for larger primes).
+// A real FFT of any length n_fft >= 1: mixed radix (8, 4, 2, 3, 5 and a direct DFT for other
+// primes), or Bluestein's algorithm where a large prime factor would make that slow.
 class RfftPlan {
 public:
     // with_dif: give large even sizes the decimation-in-frequency split (RfftView::dif_sub)
@@ -44,6 +45,9 @@ private:
     std::unique_ptr<const RfftPlan> dif_sub_;
     std::vector<float> dif_tw_;
     std::vector<double> dif_tw64_;
+    std::unique_ptr<const RfftPlan> blue_sub_;
+    std::vector<float> blue_chirp_, blue_kernel_;
+    std::vector<double> blue_chirp64_, blue_kernel64_;
 };
 
 // A filterbank (n_rows x n_bins, dense float32) kept as one contiguous run of nonzeros per row.

@@ -72,6 +72,23 @@ def test_n_fft_hop(n_fft, hop_length):
     check(signals.get("music"), n_fft=n_fft, hop_length=hop_length)
 
 
+# n_fft whose FFT has a large prime factor runs Bluestein's algorithm (float32 for stft,
+# float64 for the features that need librosa's precision): 131, 1103, 2011 and 4099 are prime,
+# 2018 = 2 x 1009, 1102 = 2 x 19 x 29 (the mixed-radix chain's direct DFTs).
+@pytest.mark.parametrize("n_fft", [131, 1102, 1103, 2011, 2018, 4099])
+def test_prime_and_large_prime_factor_n_fft(n_fft):
+    y = signals.get("music")[: 22050 * 2]
+    check(y, n_fft=n_fft, hop_length=512)
+    check(y.astype(np.float64), n_fft=n_fft, hop_length=512)
+    for name in ("spectral_contrast", "spectral_flatness", "spectral_bandwidth"):
+        kw = {"n_fft": n_fft, "hop_length": 512}
+        if name == "spectral_contrast":
+            kw["n_bands"] = 3
+        got = getattr(genrefx.feature, name)(y=y, **kw)
+        ref = getattr(librosa.feature, name)(y=y, **kw)
+        assert rel_err(got, ref) <= 1e-5, name
+
+
 @pytest.mark.parametrize(
     ("n_fft", "win_length", "hop_length"),
     [

@@ -40,6 +40,13 @@ struct RfftView {
     const RfftView* dif_sub;  // null: the plain Stockham chain
     const float* dif_tw;      // [m][7] complex exp(-2 pi i q j / n_complex), q = 1..7
     const double* dif_tw64;
+    // n_complex with a large prime factor: the complex FFT is Bluestein's chirp-z transform, a
+    // circular convolution by FFTs of blue_sub's size M = 2^a 3^b 5^c >= 2 n_complex - 1.
+    const RfftView* blue_sub;  // null: the mixed-radix chain
+    const float* blue_chirp;   // [n_complex] complex b[j] = exp(-pi i (j^2 mod 2n) / n)
+    const double* blue_chirp64;
+    const float* blue_kernel;  // [M] complex FFT_M(conj(b) wrapped) / M
+    const double* blue_kernel64;
 };
 
 // Sparse rows of a filterbank (mel): row m has weights for bins [start[m], start[m] + len[m]).

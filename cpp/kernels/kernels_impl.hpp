@@ -392,10 +392,78 @@ int run_chain(size_t n, const FftStage* stages, int n_stages, const T* in_re, co
 
 // The plan's complex FFT of all W lanes (float32: its radix-8 chain; float64: radix 4).
 template <typename T>
+int bluestein_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_stride, T* r0,
+                  T* i0, T* scratch);
+
+template <typename T>
 int complex_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_stride,
                 T* r0, T* i0, T* r1, T* i1, T* scratch) {
+    if (f.blue_sub != nullptr) return bluestein_fft<T>(f, in_re, in_im, in_stride, r0, i0, scratch);
     return run_chain<T>(static_cast<size_t>(f.n_complex), chain_stages<T>(f), chain_length<T>(f),
                         in_re, in_im, in_stride, r0, i0, r1, i1, scratch);
+}
+
+template <typename T> const T* blue_table(const double* t64, const float* t32);
+template <> inline const float* blue_table<float>(const double*, const float* t32) { return t32; }
+template <> inline const double* blue_table<double>(const double* t64, const float*) { return t64; }
+
+// Bluestein's chirp-z transform of n points (any n): with b[j] = exp(-pi i j^2 / n),
+// X[k] = b[k] sum_j (x[j] b[j]) conj(b[k - j]), a circular convolution of M >= 2n - 1 points
+// (M = 2^a 3^b 5^c)
+// done as conj(FFT_M(conj(FFT_M(a) * K))) with K = FFT_M(conj(b)) / M from the plan. The four
+// M-point buffers live in `scratch`; the result goes to (r0, i0) (returns 0).
+template <typename T>
+int bluestein_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_stride, T* r0,
+                  T* i0, T* scratch) {
+    const RfftView& sub = *f.blue_sub;
+    const size_t n = static_cast<size_t>(f.n_complex), M = static_cast<size_t>(sub.n_complex);
+    const T* chirp = blue_table<T>(f.blue_chirp64, f.blue_chirp);
+    const T* kern = blue_table<T>(f.blue_kernel64, f.blue_kernel);
+    T* pr = scratch;
+    T* pi = pr + M * W;
+    T* qr = pi + M * W;
+    T* qi = qr + M * W;
+    for (size_t j = 0; j < n; ++j) {
+        const T br = chirp[2 * j], bi = chirp[2 * j + 1];
+        const T* xr = in_re + j * in_stride;
+        const T* xi = in_im + j * in_stride;
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            pr[j * W + l] = xr[l] * br - xi[l] * bi;
+            pi[j * W + l] = xr[l] * bi + xi[l] * br;
+        }
+    }
+    std::memset(pr + n * W, 0, (M - n) * W * sizeof(T));
+    std::memset(pi + n * W, 0, (M - n) * W * sizeof(T));
+    const FftStage* stages = chain_stages<T>(sub);
+    const int n_stages = chain_length<T>(sub);
+    // (M's chain has radices 8, 4, 2, 3, 5 only: no direct-DFT scratch)
+    int which = run_chain<T>(M, stages, n_stages, pr, pi, W, pr, pi, qr, qi, nullptr);
+    T* ar = which == 0 ? pr : qr;
+    T* ai = which == 0 ? pi : qi;
+    for (size_t k = 0; k < M; ++k) {
+        const T kr = kern[2 * k], ki = kern[2 * k + 1];
+        T* GX_RESTRICT zr = ar + k * W;
+        T* GX_RESTRICT zi = ai + k * W;
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            const T yr = zr[l] * kr - zi[l] * ki, yi = zr[l] * ki + zi[l] * kr;
+            zr[l] = yr;
+            zi[l] = -yi;
+        }
+    }
+    T* br_ = which == 0 ? qr : pr;
+    T* bi_ = which == 0 ? qi : pi;
+    which = run_chain<T>(M, stages, n_stages, ar, ai, W, ar, ai, br_, bi_, nullptr);
+    const T* rr = which == 0 ? ar : br_;
+    const T* ri = which == 0 ? ai : bi_;
+    for (size_t k = 0; k < n; ++k) {
+        const T cr = chirp[2 * k], ci = chirp[2 * k + 1];
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            const T vr = rr[k * W + l], vi = -ri[k * W + l];  // conj
+            r0[k * W + l] = vr * cr - vi * ci;
+            i0[k * W + l] = vr * ci + vi * cr;
+        }
+    }
+    return 0;
 }
 
 template <typename T> const T* dif_twiddles(const RfftView& f);
