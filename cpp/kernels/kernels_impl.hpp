@@ -56,7 +56,7 @@ struct Ptrs {
     T* GX_RESTRICT oi;
 };
 
-template <typename T, int WL = W>
+template <typename T>
 inline void radix2(Ptrs<T> p, size_t in0, size_t in_stride, size_t out0, size_t out_stride,
                    const T* tw) {
     const T* ar = p.ir + in0;
@@ -68,7 +68,7 @@ inline void radix2(Ptrs<T> p, size_t in0, size_t in_stride, size_t out0, size_t 
     T* o1r = p.orr + out0 + out_stride;
     T* o1i = p.oi + out0 + out_stride;
     if (tw == nullptr) {
-        GX_SIMD for (int l = 0; l < WL; ++l) {
+        GX_SIMD for (int l = 0; l < W; ++l) {
             T xr = br[l], xi = bi[l];
             o0r[l] = ar[l] + xr;
             o0i[l] = ai[l] + xi;
@@ -77,7 +77,7 @@ inline void radix2(Ptrs<T> p, size_t in0, size_t in_stride, size_t out0, size_t 
         }
     } else {
         const T wr = tw[0], wi = tw[1];
-        GX_SIMD for (int l = 0; l < WL; ++l) {
+        GX_SIMD for (int l = 0; l < W; ++l) {
             T xr = br[l] * wr - bi[l] * wi;
             T xi = br[l] * wi + bi[l] * wr;
             o0r[l] = ar[l] + xr;
@@ -88,7 +88,7 @@ inline void radix2(Ptrs<T> p, size_t in0, size_t in_stride, size_t out0, size_t 
     }
 }
 
-template <typename T, int WL = W>
+template <typename T>
 inline void radix4(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
     const T* x0r = p.ir + in0;
     const T* x0i = p.ii + in0;
@@ -107,7 +107,7 @@ inline void radix4(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
     T* y3r = y0r + 3 * os;
     T* y3i = y0i + 3 * os;
     if (tw == nullptr) {
-        GX_SIMD for (int l = 0; l < WL; ++l) {
+        GX_SIMD for (int l = 0; l < W; ++l) {
             T a0r = x0r[l] + x2r[l], a0i = x0i[l] + x2i[l];
             T a1r = x0r[l] - x2r[l], a1i = x0i[l] - x2i[l];
             T a2r = x1r[l] + x3r[l], a2i = x1i[l] + x3i[l];
@@ -123,7 +123,7 @@ inline void radix4(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
         }
     } else {
         const T w1r = tw[0], w1i = tw[1], w2r = tw[2], w2i = tw[3], w3r = tw[4], w3i = tw[5];
-        GX_SIMD for (int l = 0; l < WL; ++l) {
+        GX_SIMD for (int l = 0; l < W; ++l) {
             T b1r = x1r[l] * w1r - x1i[l] * w1i, b1i = x1r[l] * w1i + x1i[l] * w1r;
             T b2r = x2r[l] * w2r - x2i[l] * w2i, b2i = x2r[l] * w2i + x2i[l] * w2r;
             T b3r = x3r[l] * w3r - x3i[l] * w3i, b3i = x3r[l] * w3i + x3i[l] * w3r;
@@ -144,7 +144,7 @@ inline void radix4(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
 }
 
 // Loads R inputs (twiddled) into the stack arrays vr/vi [R][W].
-template <typename T, int WL = W>
+template <typename T>
 inline void load_twiddled(Ptrs<T> p, int R, size_t in0, size_t s, const T* tw, T* vr,
                           T* vi) {
     for (int r = 0; r < R; ++r) {
@@ -153,13 +153,13 @@ inline void load_twiddled(Ptrs<T> p, int R, size_t in0, size_t s, const T* tw, T
         T* dr = vr + r * W;
         T* di = vi + r * W;
         if (r == 0 || tw == nullptr) {
-            GX_SIMD for (int l = 0; l < WL; ++l) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
                 dr[l] = xr[l];
                 di[l] = xi[l];
             }
         } else {
             const T wr = tw[2 * (r - 1)], wi = tw[2 * (r - 1) + 1];
-            GX_SIMD for (int l = 0; l < WL; ++l) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
                 dr[l] = xr[l] * wr - xi[l] * wi;
                 di[l] = xr[l] * wi + xi[l] * wr;
             }
@@ -178,7 +178,7 @@ inline void twiddles_of(const T* tw, T* wr, T* wi) {
     }
 }
 
-template <typename T, int WL = W>
+template <typename T>
 inline void radix3(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
     T wr[3], wi[3];
     twiddles_of<T, 3>(tw, wr, wi);
@@ -187,7 +187,7 @@ inline void radix3(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
     const T* xi = p.ii + in0;
     T* y0r = p.orr + out0;
     T* y0i = p.oi + out0;
-    GX_SIMD for (int l = 0; l < WL; ++l) {
+    GX_SIMD for (int l = 0; l < W; ++l) {
         T vr[3], vi[3];
         for (int r = 0; r < 3; ++r) {
             const T a = xr[r * s + l], b = xi[r * s + l];
@@ -207,7 +207,7 @@ inline void radix3(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
     }
 }
 
-template <typename T, int WL = W>
+template <typename T>
 inline void radix5(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
     T wr[5], wi[5];
     twiddles_of<T, 5>(tw, wr, wi);
@@ -217,7 +217,7 @@ inline void radix5(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
     const T* xi = p.ii + in0;
     T* y0r = p.orr + out0;
     T* y0i = p.oi + out0;
-    GX_SIMD for (int l = 0; l < WL; ++l) {
+    GX_SIMD for (int l = 0; l < W; ++l) {
         T vr[5], vi[5];
         for (int r = 0; r < 5; ++r) {
             const T a = xr[r * s + l], b = xi[r * s + l];
@@ -248,7 +248,7 @@ inline void radix5(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
 // Radix-8 butterflies. kPost = false (Stockham, decimation in time): inputs r times w^r, then
 // the DFT. kPost = true (decimation in frequency): the DFT, then output q times w^q (a null tw
 // gives w = 1, whose products are exact).
-template <typename T, bool kPost = false, int WL = W>
+template <typename T, bool kPost = false>
 inline void radix8(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
     T wr[8], wi[8];
     twiddles_of<T, 8>(tw, wr, wi);
@@ -258,7 +258,7 @@ inline void radix8(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
     const T* xi = p.ii + in0;
     T* yr = p.orr + out0;
     T* yi = p.oi + out0;
-    GX_SIMD for (int l = 0; l < WL; ++l) {
+    GX_SIMD for (int l = 0; l < W; ++l) {
         T vr[8], vi[8];
         for (int r = 0; r < 8; ++r) {
             const T a = xr[r * s + l], b = xi[r * s + l];
@@ -317,15 +317,15 @@ inline void radix8(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
 }
 
 // Any radix (odd primes above 5): a direct DFT. vr/vi scratch of radix * W floats each.
-template <typename T, int WL = W>
+template <typename T>
 inline void radix_generic(Ptrs<T> p, int R, size_t in0, size_t s, size_t out0, size_t os,
                           const T* tw, const double* roots, T* vr, T* vi) {
     // A direct DFT: sums of R terms, accumulated in float64 (a float32 sum of a large prime's
     // terms would lose ~sqrt(R) ulps), with float64 roots of unity.
-    load_twiddled<T, WL>(p, R, in0, s, tw, vr, vi);
+    load_twiddled(p, R, in0, s, tw, vr, vi);
     for (int q = 0; q < R; ++q) {
         double ar[W], ai[W];
-        GX_SIMD for (int l = 0; l < WL; ++l) {
+        GX_SIMD for (int l = 0; l < W; ++l) {
             ar[l] = static_cast<double>(vr[l]);
             ai[l] = static_cast<double>(vi[l]);
         }
@@ -334,24 +334,24 @@ inline void radix_generic(Ptrs<T> p, int R, size_t in0, size_t s, size_t out0, s
             const double wr = roots[2 * e], wi = roots[2 * e + 1];
             const T* xr = vr + r * W;
             const T* xi = vi + r * W;
-            GX_SIMD for (int l = 0; l < WL; ++l) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
                 ar[l] += static_cast<double>(xr[l]) * wr - static_cast<double>(xi[l]) * wi;
                 ai[l] += static_cast<double>(xr[l]) * wi + static_cast<double>(xi[l]) * wr;
             }
         }
         T* yr = p.orr + out0 + q * os;
         T* yi = p.oi + out0 + q * os;
-        GX_SIMD for (int l = 0; l < WL; ++l) {
+        GX_SIMD for (int l = 0; l < W; ++l) {
             yr[l] = static_cast<T>(ar[l]);
             yi[l] = static_cast<T>(ai[l]);
         }
     }
 }
 
-// Runs a chain of stages over n points of WL lanes (the data's layout keeps W lanes per point).
+// Runs a chain of stages over n points (W lanes each).
 // Stage 0 reads (in_re, in_im) with `in_stride` elements between points; every stage writes to
 // the other buffer pair. Returns which pair (0: r0/i0, 1: r1/i1) holds the result.
-template <typename T, int WL = W>
+template <typename T>
 int run_chain(size_t n, const FftStage* stages, int n_stages, const T* in_re, const T* in_im,
               size_t in_stride, T* r0, T* i0, T* r1, T* i1, T* scratch) {
     int cur = 0;
@@ -374,14 +374,14 @@ int run_chain(size_t n, const FftStage* stages, int n_stages, const T* in_re, co
                 const size_t in0 = j * ps, s = m * ps;
                 const size_t out0 = (j0 * R + k) * W, os = ns * W;
                 switch (R) {
-                    case 8: radix8<T, false, WL>(p, in0, s, out0, os, tw); break;
-                    case 4: radix4<T, WL>(p, in0, s, out0, os, tw); break;
-                    case 2: radix2<T, WL>(p, in0, s, out0, os, tw); break;
-                    case 3: radix3<T, WL>(p, in0, s, out0, os, tw); break;
-                    case 5: radix5<T, WL>(p, in0, s, out0, os, tw); break;
+                    case 8: radix8(p, in0, s, out0, os, tw); break;
+                    case 4: radix4(p, in0, s, out0, os, tw); break;
+                    case 2: radix2(p, in0, s, out0, os, tw); break;
+                    case 3: radix3(p, in0, s, out0, os, tw); break;
+                    case 5: radix5(p, in0, s, out0, os, tw); break;
                     default:
-                        radix_generic<T, WL>(p, R, in0, s, out0, os, tw, stage.roots64, scratch,
-                                             scratch + static_cast<size_t>(R) * W);
+                        radix_generic(p, R, in0, s, out0, os, tw, stage.roots64, scratch,
+                                  scratch + static_cast<size_t>(R) * W);
                 }
             }
         }
