@@ -381,7 +381,7 @@ int run_chain(size_t n, const FftStage* stages, int n_stages, const T* in_re, co
                     case 5: radix5(p, in0, s, out0, os, tw); break;
                     default:
                         radix_generic(p, R, in0, s, out0, os, tw, stage.roots64, scratch,
-                                  scratch + static_cast<size_t>(R) * W);
+                                      scratch + static_cast<size_t>(R) * W);
                 }
             }
         }
