@@ -68,6 +68,52 @@ def timeit_many(
     ]
 
 
+def paired(
+    ref: Callable[[], Any], ours: Callable[[], Any], rounds: int, min_sample_s: float = 0.002
+) -> tuple[float, float, float]:
+    """Median ms of ``ref`` and of ``ours``, and the median of their per-round ratios.
+
+    Each round times one sample of both back to back (which goes first alternates), so the
+    ratio of a round compares the two under the same machine state; the median of those ratios
+    resists the drifts of a shared machine (clock, neighbours) that move a ratio of two
+    separate medians by 10-20 %. Fast calls are looped as in timeit_many; GC is off while
+    timing. Both get one warm-up call first.
+    """
+    fns = (ref, ours)
+    numbers = []
+    for fn in fns:
+        t0 = time.perf_counter()
+        fn()
+        first = time.perf_counter() - t0
+        numbers.append(
+            1 if first >= min_sample_s else min(100, math.ceil(min_sample_s / max(first, 1e-7)))
+        )
+    samples: list[list[float]] = [[], []]
+    ratios: list[float] = []
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for i in range(rounds):
+            t = [0.0, 0.0]
+            for k in (0, 1) if i % 2 == 0 else (1, 0):
+                t0 = time.perf_counter()
+                for _ in range(numbers[k]):
+                    fns[k]()
+                t[k] = (time.perf_counter() - t0) / numbers[k]
+            samples[0].append(t[0])
+            samples[1].append(t[1])
+            ratios.append(t[0] / t[1])
+    finally:
+        if was_enabled:
+            gc.enable()
+    return (
+        statistics.median(samples[0]) * 1e3,
+        statistics.median(samples[1]) * 1e3,
+        statistics.median(ratios),
+    )
+
+
 def unwrap(timing: tuple[float, Any]) -> tuple[float, Any]:
     """Re-raise the exception of a timing entry whose function failed."""
     if isinstance(timing[1], Exception):
@@ -140,11 +186,14 @@ class Row:
     error: str | None = None  # set when the row could not be measured
     skip: str | None = None  # set when the target does not apply (e.g. 1 CPU)
     notes: list[str] = field(default_factory=list)
+    paired_ratio: float | None = None  # median of per-round ratios (harness.paired), if timed so
 
     @property
     def ratio(self) -> float:
         if self.error or not (self.ours_ms > 0):
             return float("nan")
+        if self.paired_ratio is not None:
+            return self.paired_ratio
         return self.ref_ms / self.ours_ms
 
     @property

@@ -7,8 +7,10 @@ Everything runs in this one process, single-threaded (the thread variables below
 before numpy is imported, and threadpoolctl caps BLAS at 1 thread when it is installed),
 except the "threads" rows, which measure genrefx's own n_threads and user threads.
 Each timing is the median of --repeats calls after one untimed warm-up call (which also
-absorbs librosa's numba JIT compilation). The Markdown table is printed on stdout and
-written to --out; progress goes to stderr.
+absorbs librosa's numba JIT compilation). The target rows that compare two calls of a few ms
+(stft vs scipy, the sweep, the threads rows) are timed in pairs instead: PAIRED_ROUNDS rounds
+of both calls back to back, ratio = median of the rounds' ratios (see harness.paired). The
+Markdown table is printed on stdout and written to --out; progress goes to stderr.
 
 OPENBLAS_CORETYPE is set on the benchmark machine; it is inherited as is and reported.
 """
@@ -47,6 +49,7 @@ from harness import (
     Target,
     cpu_model,
     markdown_table,
+    paired,
     parity,
     timeit_many,
     unwrap,
@@ -79,6 +82,7 @@ N_FFT = 2048
 HOP = 512
 SWEEP_N_FFT = (512, 1024, 4096, 2000)
 BATCH = 8
+PAIRED_ROUNDS = 41  # rounds of the paired target rows (at least --repeats)
 
 T_STFT = Target(1.5)  # genrefx.stft (framing + window + FFT) vs scipy rfft alone
 T_FEATURE = Target(1.0, strict=True)  # every feature faster than librosa
@@ -124,6 +128,12 @@ class Suite:
         """Interleaved medians of fns (each after one warm-up call); see harness.timeit_many.
         Entries of failed fns hold the exception: pass them through unwrap()."""
         return timeit_many(list(fns), self.repeats)
+
+    def time_pair(self, row: Row, ref: Callable[[], Any], ours: Callable[[], Any]) -> None:
+        """Times a target row in pairs (harness.paired): its ms and its ratio."""
+        rounds = max(self.repeats, PAIRED_ROUNDS)
+        row.ref_ms, row.ours_ms, row.paired_ratio = paired(ref, ours, rounds)
+        row.notes.append(f"paired timing: {rounds} rounds, ratio = median of the rounds' ratios")
 
     @staticmethod
     def check(row: Row, label: str, a: Any, ref: Any) -> float:
@@ -182,6 +192,14 @@ class Suite:
             return
         for r in rows:
             r.ours_ms, r.parity = t_gx, err
+        try:
+            self.time_pair(
+                rows[1],
+                lambda: scipy.fft.rfft(frames, axis=-1, workers=1),
+                lambda: gx.stft(y, n_fft=N_FFT, hop_length=HOP),
+            )
+        except Exception as exc:
+            self.fail([rows[1]], exc)
 
     # -- 2. features ------------------------------------------------------------------------
     def bench_features(self) -> None:
@@ -286,14 +304,13 @@ class Suite:
             for r in (r_nt, r_py):
                 r.skip = f"{cpus} usable CPU"
         try:
-            (t1, out1), (t2, out2) = map(
-                unwrap,
-                self.time(
-                    lambda: gx.extract(batch, sr, n_threads=1),
-                    lambda: gx.extract(batch, sr, n_threads=2),
-                ),
+            self.time_pair(
+                r_nt,
+                lambda: gx.extract(batch, sr, n_threads=1),
+                lambda: gx.extract(batch, sr, n_threads=2),
             )
-            r_nt.ref_ms, r_nt.ours_ms = t1, t2
+            out1 = gx.extract(batch, sr, n_threads=1)
+            out2 = gx.extract(batch, sr, n_threads=2)
             log("  librosa reference on the batch (untimed) ...")
             lib = self.librosa_all(batch)
             r_nt.parity = max(
@@ -312,7 +329,8 @@ class Suite:
                 def serial() -> list[dict[str, np.ndarray]]:
                     return [gx.extract(part, sr) for part in (first, second)]
 
-                (r_py.ref_ms, ser), (r_py.ours_ms, thr) = map(unwrap, self.time(serial, threaded))
+                self.time_pair(r_py, serial, threaded)
+                ser, thr = serial(), threaded()
             log("  librosa reference on the halves (untimed) ...")
             libs = [self.librosa_all(part) for part in (first, second)]
             r_py.parity = max(
@@ -355,12 +373,12 @@ class Suite:
             )
             try:
                 frames = windowed_frames(y, n_fft, HOP)
-                ref_t, ours_t = self.time(
+                self.time_pair(
+                    row,
                     lambda f=frames: scipy.fft.rfft(f, axis=-1, workers=1),
                     lambda n=n_fft: gx.stft(y, n_fft=n, hop_length=HOP),
                 )
-                row.ref_ms, _ = unwrap(ref_t)
-                row.ours_ms, out = unwrap(ours_t)
+                out = gx.stft(y, n_fft=n_fft, hop_length=HOP)
                 ref = librosa.stft(y, n_fft=n_fft, hop_length=HOP)
                 row.parity = self.check(row, "stft", out, ref)
             except Exception as exc:
@@ -438,7 +456,9 @@ def render(suite: Suite, cfg: dict[str, Any], args: argparse.Namespace, command:
         f"- **Timing:** ms per clip (`threads`: per batch of {BATCH} clips), median of "
         f"{suite.repeats} calls after 1 untimed warm-up call (calls under 2 ms are looped "
         "inside each sample); ratio = reference ms / genrefx ms; everything single-threaded "
-        "except the `threads` rows.",
+        "except the `threads` rows. The stft-vs-scipy, sweep and threads rows are timed in "
+        f"pairs: {max(suite.repeats, PAIRED_ROUNDS)} rounds of both calls back to back, ms = "
+        "medians, ratio = median of the rounds' ratios (robust to the machine's drift).",
         "- **Parity:** max|genrefx - librosa| / max|librosa| on the same input "
         f"(bold when > {args.parity_tol:g}).",
         "",
