@@ -237,10 +237,17 @@ size_t RfftPlan::work_floats(int lanes) const {
 std::shared_ptr<const RfftPlan> RfftPlan::get(int n_fft) {
     static std::mutex mutex;
     static std::map<int, std::shared_ptr<const RfftPlan>> cache;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        auto it = cache.find(n_fft);
+        if (it != cache.end()) return it->second;
+    }
+    // built outside the lock (a large prime's Bluestein tables take a while); a plan built
+    // meanwhile by another thread wins
+    auto plan = std::make_shared<const RfftPlan>(n_fft);
     std::lock_guard<std::mutex> lock(mutex);
     auto it = cache.find(n_fft);
     if (it != cache.end()) return it->second;
-    auto plan = std::make_shared<const RfftPlan>(n_fft);
     if (cache.size() > 64) cache.clear();
     cache.emplace(n_fft, plan);
     return plan;
@@ -324,6 +331,12 @@ std::shared_ptr<const std::vector<float>> cached_chroma_filterbank(double sr, in
                                                                    int n_chroma, double tuning,
                                                                    double ctroct, double octwidth,
                                                                    bool base_c) {
+    if (!(std::isfinite(sr) && std::isfinite(tuning) && std::isfinite(ctroct) &&
+          std::isfinite(octwidth))) {
+        // (a NaN would break the map's ordering; such a bank is not worth keeping anyway)
+        return std::make_shared<const std::vector<float>>(
+            chroma_filterbank(sr, n_fft, n_chroma, tuning, ctroct, octwidth, base_c));
+    }
     using Key = std::tuple<double, int, int, double, double, double, bool>;
     static std::mutex mutex;
     static std::map<Key, std::shared_ptr<const std::vector<float>>> cache;

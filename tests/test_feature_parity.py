@@ -525,6 +525,7 @@ KWARG_CASES = [
     ("chroma_stft", {"tuning": 0.0, "norm": None}),
     ("chroma_stft", {"tuning": 0.0, "base_c": False}),
     ("chroma_stft", {"tuning": 0.0, "ctroct": 4.0, "octwidth": None}),
+    ("chroma_stft", {"tuning": 0.0, "ctroct": 4.0, "octwidth": -1.5}),
     ("spectral_bandwidth", {"p": 1}),
     ("spectral_bandwidth", {"p": 3, "norm": False}),
     ("spectral_contrast", {"fmin": 100.0, "n_bands": 5}),
@@ -581,3 +582,30 @@ def test_flatness_with_subnormal_amin(amin):
     compare_s = genrefx.feature.spectral_flatness(S=S, amin=amin)
     ref = librosa.feature.spectral_flatness(S=S, amin=amin)
     assert rel_err(compare_s, ref) <= TOLERANCES["spectral_flatness"]
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"tuning": 0.37, "n_chroma": 24},
+        {"ctroct": 4.0, "octwidth": None},
+        {"octwidth": -1.5, "base_c": False},
+        {"sr": 44100, "n_fft": 4096},
+    ],
+    ids=lambda kw: ",".join(f"{k}={v}" for k, v in kw.items()) or "defaults",
+)
+def test_chroma_filterbank_equals_librosa(kw):
+    args = {"sr": 22050, "n_fft": 2048, **kw}
+    got = genrefx.filters.chroma(**args)
+    ref = librosa.filters.chroma(**args)
+    assert got.shape == ref.shape
+    assert got.dtype == ref.dtype
+    np.testing.assert_allclose(got, ref, rtol=0, atol=1e-6 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("kw", [{"ctroct": np.nan}, {"octwidth": 0.0}, {"octwidth": np.inf}])
+def test_chroma_filterbank_bad_shape_parameters(kw):
+    name = next(iter(kw))
+    with pytest.raises(genrefx.ParameterError, match=name):
+        genrefx.filters.chroma(sr=22050, n_fft=2048, **kw)

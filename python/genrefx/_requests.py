@@ -14,7 +14,7 @@ import numpy as np
 
 from ._validation import check_positive_int, check_positive_number
 from .exceptions import ParameterError
-from .filters import dct_matrix, mel_bank
+from .filters import dct_matrix, mel_bank, octave_weighting
 
 __all__ = [
     "bandwidth_part",
@@ -76,13 +76,13 @@ def chroma_part(
         chroma_norm = float(norm)
     else:
         raise ParameterError(f"norm={norm!r} must be None, np.inf or a positive number")
-    octwidth = kwargs.get("octwidth", 2)
+    ctroct, octwidth = octave_weighting(kwargs.get("ctroct", 5.0), kwargs.get("octwidth", 2))
     return {
         "n_chroma": n_chroma,
         "chroma_n_fft": n_fft,
         "tuning": None if tuning is None else float(tuning),
-        "ctroct": float(kwargs.get("ctroct", 5.0)),
-        "octwidth": 0.0 if octwidth is None else float(octwidth),
+        "ctroct": ctroct,
+        "octwidth": octwidth,
         "base_c": bool(kwargs.get("base_c", True)),
         "chroma_norm": chroma_norm,
     }

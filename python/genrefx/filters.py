@@ -143,6 +143,22 @@ def mel_bank(sr, n_fft, n_mels=128, fmin=0.0, fmax=None, htk=False, norm="slaney
     return _mel_cached(*_mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm))[1]
 
 
+def octave_weighting(ctroct: Any, octwidth: Any) -> tuple[float, float]:
+    """``(ctroct, octwidth)`` of librosa's chroma filterbank as the core takes them.
+
+    Only ``octwidth``'s square enters librosa's Gaussian octave weighting, so its magnitude is
+    passed; ``None`` (no weighting) becomes 0. Raises ParameterError for a non-finite ``ctroct``
+    or a zero or non-finite ``octwidth`` (librosa gives NaN weights or raises there).
+    """
+    if not (np.isscalar(ctroct) and np.isfinite(ctroct)):
+        raise ParameterError(f"ctroct={ctroct!r} must be a finite number")
+    if octwidth is None:
+        return float(ctroct), 0.0
+    if not (np.isscalar(octwidth) and np.isfinite(octwidth) and octwidth):
+        raise ParameterError(f"octwidth={octwidth!r} must be a nonzero finite number or None")
+    return float(ctroct), abs(float(octwidth))
+
+
 def chroma(
     *,
     sr: float,
@@ -161,14 +177,9 @@ def chroma(
     """
     if norm != 2:
         raise ParameterError(f"norm={norm!r} is not supported by genrefx.filters.chroma; use 2")
+    ctroct_, octwidth_ = octave_weighting(ctroct, octwidth)
     fb = _core.chroma_filterbank(
-        float(sr),
-        int(n_fft),
-        int(n_chroma),
-        float(tuning),
-        float(ctroct),
-        0.0 if octwidth is None else float(octwidth),
-        bool(base_c),
+        float(sr), int(n_fft), int(n_chroma), float(tuning), ctroct_, octwidth_, bool(base_c)
     )
     return fb.astype(dtype, copy=False)
 
