@@ -82,6 +82,7 @@ bool bluestein_pays(int n) {
     }
     if (n < 64) return false;
     const long long m = bluestein_size(n);
+    if (m > (1LL << 29)) return false;  // (its sub-plan's n_fft = 2 M must fit an int)
     const double blue = 3.0 * 5.0 * std::log2(static_cast<double>(m)) * static_cast<double>(m) / n + 30.0;
     return blue < direct;
 }
