@@ -95,7 +95,7 @@ def extract(
     ``"spectral_contrast"``, ``"spectral_rolloff"``, ``"spectral_flatness"`` and ``"rms"``;
     the other keys carry their parameters and prepared tables (built by
     ``genrefx._requests``). ``"fft64": True`` computes the FFT in float64 (librosa's
-    precision, which spectral_contrast and spectral_bandwidth need).
+    precision, which spectral_contrast, spectral_bandwidth and spectral_flatness need).
 
     Returns one ``(B, rows, T)`` array per feature (complex64 for ``stft``, float32 for mel,
     mfcc, chroma, flatness and rms, float64 for the others) and, when chroma is requested,
