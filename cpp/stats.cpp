@@ -34,22 +34,44 @@ inline uint64_t order_key(double f) {
     return (b & 0x8000000000000000ull) ? ~b : (b | 0x8000000000000000ull);
 }
 
-// The k-th smallest of v[0..n) (0-based): a radix pass over the keys' top 11 bits finds the
-// bucket that holds it, then nth_element on that bucket alone (np.partition's result).
+// The k-th smallest of v[0..n) (0-based) into `kth` and, when `next` is given (k + 1 < n), the
+// (k + 1)-th into it: a radix pass over the keys' top 11 bits finds the bucket that holds the
+// k-th, then nth_element on that bucket alone (np.partition's result). The (k + 1)-th is the
+// smallest value after it in that bucket, or else the smallest of the next non-empty bucket.
 template <typename T>
-T select_kth(const T* v, size_t n, size_t k, std::vector<T>& scratch) {
+void select_kth(const T* v, size_t n, size_t k, std::vector<T>& scratch, T& kth, T* next) {
     constexpr int kBits = 11;
     constexpr int kShift = static_cast<int>(sizeof(T) * 8) - kBits;
     size_t hist[1 << kBits] = {};
     for (size_t i = 0; i < n; ++i) ++hist[order_key(v[i]) >> kShift];
     size_t bucket = 0, before = 0;
     while (before + hist[bucket] <= k) before += hist[bucket++];
-    scratch.clear();
-    for (size_t i = 0; i < n; ++i) {
-        if ((order_key(v[i]) >> kShift) == bucket) scratch.push_back(v[i]);
+    const bool next_here = next == nullptr || k + 1 - before < hist[bucket];
+    size_t bucket2 = bucket + 1;
+    if (!next_here) {
+        while (hist[bucket2] == 0) ++bucket2;
     }
-    std::nth_element(scratch.begin(), scratch.begin() + (k - before), scratch.end());
-    return scratch[k - before];
+    scratch.clear();
+    bool have_next = false;
+    T next_min{};
+    for (size_t i = 0; i < n; ++i) {
+        const size_t b = static_cast<size_t>(order_key(v[i]) >> kShift);
+        if (b == bucket) {
+            scratch.push_back(v[i]);
+        } else if (!next_here && b == bucket2 && (!have_next || v[i] < next_min)) {
+            next_min = v[i];
+            have_next = true;
+        }
+    }
+    const size_t at = k - before;
+    std::nth_element(scratch.begin(), scratch.begin() + at, scratch.end());
+    kth = scratch[at];
+    if (next == nullptr) return;
+    if (next_here) {
+        *next = *std::min_element(scratch.begin() + at + 1, scratch.end());
+    } else {
+        *next = next_min;
+    }
 }
 
 template <typename T>
@@ -104,11 +126,13 @@ void row_statistics(const T* x, size_t rows, size_t frames, const std::vector<St
         double median = 0.0;
         if (need_median) {
             const size_t mid = frames / 2;
-            const T upper = select_kth(v, frames, mid, scratch);
             if (frames % 2 == 1) {
+                T upper;
+                select_kth<T>(v, frames, mid, scratch, upper, nullptr);
                 median = static_cast<double>(upper);
-            } else {
-                const T lower = select_kth(v, frames, mid - 1, scratch);
+            } else {  // the two middle values from one pass
+                T lower, upper;
+                select_kth(v, frames, mid - 1, scratch, lower, &upper);
                 median = static_cast<double>(static_cast<T>((lower + upper) / T(2)));
             }
         }

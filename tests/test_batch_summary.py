@@ -46,3 +46,23 @@ def test_pieces_equal_the_joined_array():
 def test_constant_rows_give_zero_skew_and_kurtosis():
     out = summarize(np.full((3, 50), 0.25, np.float32), ["skew", "kurtosis", "std"])
     np.testing.assert_array_equal(out, np.zeros(9, np.float32))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_median_is_exactly_numpys(dtype):
+    rng = np.random.default_rng(7)
+    rows = [
+        rng.standard_normal(1292),  # even: the two middle values from one pass
+        rng.standard_normal(1293),
+        np.r_[rng.uniform(0, 1, 646), rng.uniform(1e10, 2e10, 646)],  # middles in far buckets
+        np.r_[np.zeros(600), np.full(692, 3.5)],  # ties at the middle
+        np.r_[-np.zeros(5), np.zeros(5)],  # signed zeros
+        np.array([2.0, -1.0]),
+        np.full(10, 1e-30),
+        rng.integers(-3, 4, 1000).astype(float),  # many equal values in one bucket
+    ]
+    for row in rows:
+        x = row.astype(dtype)[np.newaxis]
+        got = summarize(x, ["median"])
+        ref = np.median(x, axis=1).astype(np.float32)
+        np.testing.assert_array_equal(got, ref)
