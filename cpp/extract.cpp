@@ -450,6 +450,15 @@ public:
                     length = 1.0;
                 } else if (std::isinf(req.chroma_norm)) {
                     for (int c = 0; c < nc; ++c) length = std::max(length, std::fabs(static_cast<double>(s.chroma[c * W + l])));
+                } else if (req.chroma_norm == 2.0) {
+                    // numpy's fast paths for mag ** 2.0 and ** 0.5: square and sqrt
+                    for (int c = 0; c < nc; ++c) {
+                        const double m = static_cast<double>(s.chroma[c * W + l]);
+                        length += m * m;
+                    }
+                    length = std::sqrt(length);
+                } else if (req.chroma_norm == 1.0) {
+                    for (int c = 0; c < nc; ++c) length += std::fabs(static_cast<double>(s.chroma[c * W + l]));
                 } else {
                     for (int c = 0; c < nc; ++c) length += std::pow(std::fabs(static_cast<double>(s.chroma[c * W + l])), req.chroma_norm);
                     length = std::pow(length, 1.0 / req.chroma_norm);
