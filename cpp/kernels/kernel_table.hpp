@@ -35,7 +35,7 @@ struct RfftView {
     const FftStage* stages64;
     const float* split;   // even n_fft: [n_complex] complex exp(-2 pi i k / n_fft)
     const double* split64;
-    // Large even n_fft (n_complex = 8 m, m >= 64 and 5-smooth): the float32 spectrum's complex
+    // Large even n_fft (n_complex = 8 m, m >= 32 and 5-smooth): the float32 spectrum's complex
     // FFT is one radix-8 decimation-in-frequency pass, then 8 m-point FFTs by dif_sub's chain,
     // which fit in L1 (float64 spectra keep the plain chain: the split measured slower there).
     const RfftView* dif_sub;  // null: the plain Stockham chain
