@@ -18,6 +18,17 @@ from typing import Any
 import numpy as np
 
 
+def _warm_up(fn: Callable[[], Any], min_sample_s: float) -> tuple[Any, int]:
+    """One untimed call of fn: its result and how many calls make one sample of at least
+    min_sample_s (at most 100), as timeit does."""
+    t0 = time.perf_counter()
+    result = fn()
+    first = time.perf_counter() - t0
+    if first >= min_sample_s:
+        return result, 1
+    return result, min(100, math.ceil(min_sample_s / max(first, 1e-7)))
+
+
 def timeit_many(
     fns: list[Callable[[], Any]], repeats: int, min_sample_s: float = 0.002
 ) -> list[tuple[float, Any]]:
@@ -35,17 +46,12 @@ def timeit_many(
     results: list[Any] = []
     numbers: list[int] = []
     for fn in fns:
-        t0 = time.perf_counter()
         try:
-            results.append(fn())
+            result, number = _warm_up(fn, min_sample_s)
         except Exception as exc:
-            results.append(exc)
-            numbers.append(0)
-            continue
-        first = time.perf_counter() - t0
-        numbers.append(
-            1 if first >= min_sample_s else min(100, math.ceil(min_sample_s / max(first, 1e-7)))
-        )
+            result, number = exc, 0
+        results.append(result)
+        numbers.append(number)
     times: list[list[float]] = [[] for _ in fns]
     gc.collect()
     was_enabled = gc.isenabled()
@@ -80,14 +86,7 @@ def paired(
     timing. Both get one warm-up call first.
     """
     fns = (ref, ours)
-    numbers = []
-    for fn in fns:
-        t0 = time.perf_counter()
-        fn()
-        first = time.perf_counter() - t0
-        numbers.append(
-            1 if first >= min_sample_s else min(100, math.ceil(min_sample_s / max(first, 1e-7)))
-        )
+    numbers = [_warm_up(fn, min_sample_s)[1] for fn in fns]
     samples: list[list[float]] = [[], []]
     ratios: list[float] = []
     gc.collect()
