@@ -13,19 +13,15 @@ namespace genrefx {
 namespace {
 constexpr double kPi = 3.14159265358979323846;
 
-// Radices of an n-point FFT. Powers of two: radix 4 and one radix 2 if needed, or with radix8
-// radix 8 (the fewest passes over the data) with one radix 4 or two for the remainder rather
-// than a radix 2, which does the least work per pass.
-std::vector<int> factorize(int n, bool radix8) {
+// Radices of an n-point FFT. Powers of two: radix 8 (the fewest passes over the data) with one
+// radix 4 or two for the remainder rather than a radix 2, which does the least work per pass.
+std::vector<int> factorize(int n) {
     int e = 0;
     while (n % 2 == 0) {
         n /= 2;
         ++e;
     }
     std::vector<int> f;
-    if (!radix8) {
-        for (; e >= 2; e -= 2) f.push_back(4);
-    }
     if (e == 1) f.push_back(2);
     if (e >= 2) {
         int eights = e / 3;
@@ -111,8 +107,8 @@ void dft_smooth(std::vector<std::complex<double>>& x) {
 
 }  // namespace
 
-void RfftPlan::build_chain(int n, bool radix8, Chain& chain) {
-    for (int radix : factorize(n, radix8)) {
+void RfftPlan::build_chain(int n, Chain& chain) {
+    for (int radix : factorize(n)) {
         max_radix_ = std::max(max_radix_, radix);
         FftStage st{};
         st.radix = radix;
@@ -152,9 +148,9 @@ RfftPlan::RfftPlan(int n_fft, bool with_dif) {
     if (n_fft < 1) throw std::invalid_argument("n_fft must be positive");
     const bool even = n_fft % 2 == 0;
     const int n = even ? n_fft / 2 : n_fft;
-    // radix 8 pays in float32; in float64 its 16 complex lanes vectors exceed the registers
-    build_chain(n, true, chain_);
-    build_chain(n, false, chain64_);
+    // one chain for both precisions (each stage holds float32 and float64 twiddles): radix 8
+    // is the faster float64 chain too since the butterflies work a register at a time
+    build_chain(n, chain_);
     if (even) {
         split64_.resize(2 * static_cast<size_t>(n));
         for (int k = 0; k < n; ++k) {
@@ -169,8 +165,6 @@ RfftPlan::RfftPlan(int n_fft, bool with_dif) {
     view_.n_bins = n_fft / 2 + 1;
     view_.n_stages = static_cast<int>(chain_.stages.size());
     view_.stages = chain_.stages.data();
-    view_.n_stages64 = static_cast<int>(chain64_.stages.size());
-    view_.stages64 = chain64_.stages.data();
     view_.split = split_.empty() ? nullptr : split_.data();
     view_.split64 = split64_.empty() ? nullptr : split64_.data();
     const bool blue = bluestein_pays(n);
@@ -229,11 +223,12 @@ RfftPlan::RfftPlan(int n_fft, bool with_dif) {
 }
 
 size_t RfftPlan::work_floats(int lanes) const {
-    // four n-point buffers, then scratch: a direct DFT's 2 x radix lanes, or Bluestein's four
-    // M-point buffers
+    // four padded n-point buffers, then scratch: a direct DFT's 2 x radix lanes, or Bluestein's
+    // four padded M-point buffers
     const size_t scratch = view_.blue_sub != nullptr ? 4 * static_cast<size_t>(view_.blue_sub->n_complex)
                                                      : 2 * static_cast<size_t>(max_radix_);
-    return (4 * static_cast<size_t>(view_.n_complex) + scratch) * lanes + 4 * kFftBufferPad;
+    const size_t pads = view_.blue_sub != nullptr ? 8 : 4;
+    return (4 * static_cast<size_t>(view_.n_complex) + scratch) * lanes + pads * kFftBufferPad;
 }
 
 std::shared_ptr<const RfftPlan> RfftPlan::get(int n_fft) {

@@ -35,11 +35,11 @@ private:
         std::vector<std::vector<double>> twiddles64;
         std::vector<std::vector<double>> roots64;
     };
-    void build_chain(int n, bool radix8, Chain& chain);
+    void build_chain(int n, Chain& chain);
 
     RfftView view_{};
     int max_radix_ = 1;
-    Chain chain_, chain64_;
+    Chain chain_;
     std::vector<float> split_;
     std::vector<double> split64_;
     std::unique_ptr<const RfftPlan> dif_sub_;

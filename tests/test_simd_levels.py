@@ -24,6 +24,11 @@ from test_feature_parity import ROLLOFF_MAX_FRACTION, TOLERANCES, rolloff_max_di
 
 LEVELS = ("baseline", "avx2", "avx512")  # ascending
 STFT_TOL = 1e-5  # from the issue
+# The FFT's other code paths at every level: the decimation-in-frequency split and radix 8 / 4
+# chains (512, 4096), radix 5 (2000), Bluestein's chirp-z for a prime (2011); each n_fft's
+# float32 stft and float64 path (spectral_bandwidth), on the first 3 s of the clip.
+FFT_SIZES = (512, 2000, 2011, 4096)
+SHORT = 3 * 22050
 
 FEATURE_CALLS = {  # the librosa calls extract(y) mirrors, default parameters
     "melspectrogram": lambda y: librosa.feature.melspectrogram(y=y, sr=22050),
@@ -66,6 +71,11 @@ CHILD = textwrap.dedent(
     report["errors"]["stft_mag"] = rel_err(np.abs(D), np.abs(ref["stft"]))
     report["shapes"]["stft"] = [list(D.shape), list(ref["stft"].shape)]
     report["dtypes"]["stft"] = [str(D.dtype), str(ref["stft"].dtype)]
+    sizes, short = json.loads(sys.argv[3])
+    for n in sizes:
+        report["errors"][f"stft_{n}"] = rel_err(genrefx.stft(y[:short], n_fft=n), ref[f"stft_{n}"])
+        bw = genrefx.feature.spectral_bandwidth(y=y[:short], n_fft=n)
+        report["errors"][f"bandwidth_{n}"] = rel_err(bw, ref[f"bandwidth_{n}"])
     out = genrefx.extract(y)
     report["keys"] = sorted(out)
     for name in json.loads(sys.argv[2]):
@@ -110,6 +120,9 @@ def parse(proc):
 def reference_file(tmp_path_factory):
     y = signals.music(seed=0)
     refs = {"y": y, "stft": librosa.stft(y)}
+    for n in FFT_SIZES:
+        refs[f"stft_{n}"] = librosa.stft(y[:SHORT], n_fft=n)
+        refs[f"bandwidth_{n}"] = librosa.feature.spectral_bandwidth(y=y[:SHORT], n_fft=n)
     for name, fn in FEATURE_CALLS.items():
         refs[name] = fn(y)
     path = tmp_path_factory.mktemp("simd") / "refs.npz"
@@ -151,7 +164,8 @@ def test_show_config_prints(capsys):
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_level_matches_librosa(level, available, reference_file):
-    report = parse(run_child(level, [reference_file, json.dumps(list(FEATURE_CALLS))]))
+    args = [reference_file, json.dumps(list(FEATURE_CALLS)), json.dumps([FFT_SIZES, SHORT])]
+    report = parse(run_child(level, args))
     cfg = report["config"]
     # a cap above what the CPU offers is ignored: the best available level <= the cap
     expected = max(
@@ -168,6 +182,10 @@ def test_level_matches_librosa(level, available, reference_file):
     errors = report["errors"]
     assert errors["stft"] <= STFT_TOL, (level, errors["stft"])
     assert errors["stft_mag"] <= STFT_TOL, (level, errors["stft_mag"])
+    for n in FFT_SIZES:
+        assert errors[f"stft_{n}"] <= STFT_TOL, (level, n, errors[f"stft_{n}"])
+        tol = TOLERANCES["spectral_bandwidth"]
+        assert errors[f"bandwidth_{n}"] <= tol, (level, n, errors[f"bandwidth_{n}"])
     for name in FEATURE_CALLS:
         e = errors[name]
         if name == "zero_crossing_rate":

@@ -29,10 +29,8 @@ struct RfftView {
     int n_fft;
     int n_complex;        // points of the complex FFT
     int n_bins;           // n_fft / 2 + 1
-    int n_stages;         // float32 FFT (radix 8 where it can)
+    int n_stages;         // the complex FFT's chain (radix 8 where it can), for both precisions
     const FftStage* stages;
-    int n_stages64;       // float64 FFT (radix 4: fewer registers per butterfly)
-    const FftStage* stages64;
     const float* split;   // even n_fft: [n_complex] complex exp(-2 pi i k / n_fft)
     const double* split64;
     // Large even n_fft (n_complex = 8 m, m >= 32 and 5-smooth): the float32 spectrum's complex

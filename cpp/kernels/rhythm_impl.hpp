@@ -43,7 +43,7 @@ void autocorr_frames64(const RfftView& f, const double* window, const float* con
     const int which = complex_fft<double>(f, r0, r0 + W, 2 * W, r0, i0, r1, i1, scratch);
     const double* zr;
     const double* zi;
-    if (chain_length<double>(f) == 0) {
+    if (f.n_stages == 0) {
         zr = r0;
         zi = r0 + W;
     } else {

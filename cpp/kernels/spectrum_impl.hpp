@@ -376,14 +376,14 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
         // Sample 2j is the real part and 2j + 1 the imaginary part of point j: after the
         // transpose the points are interleaved by rows (stride 2W), which the first stage reads.
         transpose_any(frames, window, f.n_fft, r0);
-        // (float32 only: in float64, with its radix-8 or radix-4 sub-chains, on 16 or 8 lanes,
-        // it measured 4-12 % slower than the plain chain)
+        // (float32 only: in float64, on 16 or 8 lanes, it measured 4-12 % slower than the plain
+        // chain, and still ~5 % slower once the butterflies worked a register at a time)
         if (f.dif_sub != nullptr && sizeof(T) == sizeof(float)) {
             dif_m = static_cast<size_t>(f.dif_sub->n_complex);
             const int which = complex_fft_dif<T>(f, r0, r0 + W, 2 * W, r0, i0, r1, i1, scratch);
             zr = which == 0 ? r0 : r1;
             zi = which == 0 ? i0 : i1;
-        } else if (chain_length<T>(f) == 0) {
+        } else if (f.n_stages == 0) {
             zr = r0;
             zi = r0 + W;
         } else {
@@ -398,7 +398,7 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
         // complex_fft counts from the (r0, i0) pair; here the input pair was (r1, i1)
         zr = which == 0 ? r1 : r0;
         zi = which == 0 ? i1 : i0;
-        if (chain_length<T>(f) == 0) {
+        if (f.n_stages == 0) {
             zr = r1;
             zi = i1;
         }
