@@ -351,7 +351,9 @@ def cqt(
     librosa.cqt
     """
     y = valid_audio(y)
-    as_signal_batch(y)  # the finiteness check, before any decimation
+    if tuning is not None:
+        as_signal_batch(y)  # the finiteness check, before any decimation
+    # (tuning=None: estimate_tuning's pass of the core checks y, before any decimation too)
     sr = check_positive_number(sr, "sr")
     hop_length = check_positive_int(hop_length, "hop_length")
     n_bins = check_positive_int(n_bins, "n_bins")
