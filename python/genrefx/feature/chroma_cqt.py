@@ -145,9 +145,11 @@ def chroma_cens(
         chroma_quant += chroma > step
     chroma_quant *= 0.25
     if win_len_smooth:
+        # librosa's scipy.ndimage.convolve with the window along the last axis, as the 1-D
+        # filter (~2x faster): both sum the products in float64 (in another order: the result
+        # agrees to the last bit of the float64 sums, so float32 chroma matches exactly)
         win = _smoothing_window(smoothing_window, win_len_smooth)
-        win = win.reshape((1,) * (chroma_quant.ndim - 1) + (-1,))
-        cens = scipy.ndimage.convolve(chroma_quant, win, mode="constant")
+        cens = scipy.ndimage.convolve1d(chroma_quant, win, axis=-1, mode="constant")
     else:
         cens = chroma_quant
     return normalize(cens, norm=norm, axis=-2)
