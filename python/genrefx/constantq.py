@@ -187,6 +187,7 @@ class _CqtPlan:
     downsample: int  # early downsampling factor (1: none)
     octaves: tuple[_Octave, ...]
     scale: np.ndarray  # sqrt of the filter lengths at the working rate
+    frame_sizes: tuple[tuple[int, int], ...]  # each octave's (n_fft, hop_length)
 
 
 def _early_downsample_count(nyquist, filter_cutoff, hop_length, n_octaves) -> int:
@@ -251,7 +252,27 @@ def _plan(
         else:
             # librosa stops decimating; later octaves reuse this rate and hop
             pass
-    return _CqtPlan(factor, tuple(octaves), scale)
+    return _CqtPlan(factor, tuple(octaves), scale, tuple((o.n_fft, o.hop_length) for o in octaves))
+
+
+def _octave_framings(frame_sizes: tuple[tuple[int, int], ...], pad_mode: Any) -> tuple:
+    """The octaves' STFT framings (rectangular window, centred frames), cached for string
+    ``pad_mode``s."""
+    if isinstance(pad_mode, str):
+        return _cached_octave_framings(frame_sizes, pad_mode)
+    return _build_octave_framings(frame_sizes, pad_mode)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_octave_framings(frame_sizes: tuple[tuple[int, int], ...], pad_mode: str) -> tuple:
+    return _build_octave_framings(frame_sizes, pad_mode)
+
+
+def _build_octave_framings(frame_sizes: tuple[tuple[int, int], ...], pad_mode: Any) -> tuple:
+    return tuple(
+        framing(n_fft=n_fft, hop_length=hop, window="ones", center=True, pad_mode=pad_mode)
+        for n_fft, hop in frame_sizes
+    )
 
 
 def _decimate(y: np.ndarray, factor: int) -> np.ndarray:
@@ -330,7 +351,9 @@ def cqt(
     librosa.cqt
     """
     y = valid_audio(y)
-    as_signal_batch(y)  # the finiteness check, before any decimation
+    if tuning is not None:
+        as_signal_batch(y)  # the finiteness check, before any decimation
+    # (tuning=None: estimate_tuning's pass of the core checks y, before any decimation too)
     sr = check_positive_number(sr, "sr")
     hop_length = check_positive_int(hop_length, "hop_length")
     n_bins = check_positive_int(n_bins, "n_bins")
@@ -379,15 +402,8 @@ def cqt(
     core_scale = scale and np.dtype(dtype) == np.complex64
     responses = []
     my_y = y
-    for i, octave in enumerate(plan.octaves):
-        fr = framing(
-            n_fft=octave.n_fft,
-            hop_length=octave.hop_length,
-            window="ones",
-            center=True,
-            pad_mode=pad_mode,
-        )
-        fr.check_length(my_y.shape[-1])
+    framings = _octave_framings(plan.frame_sizes, pad_mode)  # centred: any length will do
+    for i, (octave, fr) in enumerate(zip(plan.octaves, framings, strict=True)):
         batch, _ = as_signal_batch(my_y, check_finite=False)
         responses.append(
             _core.cqt_octave(

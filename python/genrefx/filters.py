@@ -19,7 +19,15 @@ from . import _core
 from .convert import fft_frequencies, mel_frequencies
 from .exceptions import ParameterError
 
-__all__ = ["chroma", "cq_to_chroma", "dct_matrix", "get_window", "mel", "stft_window"]
+__all__ = [
+    "chroma",
+    "cq_to_chroma",
+    "cq_to_chroma_folding",
+    "dct_matrix",
+    "get_window",
+    "mel",
+    "stft_window",
+]
 
 
 def get_window(window: Any, Nx: int, *, fftbins: bool = True) -> np.ndarray:
@@ -217,6 +225,53 @@ def cq_to_chroma(
     octave, rotated so that the first row is C (``base_c``) or A, given the CQT's ``fmin``
     (C1 by default).
     """
+    folding = cq_to_chroma_folding(
+        n_input,
+        bins_per_octave=bins_per_octave,
+        n_chroma=n_chroma,
+        fmin=fmin,
+        window=window,
+        base_c=base_c,
+        dtype=dtype,
+    )
+    return folding.copy() if window is None else folding
+
+
+def cq_to_chroma_folding(
+    n_input: int,
+    *,
+    bins_per_octave: int = 12,
+    n_chroma: int = 12,
+    fmin: float | None = None,
+    window: np.ndarray | None = None,
+    base_c: bool = True,
+    dtype: Any = np.float32,
+) -> np.ndarray:
+    """:func:`cq_to_chroma`, cached by its parameters and read-only when ``window`` is None
+    (and the parameters are hashable); for callers that only read the matrix."""
+    if window is None:
+        # fmin's type is part of the key: a float32 fmin gives librosa's float32 arithmetic
+        key = (n_input, bins_per_octave, n_chroma, fmin, type(fmin), bool(base_c), np.dtype(dtype))
+        try:
+            hash(key)
+        except TypeError:
+            pass
+        else:
+            return _cached_cq_to_chroma(*key)
+    return _build_cq_to_chroma(n_input, bins_per_octave, n_chroma, fmin, window, base_c, dtype)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_cq_to_chroma(
+    n_input, bins_per_octave, n_chroma, fmin, fmin_type, base_c, dtype
+) -> np.ndarray:
+    folding = _build_cq_to_chroma(n_input, bins_per_octave, n_chroma, fmin, None, base_c, dtype)
+    folding.setflags(write=False)
+    return folding
+
+
+def _build_cq_to_chroma(n_input, bins_per_octave, n_chroma, fmin, window, base_c, dtype):
+    """librosa.filters.cq_to_chroma, step for step."""
     from .constantq import note_to_hz
 
     n_merge = float(bins_per_octave) / n_chroma

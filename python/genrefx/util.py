@@ -42,12 +42,12 @@ def normalize(
         raise ParameterError(f"threshold={threshold} must be strictly positive")
     if fill not in (None, False, True):
         raise ParameterError(f"fill={fill} must be None or boolean")
-    if not np.all(np.isfinite(S)):
+    if not np.isfinite(S).all():
         raise ParameterError("Input must be finite")
-    mag = np.abs(S).astype(float)
-    fill_norm = 1.0
     if norm is None:
         return S
+    mag = np.abs(S).astype(float, copy=False)  # a new array for real S, never written to
+    fill_norm = 1.0
     if norm == np.inf:
         length = np.max(mag, axis=axis, keepdims=True)
     elif norm == -np.inf:
@@ -57,7 +57,9 @@ def normalize(
             raise ParameterError("Cannot normalize with norm=0 and fill=True")
         length = np.sum(mag > 0, axis=axis, keepdims=True, dtype=mag.dtype)
     elif np.issubdtype(type(norm), np.number) and norm > 0:
-        length = np.sum(mag**norm, axis=axis, keepdims=True) ** (1.0 / norm)
+        # mag ** 1 is mag, bit for bit: skip that copy for the L1 norm
+        powered = mag if norm == 1 else mag**norm
+        length = np.sum(powered, axis=axis, keepdims=True) ** (1.0 / norm)
         size = mag.size if axis is None else mag.shape[axis]
         fill_norm = size ** (-1.0 / norm)
     else:
@@ -66,7 +68,9 @@ def normalize(
     out = np.empty_like(S)
     if fill is None:
         length[small] = 1.0
-        out[:] = S / length
+        # out[:] = S / length without the temporary: the same loop (in the promoted dtype),
+        # cast into out as the assignment casts
+        np.divide(S, length, out=out, casting="unsafe")
     elif fill:
         length[small] = np.nan
         out[:] = S / length

@@ -12,10 +12,10 @@ import os
 
 import numpy as np
 
-from .._engine import compute
+from .._engine import compute, zero_crossings_core
 from ..constantq import cqt
 from ..extract import extract, request_parts
-from ..feature import chroma_cens, chroma_cqt, tonnetz, zero_crossing_rate
+from ..feature import chroma_cens, chroma_cqt, tonnetz
 
 __all__ = [
     "FMA_FEATURES",
@@ -106,7 +106,9 @@ def fma_features(y: np.ndarray, sr: int, *, compat: bool = False) -> dict[str, n
         out.update(_fused(y, spectral_sr, spectral, pad))
         out.update(_fused(y, sr, native, pad, tuning_bpo=12))
     out["rmse"] = out.pop("rms_spectrum")
-    out["zcr"] = zero_crossing_rate(y, frame_length=_N_FFT, hop_length=_HOP)
+    # zero_crossing_rate(y, frame_length=2048, hop_length=512) without scanning y for NaN / Inf
+    # again: the fused pass checked it
+    out["zcr"] = zero_crossings_core(y, _N_FFT, _HOP, True, 1e-10, False, True, 1, False)
     C = np.abs(
         cqt(
             y,

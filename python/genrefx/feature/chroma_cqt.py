@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -10,7 +11,7 @@ import scipy.ndimage
 
 from ..constantq import cqt
 from ..exceptions import ParameterError
-from ..filters import cq_to_chroma, get_window
+from ..filters import cq_to_chroma_folding, get_window
 from ..util import normalize
 
 __all__ = ["chroma_cens", "chroma_cqt"]
@@ -73,7 +74,7 @@ def chroma_cqt(
     C = np.asarray(C)
     if C.ndim < 2:
         raise ParameterError(f"C must have shape (..., n_bins, t), got {C.shape}")
-    cq_to_chr = cq_to_chroma(
+    cq_to_chr = cq_to_chroma_folding(
         C.shape[-2], bins_per_octave=bins_per_octave, n_chroma=n_chroma, fmin=fmin, window=window
     )
     # librosa's einsum("cf,...ft->...ct", optimize=True) as a matmul: the same sums, ~200x
@@ -136,14 +137,42 @@ def chroma_cens(
         window=window,
     )
     chroma = normalize(chroma, norm=1, axis=-2)
-    chroma_quant = np.zeros_like(chroma)
-    for step in (0.4, 0.2, 0.1, 0.05):
-        chroma_quant += (chroma > step) * 0.25
+    # librosa adds (chroma > step) * 0.25 for each step; counting the steps exceeded in
+    # chroma's dtype and scaling once gives the same multiples of 0.25, without float64
+    # temporaries cast back in place
+    chroma_quant = (chroma > 0.05).astype(chroma.dtype)
+    for step in (0.1, 0.2, 0.4):
+        chroma_quant += chroma > step
+    chroma_quant *= 0.25
     if win_len_smooth:
-        win = get_window(smoothing_window, win_len_smooth + 2, fftbins=False)
-        win /= np.sum(win)
-        win = win.reshape((1,) * (chroma_quant.ndim - 1) + (-1,))
-        cens = scipy.ndimage.convolve(chroma_quant, win, mode="constant")
+        # librosa's scipy.ndimage.convolve with the window along the last axis, as the 1-D
+        # filter (~2x faster): both sum the products in float64 (in another order: the result
+        # agrees to the last bit of the float64 sums, so float32 chroma matches exactly)
+        win = _smoothing_window(smoothing_window, win_len_smooth)
+        cens = scipy.ndimage.convolve1d(chroma_quant, win, axis=-1, mode="constant")
     else:
         cens = chroma_quant
     return normalize(cens, norm=norm, axis=-2)
+
+
+def _smoothing_window(window: Any, win_len_smooth: int) -> np.ndarray:
+    """chroma_cens' unit-sum smoothing window of ``win_len_smooth + 2`` points (cached and
+    read-only for hashable ``window`` specifications)."""
+    try:
+        hash(window)
+    except TypeError:
+        return _unit_sum_window(window, win_len_smooth)
+    return _cached_smoothing_window(window, int(win_len_smooth))
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_smoothing_window(window: Any, win_len_smooth: int) -> np.ndarray:
+    win = _unit_sum_window(window, win_len_smooth).copy()  # not a callable's own array
+    win.setflags(write=False)
+    return win
+
+
+def _unit_sum_window(window: Any, win_len_smooth: int) -> np.ndarray:
+    win = get_window(window, win_len_smooth + 2, fftbins=False)
+    win /= np.sum(win)
+    return win

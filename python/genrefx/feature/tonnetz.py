@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -41,11 +42,19 @@ def tonnetz(
     if chroma is None:
         chroma = chroma_cqt(y=y, sr=sr, **kwargs)
     chroma = np.asarray(chroma)
-    dim_map = np.linspace(0, 12, num=chroma.shape[-2], endpoint=False)
+    # librosa's einsum("pc,...ci->...pi", optimize=True), as a (much faster) matmul
+    return np.matmul(_tonnetz_basis(chroma.shape[-2]), normalize(chroma, norm=1, axis=-2))
+
+
+@functools.lru_cache(maxsize=16)
+def _tonnetz_basis(n_chroma: int) -> np.ndarray:
+    """librosa's (6, n_chroma) projection of chroma bins on the tonal centroid's axes (cached,
+    read-only)."""
+    dim_map = np.linspace(0, 12, num=n_chroma, endpoint=False)
     scale = np.asarray([7.0 / 6, 7.0 / 6, 3.0 / 2, 3.0 / 2, 2.0 / 3, 2.0 / 3])
     V = np.multiply.outer(scale, dim_map)
     V[::2] -= 0.5  # even rows compute sin()
     R = np.array([1, 1, 1, 1, 0.5, 0.5])  # fifths, minor, major
     phi = R[:, np.newaxis] * np.cos(np.pi * V)
-    # librosa's einsum("pc,...ci->...pi", optimize=True), as a (much faster) matmul
-    return np.matmul(phi, normalize(chroma, norm=1, axis=-2))
+    phi.setflags(write=False)
+    return phi
