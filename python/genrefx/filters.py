@@ -19,15 +19,7 @@ from . import _core
 from .convert import fft_frequencies, mel_frequencies
 from .exceptions import ParameterError
 
-__all__ = [
-    "chroma",
-    "cq_to_chroma",
-    "cq_to_chroma_folding",
-    "dct_matrix",
-    "get_window",
-    "mel",
-    "stft_window",
-]
+__all__ = ["chroma", "cq_to_chroma", "dct_matrix", "get_window", "mel", "stft_window"]
 
 
 def get_window(window: Any, Nx: int, *, fftbins: bool = True) -> np.ndarray:
@@ -225,7 +217,7 @@ def cq_to_chroma(
     octave, rotated so that the first row is C (``base_c``) or A, given the CQT's ``fmin``
     (C1 by default).
     """
-    folding = cq_to_chroma_folding(
+    folding = _cq_to_chroma_folding(
         n_input,
         bins_per_octave=bins_per_octave,
         n_chroma=n_chroma,
@@ -237,7 +229,7 @@ def cq_to_chroma(
     return folding.copy() if window is None else folding
 
 
-def cq_to_chroma_folding(
+def _cq_to_chroma_folding(
     n_input: int,
     *,
     bins_per_octave: int = 12,

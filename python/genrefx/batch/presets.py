@@ -108,7 +108,17 @@ def fma_features(y: np.ndarray, sr: int, *, compat: bool = False) -> dict[str, n
     out["rmse"] = out.pop("rms_spectrum")
     # zero_crossing_rate(y, frame_length=2048, hop_length=512) without scanning y for NaN / Inf
     # again: the fused pass checked it
-    out["zcr"] = zero_crossings_core(y, _N_FFT, _HOP, True, 1e-10, False, True, 1, False)
+    out["zcr"] = zero_crossings_core(
+        y,
+        frame_length=_N_FFT,
+        hop_length=_HOP,
+        center=True,
+        threshold=1e-10,
+        pad=False,
+        zero_pos=True,
+        n_threads=1,
+        check_finite=False,
+    )
     C = np.abs(
         cqt(
             y,
