@@ -63,6 +63,19 @@ void frame_pointers(const Framing& fr, const float* y, int64_t n, int64_t t0, in
     }
 }
 
+// For spectral_rolloff: entry k is librosa's nanmin over the frequencies of bins k and up (the
+// smallest that is not NaN; NaN when all are), in one backward pass.
+std::vector<double> rolloff_frequency_minima(const std::vector<double>& freq) {
+    std::vector<double> out(freq.size());
+    double smallest = std::numeric_limits<double>::quiet_NaN();
+    for (size_t k = freq.size(); k-- > 0;) {
+        const double f = freq[k];
+        if (!std::isnan(f) && (std::isnan(smallest) || f <= smallest)) smallest = f;
+        out[k] = smallest;
+    }
+    return out;
+}
+
 // Columns [t0, t0 + n_valid) of a [rows][T] array as a block with row stride rs: in place when
 // the block is whole, else copied (zero-filled) to scratch.
 const float* block_view(const float* base, int64_t T, int64_t rows, int64_t t0, int n_valid, int W,
@@ -205,6 +218,7 @@ public:
             peaks.allocate(static_cast<size_t>(B * n_contrast * T));
             valleys.allocate(static_cast<size_t>(B * n_contrast * T));
         }
+        if (req.rolloff) roll_freq_min = rolloff_frequency_minima(req.freq);
         if (req.chroma && req.estimate_tuning) chroma_peaks.reset(static_cast<size_t>(n_items()));
         if (req.tuning_estimate) magnitude_peaks.reset(static_cast<size_t>(n_items()));
     }
@@ -289,7 +303,8 @@ public:
             if (req.bandwidth) scatter_row(s.bw.data(), out.bandwidth + b * T + col, n_valid);
         }
         if (req.rolloff) {
-            K.rolloff(mag, rs, static_cast<int>(F), req.freq.data(), req.roll_percent, s.roll.data());
+            K.rolloff(mag, rs, static_cast<int>(F), roll_freq_min.data(), req.roll_percent,
+                      s.roll.data());
             scatter_row(s.roll.data(), out.rolloff + b * T + col, n_valid);
         }
         if (req.flatness) {
@@ -517,6 +532,7 @@ public:
     Scratch<float>& peaks = buf.peaks;
     Scratch<float>& valleys = buf.valleys;
     std::shared_ptr<const std::vector<float>> chroma_fb;
+    std::vector<double> roll_freq_min;  // rolloff_frequency_minima(req.freq)
     int64_t n_blocks = 0;
     // chroma's power spectrogram between the passes: the signal path keeps whole blocks
     // ([b][block][F][W], contiguous), the spectrogram path points at the user's S ([b][F][T]).

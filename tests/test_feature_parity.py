@@ -546,6 +546,22 @@ def test_feature_kwargs(feature, extra):
     compare(feature, signals.get("music"), f" {extra}", **extra)
 
 
+def test_rolloff_with_unordered_frequencies():
+    """A user's freq need not rise with the bin nor be all numbers: the rolloff is the smallest
+    frequency (NaN skipped, as librosa's nanmin) among the bins from the crossing up."""
+    y = signals.get("music")
+    bins = librosa.fft_frequencies(sr=22050, n_fft=2048)
+    # the bins where the frames' running sums cross the threshold (they depend on S only)
+    crossing = np.rint(librosa.feature.spectral_rolloff(y=y, sr=22050) / bins[1]).astype(int)
+    freq = np.random.default_rng(3).permutation(bins)
+    freq[np.unique(crossing)] = np.nan  # NaN right at the crossing: the next bins' minimum
+    freq[-1] = 50.0  # a small value at the top: every frame's answer is at most 50 Hz
+    ours = genrefx.feature.spectral_rolloff(y=y, sr=22050, freq=freq)
+    ref = librosa.feature.spectral_rolloff(y=y, sr=22050, freq=freq)
+    assert np.all(ours <= 50.0)
+    assert np.mean(ours != ref) <= ROLLOFF_MAX_FRACTION, np.mean(ours != ref)
+
+
 # --------------------------------------------------------------------------------------
 # short signals
 # --------------------------------------------------------------------------------------

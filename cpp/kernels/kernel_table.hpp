@@ -135,10 +135,11 @@ struct KernelTable {
                                double* centroid, double* bandwidth, const double* bw_centroid,
                                double p, bool norm);
 
-    // librosa.feature.spectral_rolloff: out[l] = freq of the first bin whose running float32
-    // sum reaches roll_percent of the total.
-    void (*rolloff)(const float* S, size_t rs, int n_bins, const double* freq, float roll_percent,
-                    double* out);
+    // librosa.feature.spectral_rolloff: with k the first bin whose running float32 sum reaches
+    // roll_percent of the total, out[l] = freq_min[k], the smallest frequency of bins k and up
+    // (rolloff_frequency_minima of the bins' frequencies).
+    void (*rolloff)(const float* S, size_t rs, int n_bins, const double* freq_min,
+                    float roll_percent, double* out);
 
     // librosa.feature.spectral_flatness on magnitudes S: out[l]. The means over the bins follow
     // numpy's summation for librosa's arrays: sum_mode 0 = float32 running sums (bin axis not

@@ -256,11 +256,12 @@ void centroid_bandwidth(const float* S, size_t rs, int n_bins, const double* fre
 // As vectors where they pay (C++ harness, 1296 frames: AVX-512 0.60 -> 0.39-0.45 ms, AVX2
 // 0.43 -> 0.22 ms); the SSE2 baseline keeps the lane loops (vectors: 0.43 -> 0.69 ms).
 #if defined(__AVX2__)
-void rolloff(const float* S, size_t rs, int n_bins, const double* freq, float roll_percent,
+void rolloff(const float* S, size_t rs, int n_bins, const double* freq_min, float roll_percent,
              double* out) {
     // numpy: cumsum in float32 (sequential), threshold = roll_percent * total (float32), then the
     // smallest frequency among bins whose running sum is not below the threshold. The running sum
-    // never decreases (S >= 0), so those bins are all k >= (number of bins below the threshold).
+    // never decreases (S >= 0), so those bins are all k >= (number of bins below the threshold),
+    // whose smallest frequency the caller tabulated (a scan per lane cost more than the sums).
     typedef int32_t LaneInt __attribute__((vector_size(W * sizeof(int32_t))));
     LaneVec total = LaneVec{};
     for (int k = 0; k < n_bins; ++k) total += load_lanes(S + static_cast<size_t>(k) * rs);
@@ -271,19 +272,15 @@ void rolloff(const float* S, size_t rs, int n_bins, const double* freq, float ro
         run += load_lanes(S + static_cast<size_t>(k) * rs);
         below -= run < thr;  // a true comparison is -1
     }
-    for (int l = 0; l < W; ++l) {
-        const int first = below[l] < n_bins ? below[l] : n_bins - 1;
-        double best = freq[first];
-        for (int k = first + 1; k < n_bins; ++k) best = freq[k] < best ? freq[k] : best;
-        out[l] = best;
-    }
+    for (int l = 0; l < W; ++l) out[l] = freq_min[below[l] < n_bins ? below[l] : n_bins - 1];
 }
 #else
-void rolloff(const float* S, size_t rs, int n_bins, const double* freq, float roll_percent,
+void rolloff(const float* S, size_t rs, int n_bins, const double* freq_min, float roll_percent,
              double* out) {
     // numpy: cumsum in float32 (sequential), threshold = roll_percent * total (float32), then the
     // smallest frequency among bins whose running sum is not below the threshold. The running sum
-    // never decreases (S >= 0), so those bins are all k >= (number of bins below the threshold).
+    // never decreases (S >= 0), so those bins are all k >= (number of bins below the threshold),
+    // whose smallest frequency the caller tabulated (a scan per lane cost more than the sums).
     float total[W];
     GX_SIMD for (int l = 0; l < W; ++l) total[l] = 0.0f;
     for (int k = 0; k < n_bins; ++k) {
@@ -304,12 +301,7 @@ void rolloff(const float* S, size_t rs, int n_bins, const double* freq, float ro
             below[l] += total[l] < thr[l] ? 1 : 0;
         }
     }
-    for (int l = 0; l < W; ++l) {
-        const int first = below[l] < n_bins ? below[l] : n_bins - 1;
-        double best = freq[first];
-        for (int k = first + 1; k < n_bins; ++k) best = freq[k] < best ? freq[k] : best;
-        out[l] = best;
-    }
+    for (int l = 0; l < W; ++l) out[l] = freq_min[below[l] < n_bins ? below[l] : n_bins - 1];
 }
 #endif
 
