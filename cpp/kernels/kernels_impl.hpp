@@ -719,27 +719,29 @@ size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, i
             t0[l] = tp[l];
         }
         if (any == 0.0f) continue;
-        for (int l = 0; l < n_valid; ++l) {
-            if (flag[l] == 0.0f) continue;
+        // every lane's interpolation as vectors, then the peaks' lanes appended (the caller only
+        // takes a median and a histogram of them: their order does not matter)
+        const bool interior = k > 0 && k + 1 < n_bins;
+        float pitch[W], mag[W];
+        GX_SIMD for (int l = 0; l < W; ++l) {
             float shift = 0.0f;
-            if (k > 0 && k + 1 < n_bins) {
+            if (interior) {
                 const double a =
                     static_cast<double>(sp[l] + sm[l]) - 2.0 * static_cast<double>(s0[l]);
                 const double b = static_cast<double>(sp[l] - sm[l]) / 2.0;
-                if (!(std::fabs(b) >= std::fabs(a))) shift = static_cast<float>(-b / a);
+                shift = !(std::fabs(b) >= std::fabs(a)) ? static_cast<float>(-b / a) : 0.0f;
             }
-            float avg;
-            if (k == 0) {
-                avg = sp[l] - s0[l];
-            } else if (k + 1 == n_bins) {
-                avg = s0[l] - sm[l];
-            } else {
-                avg = (sp[l] - sm[l]) / 2.0f;
-            }
-            const float dskew = 0.5f * avg * shift;
+            const float avg = k == 0 ? sp[l] - s0[l]
+                              : k + 1 == n_bins ? s0[l] - sm[l]
+                                                : (sp[l] - sm[l]) / 2.0f;
             const double bin = static_cast<double>(k) + static_cast<double>(shift);
-            pitch_out[count] = static_cast<float>(bin * pt.sr / pt.n_fft);
-            mag_out[count] = s0[l] + dskew;
+            pitch[l] = static_cast<float>(bin * pt.sr / pt.n_fft);
+            mag[l] = s0[l] + 0.5f * avg * shift;
+        }
+        for (int l = 0; l < n_valid; ++l) {
+            if (flag[l] == 0.0f) continue;
+            pitch_out[count] = pitch[l];
+            mag_out[count] = mag[l];
             ++count;
         }
     }
