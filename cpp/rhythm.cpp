@@ -15,8 +15,8 @@ void tempogram(const KernelTable& K, const float* padded, int64_t B, int64_t n_p
     if (L < 1 || n_frames < 0 || n_frames + L - 1 > n_padded) {
         throw std::invalid_argument("tempogram: frames exceed the padded envelope");
     }
-    // a power of two >= 2 L - 1 (the circular autocorrelation is then linear; radix-4 stages
-    // measured faster than the smaller 5-smooth sizes)
+    // a power of two >= 2 L - 1 (the circular autocorrelation is then linear; power-of-two
+    // chains measured faster than the smaller 5-smooth sizes)
     int64_t n_fft = 2;
     while (n_fft < 2 * static_cast<int64_t>(L) - 1) n_fft *= 2;
     const auto plan = RfftPlan::get(static_cast<int>(n_fft));

@@ -24,7 +24,7 @@ namespace {
 #define GX_INLINE inline
 #endif
 
-// One register of T lanes (a GCC vector type; the W lanes of a row are W / VecLanes<T> of
+// One register of T lanes (a GCC vector type; the W lanes of a row are W / Vec<T>::lanes of
 // them). The radix 2 / 4 / 8 butterflies work one register at a time: written as loops over
 // all W lanes, float64 rows (two AVX-512 registers each) kept a radix-4 butterfly's 16 inputs
 // live at once and spilled (measured in a C++ harness: the float64 FFT at n_fft 2048 went
@@ -209,9 +209,10 @@ GX_INLINE void radix5(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, c
 }
 
 // Radix-8 butterflies, one register of lanes at a time (inline, not forced: forced into the
-// decimation-in-frequency pass too, the float32 stft at n_fft 512 - 2048 was ~3-5 % slower). kPost = false (Stockham, decimation in
-// time): inputs r times w^r, then the DFT. kPost = true (decimation in frequency): the DFT, then
-// output q times w^q. tw: w^1 .. w^7 as (re, im) pairs, or null for w = 1.
+// decimation-in-frequency pass too, the float32 stft at n_fft 512 - 2048 was ~3-5 % slower).
+// kPost = false (Stockham, decimation in time): inputs r times w^r, then the DFT. kPost = true
+// (decimation in frequency): the DFT, then output q times w^q. tw: w^1 .. w^7 as (re, im)
+// pairs, or null for w = 1.
 template <typename T, bool kPost = false>
 inline void radix8(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
     typedef Vec<T> V;
@@ -334,7 +335,8 @@ int run_chain(size_t n, const FftStage* stages, int n_stages, const T* in_re, co
     return cur;
 }
 
-// The plan's complex FFT of all W lanes (float32: its radix-8 chain; float64: radix 4).
+// The plan's complex FFT of all W lanes (its chain of radix 8 where it can, in either precision;
+// Bluestein's algorithm for large prime factors).
 template <typename T>
 int bluestein_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_stride, T* r0,
                   T* i0, T* scratch);

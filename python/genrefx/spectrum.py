@@ -31,7 +31,8 @@ def stft(
 
     Frames of ``n_fft`` samples every ``hop_length`` samples are multiplied by the window
     (``win_length`` samples, zero-padded to ``n_fft`` in the centre) and transformed by the core's
-    SIMD real FFT, which handles any ``n_fft`` (radix 4, 2, 3, 5 and direct prime factors).
+    SIMD real FFT, which handles any ``n_fft`` (radix 8, 4, 2, 3, 5; Bluestein's algorithm for
+    large prime factors).
 
     Parameters
     ----------
