@@ -127,8 +127,9 @@ void scatter_row(const T* block, T* dst, int n_valid) {
     std::memcpy(dst, block, sizeof(T) * n_valid);
 }
 
-// Per-worker scratch of one extraction.
-struct Workspace {
+// Per-worker scratch of one extraction, on cache lines of its own: workers write their running
+// maxima at its end, and a neighbour sharing that line would bounce it between the cores.
+struct alignas(64) Workspace {
     std::vector<float> mag, pow, fft_work, frame_scratch, view_scratch, mel, chroma,
         db, mfcc, contrast_work, peak, valley, flat, flat_work, rms_f;
     std::vector<double> cen, bw, roll, energy, user_centroid, fft_work64;
@@ -284,7 +285,9 @@ public:
             for (int m = 0; m < n_mels; ++m) {
                 const float* row = s.mel.data() + m * W;
                 scatter_row(row, dst + m * T + col, n_valid);
-                for (int l = 0; l < n_valid; ++l) s.mel_max = std::max(s.mel_max, row[l]);
+                float mx = s.mel_max;
+                for (int l = 0; l < n_valid; ++l) mx = std::max(mx, row[l]);
+                s.mel_max = mx;
             }
         }
         if (req.chroma && req.estimate_tuning) collect_peaks(chroma_peaks, pw, rs, n_valid, item);
@@ -333,10 +336,13 @@ public:
             const float* v = s.valley.data() + k * W;
             scatter_row(p, peaks.data() + (b * n_contrast + k) * T + col, n_valid);
             scatter_row(v, valleys.data() + (b * n_contrast + k) * T + col, n_valid);
+            float pmax = s.peak_max, vmax = s.valley_max;
             for (int l = 0; l < n_valid; ++l) {
-                s.peak_max = std::max(s.peak_max, p[l]);
-                s.valley_max = std::max(s.valley_max, v[l]);
+                pmax = std::max(pmax, p[l]);
+                vmax = std::max(vmax, v[l]);
             }
+            s.peak_max = pmax;
+            s.valley_max = vmax;
         }
     }
 
@@ -379,16 +385,18 @@ public:
             float threshold;
             std::vector<std::vector<long long>> counts;
             std::vector<char> any;
-                void operator()(int64_t item, int worker) {
+            void operator()(int64_t item, int worker) {
                 const float* p = peaks.pitch[item].data();
                 const float* m = peaks.mag[item].data();
-                std::vector<long long>& c = counts[worker];
+                long long* c = counts[worker].data();
+                bool found = false;  // written to `any` once: its bytes share a cache line
                 for (size_t j = 0; j < peaks.count[item]; ++j) {
                     if (!(p[j] > 0.0f) || !(m[j] >= threshold)) continue;
-                    any[worker] = 1;
+                    found = true;
                     const int b = hist.bin(p[j]);
                     if (b >= 0) c[b] += 1;
                 }
+                if (found) any[worker] = 1;
             }
         } count{peaks, hist, threshold, {}, {}};
         const int64_t n_items = static_cast<int64_t>(peaks.pitch.size());
