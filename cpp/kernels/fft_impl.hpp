@@ -337,6 +337,22 @@ int run_chain(size_t n, const FftStage* stages, int n_stages, const T* in_re, co
 
 // The plan's complex FFT of all W lanes (its chain of radix 8 where it can, in either precision;
 // Bluestein's algorithm for large prime factors).
+// The layout of an FFT work buffer of RfftPlan::work_floats(W) elements for plan f: four
+// n-point buffers (two ping-pong pairs) kFftBufferPad apart, then the scratch (a direct DFT's,
+// or Bluestein's four M-point buffers, laid out as its sub-plan's).
+template <typename T>
+struct FftWork {
+    T *r0, *i0, *r1, *i1, *scratch;
+    FftWork(const RfftView& f, T* work) {
+        const size_t span = static_cast<size_t>(f.n_complex) * W + kFftBufferPad;
+        r0 = work;
+        i0 = work + span;
+        r1 = work + 2 * span;
+        i1 = work + 3 * span;
+        scratch = work + 4 * span;
+    }
+};
+
 template <typename T>
 int bluestein_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_stride, T* r0,
                   T* i0, T* scratch);
@@ -365,13 +381,12 @@ int bluestein_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_s
     const size_t n = static_cast<size_t>(f.n_complex), M = static_cast<size_t>(sub.n_complex);
     const T* chirp = blue_table<T>(f.blue_chirp64, f.blue_chirp);
     const T* kern = blue_table<T>(f.blue_kernel64, f.blue_kernel);
-    // padded apart like the plan's own buffers: M is often a power of two, and 16 streams
-    // at power-of-two distances thrash the cache sets (float64 n_fft 2011, M = 4096: 46 -> 32 ms)
-    const size_t span = M * W + kFftBufferPad;
-    T* pr = scratch;
-    T* pi = pr + span;
-    T* qr = pi + span;
-    T* qi = qr + span;
+    // padded apart as any plan's buffers (unpadded, M = 4096 made float64 n_fft 2011 46 ms, not 32)
+    const FftWork<T> buffers(sub, scratch);
+    T* pr = buffers.r0;
+    T* pi = buffers.i0;
+    T* qr = buffers.r1;
+    T* qi = buffers.i1;
     for (size_t j = 0; j < n; ++j) {
         const T br = chirp[2 * j], bi = chirp[2 * j + 1];
         const T* xr = in_re + j * in_stride;

@@ -79,12 +79,12 @@ template <typename T>
 T* irfft_lanes_t(const RfftView& f, T* X, T* fft_work) {
     const size_t n = static_cast<size_t>(f.n_complex);
     const int n_bins = f.n_bins;
-    const size_t span = n * W + kFftBufferPad;
-    T* r0 = fft_work;
-    T* i0 = fft_work + span;
-    T* r1 = fft_work + 2 * span;
-    T* i1 = fft_work + 3 * span;
-    T* scratch = fft_work + 4 * span;
+    const FftWork<T> buffers(f, fft_work);
+    T* r0 = buffers.r0;
+    T* i0 = buffers.i0;
+    T* r1 = buffers.r1;
+    T* i1 = buffers.i1;
+    T* scratch = buffers.scratch;
     auto xr = [&](size_t k) { return X + 2 * k * W; };
     auto xi = [&](size_t k) { return X + (2 * k + 1) * W; };
     const T* split = split_table(f, static_cast<const T*>(nullptr));

@@ -31,12 +31,12 @@ void autocorr_frames64(const RfftView& f, const double* window, const float* con
     for (int l = 0; l < W; ++l) frames[l] = frames_in[l < n_valid ? l : 0];
     double* X = work;
     double* fw = work + 2 * static_cast<size_t>(f.n_bins + 1) * W;
-    const size_t span = n * W + kFftBufferPad;
-    double* r0 = fw;
-    double* i0 = fw + span;
-    double* r1 = fw + 2 * span;
-    double* i1 = fw + 3 * span;
-    double* scratch = fw + 4 * span;
+    const FftWork<double> buffers(f, fw);
+    double* r0 = buffers.r0;
+    double* i0 = buffers.i0;
+    double* r1 = buffers.r1;
+    double* i1 = buffers.i1;
+    double* scratch = buffers.scratch;
     // samples 2j and 2j + 1 are the real and imaginary parts of point j (rows interleaved)
     transpose_frames64(frames, window, L, r0);
     std::memset(r0 + static_cast<size_t>(L) * W, 0, sizeof(double) * (static_cast<size_t>(f.n_fft) - L) * W);

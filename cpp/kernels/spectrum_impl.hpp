@@ -362,12 +362,12 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
     const size_t n = static_cast<size_t>(f.n_complex);
     const float* frames[W];
     for (int l = 0; l < W; ++l) frames[l] = frames_in[l < n_valid ? l : 0];
-    const size_t span = n * W + kFftBufferPad;
-    T* r0 = work;
-    T* i0 = work + span;
-    T* r1 = work + 2 * span;
-    T* i1 = work + 3 * span;
-    T* scratch = work + 4 * span;
+    const FftWork<T> buffers(f, work);
+    T* r0 = buffers.r0;
+    T* i0 = buffers.i0;
+    T* r1 = buffers.r1;
+    T* i1 = buffers.i1;
+    T* scratch = buffers.scratch;
     const bool even = (f.n_fft % 2) == 0;
     const T* zr;
     const T* zi;

@@ -217,39 +217,16 @@ def cq_to_chroma(
     octave, rotated so that the first row is C (``base_c``) or A, given the CQT's ``fmin``
     (C1 by default).
     """
-    folding = _cq_to_chroma_folding(
-        n_input,
-        bins_per_octave=bins_per_octave,
-        n_chroma=n_chroma,
-        fmin=fmin,
-        window=window,
-        base_c=base_c,
-        dtype=dtype,
-    )
-    return folding.copy() if window is None else folding
-
-
-def _cq_to_chroma_folding(
-    n_input: int,
-    *,
-    bins_per_octave: int = 12,
-    n_chroma: int = 12,
-    fmin: float | None = None,
-    window: np.ndarray | None = None,
-    base_c: bool = True,
-    dtype: Any = np.float32,
-) -> np.ndarray:
-    """:func:`cq_to_chroma`, cached by its parameters and read-only when ``window`` is None
-    (and the parameters are hashable); for callers that only read the matrix."""
     if window is None:
-        # fmin's type is part of the key: a float32 fmin gives librosa's float32 arithmetic
+        # cached by the parameters (a copy out: the cache's array is read-only); fmin's type is
+        # part of the key, since a float32 fmin gives librosa's float32 arithmetic
         key = (n_input, bins_per_octave, n_chroma, fmin, type(fmin), bool(base_c), np.dtype(dtype))
         try:
             hash(key)
         except TypeError:
             pass
         else:
-            return _cached_cq_to_chroma(*key)
+            return _cached_cq_to_chroma(*key).copy()
     return _build_cq_to_chroma(n_input, bins_per_octave, n_chroma, fmin, window, base_c, dtype)
 
 

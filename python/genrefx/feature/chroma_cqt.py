@@ -11,7 +11,7 @@ import scipy.ndimage
 
 from ..constantq import cqt
 from ..exceptions import ParameterError
-from ..filters import _cq_to_chroma_folding, get_window
+from ..filters import cq_to_chroma, get_window
 from ..util import normalize
 
 __all__ = ["chroma_cens", "chroma_cqt"]
@@ -74,7 +74,7 @@ def chroma_cqt(
     C = np.asarray(C)
     if C.ndim < 2:
         raise ParameterError(f"C must have shape (..., n_bins, t), got {C.shape}")
-    cq_to_chr = _cq_to_chroma_folding(
+    cq_to_chr = cq_to_chroma(
         C.shape[-2], bins_per_octave=bins_per_octave, n_chroma=n_chroma, fmin=fmin, window=window
     )
     # librosa's einsum("cf,...ft->...ct", optimize=True) as a matmul: the same sums, ~200x
