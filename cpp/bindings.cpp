@@ -352,6 +352,16 @@ PYBIND11_MODULE(_core, m) {
         py::arg("x"), py::arg("divisor"), py::arg("out"));
 
     m.def(
+        "median",
+        [](py::array_t<float, py::array::c_style | py::array::forcecast> x) {
+            if (x.ndim() != 1) throw std::invalid_argument("x must be a 1-D array");
+            std::vector<float> values(x.data(), x.data() + x.size());
+            py::gil_scoped_release release;
+            return median_of(values);
+        },
+        py::arg("x"));
+
+    m.def(
         "zero_crossing_rate",
         [](f32 y, int frame_length, int hop_length, bool center, float threshold, bool pad,
            bool zero_pos, int n_threads) {

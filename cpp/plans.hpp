@@ -88,7 +88,7 @@ struct TuningHistogram {
     std::vector<double> edges;
 };
 
-// np.median of float32 values (reorders them); 0 for none.
+// np.median of float32 values (may reorder them); 0 for none.
 float median_of(std::vector<float>& values);
 
 // librosa.pitch_tuning on float32 frequencies (residuals computed in float32 as numpy does).

@@ -93,6 +93,24 @@ def test_estimate_tuning_equals_librosa(seed, bins_per_octave):
     )
 
 
+@pytest.mark.parametrize("duration", [3.0, 3.1])
+def test_estimate_tuning_with_many_peaks_equals_librosa(duration):
+    # ~10k piptrack peaks (noise): the core takes the median of more than 4096 magnitudes by a
+    # bucket preselection instead of a full selection; the clips above have a few hundred
+    rng = np.random.default_rng(7)
+    y = (0.1 * rng.standard_normal(round(duration * 22050))).astype(np.float32)
+    S = np.abs(librosa.stft(y)) ** 2
+    pitch, _ = librosa.piptrack(S=S, sr=22050, fmin=150.0, fmax=4000.0, threshold=0.1)
+    assert np.count_nonzero(pitch > 0) > 4096
+    for bins_per_octave in (12, 36):
+        assert genrefx.estimate_tuning(y=y, sr=22050, bins_per_octave=bins_per_octave) == (
+            librosa.estimate_tuning(y=y, sr=22050, bins_per_octave=bins_per_octave)
+        )
+    assert genrefx.estimate_tuning(S=S, sr=22050) == librosa.estimate_tuning(S=S, sr=22050)
+    got = genrefx.extract(y, features=["chroma_stft"])["chroma_stft"]
+    assert rel_err(got, librosa.feature.chroma_stft(y=y)) <= 1e-4
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_chroma_cqt_cens_tonnetz_match_librosa(seed):
     y = clip(seed=seed, duration=6.0)

@@ -340,3 +340,24 @@ def test_cqt_shape_and_chroma_invariants(seed, n, hop_exp, octaves, bpo):
     )
     norms = np.linalg.norm(cens, axis=0)  # norm=2
     assert np.all((np.abs(norms - 1) < 1e-5) | (norms == 0))
+
+
+@given(
+    st.integers(0, 30000),
+    st.sampled_from(["uniform", "log", "ties", "signed", "zeros"]),
+    st.integers(0, 2**31 - 1),
+)
+def test_core_median_equals_numpy(n, kind, seed):
+    # the median behind estimate_tuning's threshold: a full selection below 4096 values, a
+    # bucket preselection above (both parities of n, ties, zeros, negatives)
+    rng = np.random.default_rng(seed)
+    u = rng.random(n, dtype=np.float32)
+    x = {
+        "uniform": u,
+        "log": np.exp(40.0 * u - 20.0),
+        "ties": rng.integers(0, 7, n) * 0.5,
+        "signed": u - 0.5,
+        "zeros": np.where(rng.random(n) < 0.3, 0.0, np.exp(-30.0 * u)),
+    }[kind].astype(np.float32)
+    expected = np.float32(np.median(x)) if n else np.float32(0.0)
+    assert np.float32(genrefx._core.median(x)) == expected

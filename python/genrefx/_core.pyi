@@ -152,6 +152,11 @@ def divide(x: npt.NDArray[np.float32], divisor: float, out: npt.NDArray[np.float
     """``out[:] = x / divisor`` computed in float64 and rounded to float32, as numpy's
     ``float32 array /= float64 scalar``; 1-D arrays of one length. The GIL is released."""
 
+def median(x: npt.ArrayLike) -> float:
+    """``np.median`` of a 1-D float32 array (NaN-free; 0.0 when empty), as the core's
+    estimate_tuning takes it of the piptrack magnitudes; exposed for the tests. The GIL is
+    released."""
+
 def all_finite(x: npt.ArrayLike, n_threads: int = 1) -> bool:
     """Whether a float32 array has no NaN or Inf (the scan runs without the GIL, split over
     up to ``n_threads`` threads for large arrays).
