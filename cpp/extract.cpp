@@ -131,7 +131,7 @@ void scatter_row(const T* block, T* dst, int n_valid) {
 // maxima at its end, and a neighbour sharing that line would bounce it between the cores.
 struct alignas(64) Workspace {
     std::vector<float> mag, pow, fft_work, frame_scratch, view_scratch, mel, chroma,
-        db, mfcc, contrast_work, peak, valley, flat, flat_work, rms_f;
+        db, mfcc, contrast_work, peak, valley, flat, rms_f;
     std::vector<double> cen, bw, roll, energy, user_centroid, fft_work64;
     std::vector<const float*> frames;
     // running maxima for the whole-array top_db (mfcc's mel, contrast's peaks and valleys)
@@ -270,7 +270,6 @@ public:
             s.peak.resize(std::max(n_contrast, 1) * w);
             s.valley.resize(std::max(n_contrast, 1) * w);
             s.flat.resize(w);
-            if (req.flatness) s.flat_work.resize(2 * F * w);
             s.rms_f.resize(w);
             s.cen.resize(w);
             s.bw.resize(w);
@@ -319,7 +318,7 @@ public:
         }
         if (req.flatness) {
             K.flatness(mag, rs, static_cast<int>(F), req.flat_amin, req.flat_power, req.flat_sum_mode,
-                       s.flat_work.data(), s.flat.data());
+                       s.flat.data());
             scatter_row(s.flat.data(), out.flatness + b * T + col, n_valid);
         }
         if (req.contrast) store_contrast(s, mag, rs, b, t0, n_valid);

@@ -144,9 +144,8 @@ struct KernelTable {
     // librosa.feature.spectral_flatness on magnitudes S: out[l]. The means over the bins follow
     // numpy's summation for librosa's arrays: sum_mode 0 = float32 running sums (bin axis not
     // innermost), 1 = float32 pairwise sums (bin axis contiguous), 2 = float64 (float64 input).
-    // `work` holds 2 * n_bins * W floats.
     void (*flatness)(const float* S, size_t rs, int n_bins, float amin, float power,
-                     int sum_mode, float* work, float* out);
+                     int sum_mode, float* out);
 
     // spectral_contrast's raw peak/valley means: peak/valley [n_bands][W]. `work` holds
     // 2 * max_count * W floats.

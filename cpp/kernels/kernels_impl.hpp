@@ -339,77 +339,90 @@ inline float fast_logf(float x) {
     return f + y + 0.693359375f * fe;
 }
 
-// numpy's pairwise_sum over rows x[0..n) (each W lanes) in float32: runs of 8 interleaved
-// accumulators up to 128 rows, halves (rounded to a multiple of 8) above.
-void pairwise_rows(const float* x, size_t n, float* out) {
-    if (n < 8) {
-        GX_SIMD for (int l = 0; l < W; ++l) out[l] = 0.0f;
-        for (size_t i = 0; i < n; ++i) {
-            GX_SIMD for (int l = 0; l < W; ++l) out[l] += x[i * W + l];
-        }
-        return;
-    }
-    if (n <= 128) {
-        float r[8][W];
-        for (int j = 0; j < 8; ++j) {
-            GX_SIMD for (int l = 0; l < W; ++l) r[j][l] = x[j * W + l];
-        }
-        size_t i = 8;
-        for (; i < n - (n % 8); i += 8) {
-            for (int j = 0; j < 8; ++j) {
-                GX_SIMD for (int l = 0; l < W; ++l) r[j][l] += x[(i + j) * W + l];
-            }
-        }
-        GX_SIMD for (int l = 0; l < W; ++l) {
-            out[l] = ((r[0][l] + r[1][l]) + (r[2][l] + r[3][l])) +
-                     ((r[4][l] + r[5][l]) + (r[6][l] + r[7][l]));
-        }
-        for (; i < n; ++i) {
-            GX_SIMD for (int l = 0; l < W; ++l) out[l] += x[i * W + l];
-        }
-        return;
-    }
-    size_t n2 = n / 2;
-    n2 -= n2 % 8;
-    float a[W], b[W];
-    pairwise_rows(x, n2, a);
-    pairwise_rows(x + n2 * W, n - n2, b);
-    GX_SIMD for (int l = 0; l < W; ++l) out[l] = a[l] + b[l];
-}
+// spectral_flatness's rows, made on the fly: x = max(amin, S^power) and log(x), W lanes of bin
+// k. set() stores them, add() adds them (in float32, as numpy).
+template <bool kSquare>
+struct FlatnessRows {
+    const float* S;
+    size_t rs;
+    float amin, power;
 
-void flatness(const float* S, size_t rs, int n_bins, float amin, float power, int sum_mode,
-              float* work, float* out) {
-    float* vals = work;                                     // max(amin, S^power)
-    float* logs = work + static_cast<size_t>(n_bins) * W;   // log of the above
-    const bool square = power == 2.0f;
-    for (int k = 0; k < n_bins; ++k) {
-        const float* s = S + static_cast<size_t>(k) * rs;
-        float* v = vals + static_cast<size_t>(k) * W;
-        float* lg = logs + static_cast<size_t>(k) * W;
-        if (square) {
+    template <bool kAdd>
+    GX_INLINE void put(size_t k, float* GX_RESTRICT a, float* GX_RESTRICT b) const {
+        const float* s = S + k * rs;
+        if constexpr (kSquare) {
             GX_SIMD for (int l = 0; l < W; ++l) {
                 float x = s[l] * s[l];
                 x = x > amin ? x : amin;
-                v[l] = x;
-                lg[l] = fast_logf(x);
+                const float lg = fast_logf(x);
+                a[l] = kAdd ? a[l] + x : x;
+                b[l] = kAdd ? b[l] + lg : lg;
             }
         } else {
             for (int l = 0; l < W; ++l) {
                 float x = std::pow(s[l], power);
                 x = x > amin ? x : amin;
-                v[l] = x;
-                lg[l] = std::log(x);
+                const float lg = std::log(x);
+                a[l] = kAdd ? a[l] + x : x;
+                b[l] = kAdd ? b[l] + lg : lg;
             }
         }
     }
-    float slog[W], ssum[W];
+    GX_INLINE void set(size_t k, float* a, float* b) const { put<false>(k, a, b); }
+    GX_INLINE void add(size_t k, float* a, float* b) const { put<true>(k, a, b); }
+};
+
+// numpy's pairwise_sum in float32 over rows [k0, k0 + n) of two row sequences made by rows
+// (a and b, each W lanes): runs of 8 interleaved accumulators up to 128 rows, halves (rounded
+// to a multiple of 8) above. The rows are made as they are summed, never stored.
+template <class Rows>
+void pairwise_rows(const Rows& rows, size_t k0, size_t n, float* sum_a, float* sum_b) {
+    if (n < 8) {
+        GX_SIMD for (int l = 0; l < W; ++l) sum_a[l] = sum_b[l] = 0.0f;
+        for (size_t i = 0; i < n; ++i) rows.add(k0 + i, sum_a, sum_b);
+        return;
+    }
+    if (n <= 128) {
+        float ra[8][W], rb[8][W];
+        for (int j = 0; j < 8; ++j) rows.set(k0 + j, ra[j], rb[j]);
+        size_t i = 8;
+        for (; i < n - (n % 8); i += 8) {
+            for (int j = 0; j < 8; ++j) rows.add(k0 + i + j, ra[j], rb[j]);
+        }
+        GX_SIMD for (int l = 0; l < W; ++l) {
+            sum_a[l] = ((ra[0][l] + ra[1][l]) + (ra[2][l] + ra[3][l])) +
+                       ((ra[4][l] + ra[5][l]) + (ra[6][l] + ra[7][l]));
+            sum_b[l] = ((rb[0][l] + rb[1][l]) + (rb[2][l] + rb[3][l])) +
+                       ((rb[4][l] + rb[5][l]) + (rb[6][l] + rb[7][l]));
+        }
+        for (; i < n; ++i) rows.add(k0 + i, sum_a, sum_b);
+        return;
+    }
+    size_t n2 = n / 2;
+    n2 -= n2 % 8;
+    float a1[W], b1[W], a2[W], b2[W];
+    pairwise_rows(rows, k0, n2, a1, b1);
+    pairwise_rows(rows, k0 + n2, n - n2, a2, b2);
+    GX_SIMD for (int l = 0; l < W; ++l) {
+        sum_a[l] = a1[l] + a2[l];
+        sum_b[l] = b1[l] + b2[l];
+    }
+}
+
+template <bool kSquare>
+void flatness_t(const float* S, size_t rs, int n_bins, float amin, float power, int sum_mode,
+                float* out) {
+    const FlatnessRows<kSquare> rows{S, rs, amin, power};
+    const size_t nk = static_cast<size_t>(n_bins);
     if (sum_mode == 2) {
-        double dlog[W], dsum[W];
+        double dsum[W], dlog[W];
         GX_SIMD for (int l = 0; l < W; ++l) dlog[l] = dsum[l] = 0.0;
-        for (int k = 0; k < n_bins; ++k) {
+        for (size_t k = 0; k < nk; ++k) {
+            float x[W], lg[W];
+            rows.set(k, x, lg);
             GX_SIMD for (int l = 0; l < W; ++l) {
-                dlog[l] += static_cast<double>(logs[static_cast<size_t>(k) * W + l]);
-                dsum[l] += static_cast<double>(vals[static_cast<size_t>(k) * W + l]);
+                dsum[l] += static_cast<double>(x[l]);
+                dlog[l] += static_cast<double>(lg[l]);
             }
         }
         for (int l = 0; l < W; ++l) {
@@ -418,23 +431,27 @@ void flatness(const float* S, size_t rs, int n_bins, float amin, float power, in
         }
         return;
     }
+    float ssum[W], slog[W];
     if (sum_mode == 1) {
-        pairwise_rows(logs, static_cast<size_t>(n_bins), slog);
-        pairwise_rows(vals, static_cast<size_t>(n_bins), ssum);
+        pairwise_rows(rows, 0, nk, ssum, slog);
     } else {
         GX_SIMD for (int l = 0; l < W; ++l) slog[l] = ssum[l] = 0.0f;
-        for (int k = 0; k < n_bins; ++k) {
-            GX_SIMD for (int l = 0; l < W; ++l) {
-                slog[l] += logs[static_cast<size_t>(k) * W + l];
-                ssum[l] += vals[static_cast<size_t>(k) * W + l];
-            }
-        }
+        for (size_t k = 0; k < nk; ++k) rows.add(k, ssum, slog);
     }
     const float nb = static_cast<float>(n_bins);
     for (int l = 0; l < W; ++l) {
         float g = std::exp(slog[l] / nb);
         float a = ssum[l] / nb;
         out[l] = g / a;
+    }
+}
+
+void flatness(const float* S, size_t rs, int n_bins, float amin, float power, int sum_mode,
+              float* out) {
+    if (power == 2.0f) {
+        flatness_t<true>(S, rs, n_bins, amin, power, sum_mode, out);
+    } else {
+        flatness_t<false>(S, rs, n_bins, amin, power, sum_mode, out);
     }
 }
 
