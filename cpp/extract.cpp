@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 
 namespace genrefx {
 
@@ -127,6 +128,18 @@ void scatter_row(const T* block, T* dst, int n_valid) {
     std::memcpy(dst, block, sizeof(T) * n_valid);
 }
 
+// A running maximum kept per lane (independent maxima instead of one chain through every value),
+// reduced over the lanes at the end.
+struct LaneMax {
+    static constexpr int kMaxLanes = 16;
+    float v[kMaxLanes];
+    void reset() { std::fill(v, v + kMaxLanes, -std::numeric_limits<float>::infinity()); }
+    void add(const float* row, int n_valid) {
+        for (int l = 0; l < n_valid; ++l) v[l] = std::max(v[l], row[l]);
+    }
+    float value() const { return *std::max_element(v, v + kMaxLanes); }
+};
+
 // Per-worker scratch of one extraction, on cache lines of its own: workers write their running
 // maxima at its end, and a neighbour sharing that line would bounce it between the cores.
 struct alignas(64) Workspace {
@@ -135,9 +148,7 @@ struct alignas(64) Workspace {
     std::vector<double> cen, bw, roll, energy, user_centroid, fft_work64;
     std::vector<const float*> frames;
     // running maxima for the whole-array top_db (mfcc's mel, contrast's peaks and valleys)
-    float mel_max = -std::numeric_limits<float>::infinity();
-    float peak_max = -std::numeric_limits<float>::infinity();
-    float valley_max = -std::numeric_limits<float>::infinity();
+    LaneMax mel_max, peak_max, valley_max;
 };
 
 // piptrack's peaks (pitch, magnitude, the pitch's tuning-histogram bin) per work item, for one
@@ -247,7 +258,10 @@ public:
         ws.resize(workers);
         const size_t w = static_cast<size_t>(W);
         for (Workspace& s : ws) {
-            s.mel_max = s.peak_max = s.valley_max = -std::numeric_limits<float>::infinity();
+            if (W > LaneMax::kMaxLanes) throw std::logic_error("more SIMD lanes than LaneMax holds");
+            s.mel_max.reset();
+            s.peak_max.reset();
+            s.valley_max.reset();
             if (fft_work_floats) {
                 if (req.fft64) {
                     s.fft_work64.resize(fft_work_floats);
@@ -289,9 +303,7 @@ public:
             for (int m = 0; m < n_mels; ++m) {
                 const float* row = s.mel.data() + m * W;
                 scatter_row(row, dst + m * T + col, n_valid);
-                float mx = s.mel_max;
-                for (int l = 0; l < n_valid; ++l) mx = std::max(mx, row[l]);
-                s.mel_max = mx;
+                s.mel_max.add(row, n_valid);
             }
         }
         if (req.chroma && req.estimate_tuning) {
@@ -342,13 +354,8 @@ public:
             const float* v = s.valley.data() + k * W;
             scatter_row(p, peaks.data() + (b * n_contrast + k) * T + col, n_valid);
             scatter_row(v, valleys.data() + (b * n_contrast + k) * T + col, n_valid);
-            float pmax = s.peak_max, vmax = s.valley_max;
-            for (int l = 0; l < n_valid; ++l) {
-                pmax = std::max(pmax, p[l]);
-                vmax = std::max(vmax, v[l]);
-            }
-            s.peak_max = pmax;
-            s.valley_max = vmax;
+            s.peak_max.add(p, n_valid);
+            s.valley_max.add(v, n_valid);
         }
     }
 
@@ -423,7 +430,7 @@ public:
             mfcc_floor = -std::numeric_limits<float>::infinity();
             if (req.top_db >= 0) {
                 float mx = -std::numeric_limits<float>::infinity();
-                for (const Workspace& w : ws) mx = std::max(mx, w.mel_max);
+                for (const Workspace& w : ws) mx = std::max(mx, w.mel_max.value());
                 // The dB of the maximum through the same kernel as every other value.
                 std::vector<float> one(W, mx), db(W);
                 K.db_rows(one.data(), W, 1, req.db_amin, -std::numeric_limits<float>::infinity(), db.data());
@@ -434,8 +441,8 @@ public:
             // max over all signals, as librosa; the dB scale is monotonic
             float pmax = -std::numeric_limits<float>::infinity(), vmax = pmax;
             for (const Workspace& w : ws) {
-                pmax = std::max(pmax, w.peak_max);
-                vmax = std::max(vmax, w.valley_max);
+                pmax = std::max(pmax, w.peak_max.value());
+                vmax = std::max(vmax, w.valley_max.value());
             }
             peak_max = db64(pmax);
             valley_max = db64(vmax);
@@ -455,29 +462,36 @@ public:
                                  : power_block(b, t0);
             const int nc = req.n_chroma;
             K.dense_bank(chroma_fb->data(), nc, static_cast<int>(F), S, rs, s.chroma.data());
-            float* dst = out.chroma + b * nc * T + col;
-            for (int l = 0; l < n_valid; ++l) {
-                double length = 0.0;
-                if (req.chroma_norm == 0.0) {
-                    length = 1.0;
-                } else if (std::isinf(req.chroma_norm)) {
-                    for (int c = 0; c < nc; ++c) length = std::max(length, std::fabs(static_cast<double>(s.chroma[c * W + l])));
-                } else if (req.chroma_norm == 2.0) {
-                    // numpy's fast paths for mag ** 2.0 and ** 0.5: square and sqrt
-                    for (int c = 0; c < nc; ++c) {
-                        const double m = static_cast<double>(s.chroma[c * W + l]);
-                        length += m * m;
-                    }
-                    length = std::sqrt(length);
-                } else if (req.chroma_norm == 1.0) {
-                    for (int c = 0; c < nc; ++c) length += std::fabs(static_cast<double>(s.chroma[c * W + l]));
+            // librosa.util.normalize over the chroma of each lane, in float64; the loops run
+            // over the lanes innermost (each lane's sum still goes through c in order)
+            const double norm = req.chroma_norm;
+            double length[LaneMax::kMaxLanes];
+            std::fill(length, length + W, norm == 0.0 ? 1.0 : 0.0);
+            for (int c = 0; c < nc && norm != 0.0; ++c) {
+                const float* x = s.chroma.data() + c * W;
+                if (std::isinf(norm)) {
+                    for (int l = 0; l < W; ++l) length[l] = std::max(length[l], std::fabs(static_cast<double>(x[l])));
+                } else if (norm == 2.0) {  // numpy's fast paths for mag ** 2.0 and ** 0.5
+                    for (int l = 0; l < W; ++l) length[l] += static_cast<double>(x[l]) * static_cast<double>(x[l]);
+                } else if (norm == 1.0) {
+                    for (int l = 0; l < W; ++l) length[l] += std::fabs(static_cast<double>(x[l]));
                 } else {
-                    for (int c = 0; c < nc; ++c) length += std::pow(std::fabs(static_cast<double>(s.chroma[c * W + l])), req.chroma_norm);
-                    length = std::pow(length, 1.0 / req.chroma_norm);
+                    for (int l = 0; l < W; ++l) length[l] += std::pow(std::fabs(static_cast<double>(x[l])), norm);
                 }
-                if (length < kTinyF32) length = 1.0;
-                for (int c = 0; c < nc; ++c) {
-                    dst[c * T + l] = static_cast<float>(static_cast<double>(s.chroma[c * W + l]) / length);
+            }
+            for (int l = 0; l < W; ++l) {
+                if (norm == 2.0) {
+                    length[l] = std::sqrt(length[l]);
+                } else if (norm != 0.0 && norm != 1.0 && !std::isinf(norm)) {
+                    length[l] = std::pow(length[l], 1.0 / norm);
+                }
+                if (length[l] < kTinyF32) length[l] = 1.0;
+            }
+            float* dst = out.chroma + b * nc * T + col;
+            for (int c = 0; c < nc; ++c) {
+                const float* x = s.chroma.data() + c * W;
+                for (int l = 0; l < n_valid; ++l) {
+                    dst[c * T + l] = static_cast<float>(static_cast<double>(x[l]) / length[l]);
                 }
             }
         }
