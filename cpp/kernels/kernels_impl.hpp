@@ -724,20 +724,18 @@ size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, i
         const float* sp = k + 1 < n_bins ? s0 + rs : s0;
         threshold_row(k + 1, tp);
         float flag[W];  // 1 where lane l has a peak at bin k
-        int any = 0;    // (an integer OR: a float sum over the lanes was a 16-add latency chain)
+        float any = 0.0f;
         GX_SIMD for (int l = 0; l < W; ++l) {
             float f = t0[l] > tm[l] ? 1.0f : 0.0f;
             f = t0[l] >= tp[l] ? f : 0.0f;
             flag[l] = f;
         }
-        _Pragma("omp simd reduction(|:any)") for (int l = 0; l < W; ++l) {
-            any |= flag[l] != 0.0f;
-        }
+        for (int l = 0; l < W; ++l) any += flag[l];
         GX_SIMD for (int l = 0; l < W; ++l) {
             tm[l] = t0[l];
             t0[l] = tp[l];
         }
-        if (any == 0) continue;
+        if (any == 0.0f) continue;
         // every lane's interpolation as vectors, then the peaks' lanes appended (the caller only
         // takes a median and a histogram of them: their order does not matter)
         const bool interior = k > 0 && k + 1 < n_bins;
