@@ -156,7 +156,7 @@ struct alignas(64) Workspace {
 // peak, which done between the passes was most of that serial step.
 struct TuningPeaks {
     std::vector<Scratch<float>> pitch, mag;
-    std::vector<Scratch<int16_t>> bin;
+    std::vector<Scratch<int32_t>> bin;
     std::vector<size_t> count;
 
     void reset(size_t n_items) {
@@ -189,6 +189,7 @@ struct Buffers {
         for (TuningPeaks* t : {&chroma_peaks, &magnitude_peaks}) {
             if (t->capacity() > kKeep) *t = TuningPeaks{};
         }
+        if (tuning_mags.capacity() > kKeep) std::vector<float>().swap(tuning_mags);
     }
 };
 
@@ -375,9 +376,9 @@ public:
         peaks.count[item] = K.piptrack(pip, S, rs, static_cast<int>(F), n_valid,
                                        peaks.pitch[item].data(), peaks.mag[item].data(), first);
         const float* pitch = peaks.pitch[item].data();
-        int16_t* bin = peaks.bin[item].data();
+        int32_t* bin = peaks.bin[item].data();
         for (size_t j = first; j < peaks.count[item]; ++j) {
-            bin[j] = static_cast<int16_t>(hist.bin(pitch[j]));
+            bin[j] = hist.bin(pitch[j]);
         }
     }
 
@@ -402,7 +403,7 @@ public:
         for (size_t i = 0; i < peaks.pitch.size(); ++i) {
             const float* p = peaks.pitch[i].data();
             const float* m = peaks.mag[i].data();
-            const int16_t* bin = peaks.bin[i].data();
+            const int32_t* bin = peaks.bin[i].data();
             for (size_t j = 0; j < peaks.count[i]; ++j) {
                 if (!(p[j] > 0.0f) || !(m[j] >= threshold)) continue;
                 any = true;

@@ -107,6 +107,10 @@ def test_estimate_tuning_with_many_peaks_equals_librosa(duration):
             librosa.estimate_tuning(y=y, sr=22050, bins_per_octave=bins_per_octave)
         )
     assert genrefx.estimate_tuning(S=S, sr=22050) == librosa.estimate_tuning(S=S, sr=22050)
+    # a fine resolution: 100000 histogram bins (more than an int16 bin index holds)
+    assert genrefx.estimate_tuning(y=y, sr=22050, resolution=1e-5) == (
+        librosa.estimate_tuning(y=y, sr=22050, resolution=1e-5)
+    )
     got = genrefx.extract(y, features=["chroma_stft"])["chroma_stft"]
     assert rel_err(got, librosa.feature.chroma_stft(y=y)) <= 1e-4
 
