@@ -62,6 +62,15 @@ private:
     std::shared_ptr<const RfftPlan> fft_;
 };
 
+// estimate_tuning's histogram has ceil(1 / resolution) bins: bounded below so that their count
+// stays an int and their memory small (1e-6: a million bins; librosa allows any value in (0, 1)).
+constexpr double kMinTuningResolution = 1e-6;
+void check_tuning_resolution(double resolution) {
+    if (!(resolution >= kMinTuningResolution && resolution < 1.0)) {
+        throw std::invalid_argument("resolution must be in [1e-06, 1)");
+    }
+}
+
 const float* signals(const f32& y, int64_t& B, int64_t& n) {
     if (y.ndim() != 2) throw std::invalid_argument("y must be 2-D (signals, samples)");
     B = y.shape(0);
@@ -209,9 +218,7 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
             r.tuning_bins_per_octave = get<int>(d, "bins_per_octave", 12);
             r.tuning_resolution = get<double>(d, "resolution", 0.01);
             if (r.tuning_bins_per_octave < 1) throw std::invalid_argument("bins_per_octave must be positive");
-            if (!(r.tuning_resolution > 0.0 && r.tuning_resolution < 1.0)) {
-                throw std::invalid_argument("resolution must be in (0, 1)");
-            }
+            check_tuning_resolution(r.tuning_resolution);
         } else if (f == "rms") {
             r.rms = true;
             p.out.rms = alloc32(f, 1);
@@ -468,6 +475,8 @@ PYBIND11_MODULE(_core, m) {
     m.def(
         "pitch_tuning",
         [](f32 freqs, double resolution, int bins_per_octave) {
+            check_tuning_resolution(resolution);
+            if (bins_per_octave < 1) throw std::invalid_argument("bins_per_octave must be positive");
             return pitch_tuning(freqs.data(), static_cast<size_t>(freqs.size()), resolution, bins_per_octave);
         },
         py::arg("frequencies"), py::arg("resolution"), py::arg("bins_per_octave"));

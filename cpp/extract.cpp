@@ -128,10 +128,12 @@ void scatter_row(const T* block, T* dst, int n_valid) {
     std::memcpy(dst, block, sizeof(T) * n_valid);
 }
 
+// The most SIMD lanes of any level (AVX-512's 16 floats): the size of per-lane arrays below.
+constexpr int kMaxLanes = 16;
+
 // A running maximum kept per lane (independent maxima instead of one chain through every value),
 // reduced over the lanes at the end.
 struct LaneMax {
-    static constexpr int kMaxLanes = 16;
     float v[kMaxLanes];
     void reset() { std::fill(v, v + kMaxLanes, -std::numeric_limits<float>::infinity()); }
     void add(const float* row, int n_valid) {
@@ -165,9 +167,9 @@ struct TuningPeaks {
         bin.resize(n_items);
         count.assign(n_items, 0);
     }
-    size_t capacity() const {
+    size_t capacity() const {  // elements of 4 bytes, pitch, mag and bin together
         size_t total = 0;
-        for (const Scratch<float>& c : pitch) total += c.capacity();
+        for (const Scratch<float>& c : pitch) total += 3 * c.capacity();
         return total;
     }
 };
@@ -204,6 +206,7 @@ public:
     Engine(const KernelTable& k, const Request& req, Outputs& out, int64_t B, int64_t F,
            int64_t T)
         : K(k), req(req), out(out), B(B), F(F), T(T), W(k.lanes) {
+        if (W > kMaxLanes) throw std::logic_error("more SIMD lanes than kMaxLanes");
         n_mels = req.mel_bank ? req.mel_bank->n_rows() : 0;
         n_contrast = static_cast<int>(req.contrast_lo.size());
         contrast_view.n_bands = n_contrast;
@@ -259,7 +262,6 @@ public:
         ws.resize(workers);
         const size_t w = static_cast<size_t>(W);
         for (Workspace& s : ws) {
-            if (W > LaneMax::kMaxLanes) throw std::logic_error("more SIMD lanes than LaneMax holds");
             s.mel_max.reset();
             s.peak_max.reset();
             s.valley_max.reset();
@@ -466,7 +468,7 @@ public:
             // librosa.util.normalize over the chroma of each lane, in float64; the loops run
             // over the lanes innermost (each lane's sum still goes through c in order)
             const double norm = req.chroma_norm;
-            double length[LaneMax::kMaxLanes];
+            double length[kMaxLanes];
             std::fill(length, length + W, norm == 0.0 ? 1.0 : 0.0);
             for (int c = 0; c < nc && norm != 0.0; ++c) {
                 const float* x = s.chroma.data() + c * W;
@@ -559,7 +561,7 @@ public:
     float* power_block(int64_t b, int64_t t0) {
         return power_blocks.data() + ((b * n_blocks + t0 / W) * F) * W;
     }
-    // piptrack peaks per work item (pitch, magnitude), for the tuning estimate
+    // piptrack peaks per work item (pitch, magnitude, histogram bin), for the tuning estimate
     TuningPeaks& chroma_peaks = buf.chroma_peaks;
     TuningPeaks& magnitude_peaks = buf.magnitude_peaks;
     float mfcc_floor = 0.0f;

@@ -369,7 +369,8 @@ int TuningHistogram::bin(float f) const {
     // float32, as numpy: log2(f / 27.5), times bins_per_octave, mod 1, folded to [-0.5, 0.5)
     const float octs = std::log2(f / 27.5f);
     const float x = scale * octs;
-    // fmod(x, 1), exactly: x - trunc(x) is representable (and fmodf's exact loop is slow)
+    // fmod(x, 1) as x - trunc(x) (exact, and fmodf's loop is slow): equal for every float32
+    // except the sign of a zero result for negative whole x, which lands in the same bin
     float res = x - std::trunc(x);
     if (res != 0.0f && res < 0.0f) res += 1.0f;
     if (res >= 0.5f) res -= 1.0f;

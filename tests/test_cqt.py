@@ -290,3 +290,12 @@ def test_core_cqt_row_scale_is_numpys_complex64_division(rng):
     np.testing.assert_array_equal(scaled, ref)
     with pytest.raises(ValueError, match="row_scale"):
         genrefx._core.cqt_octave(fr.plan, batch, indptr, indices, data, row_scale=scale[:1])
+
+
+@pytest.mark.parametrize("resolution", [1e-7, 0.0, 1.0])
+def test_estimate_tuning_resolution_bounds(resolution):
+    # ceil(1 / resolution) histogram bins: below 1e-6 refused (librosa would allocate millions)
+    with pytest.raises(ParameterError, match="resolution"):
+        genrefx.estimate_tuning(y=clip(duration=1.0), resolution=resolution)
+    with pytest.raises(ValueError, match="resolution"):
+        genrefx._core.pitch_tuning(np.array([440.0], np.float32), resolution, 12)

@@ -184,7 +184,8 @@ def pitch_tuning(
     resolution: float,
     bins_per_octave: int,
 ) -> float:
-    """librosa.pitch_tuning of ``frequencies`` (converted to float32), in fractions of a bin."""
+    """librosa.pitch_tuning of ``frequencies`` (converted to float32), in fractions of a bin;
+    ``resolution`` in [1e-6, 1), ``bins_per_octave`` > 0 (ValueError otherwise)."""
 
 def row_stats(x: npt.ArrayLike, stats: list[str]) -> npt.NDArray[np.float32]:
     """Statistics of each row of a 2-D float32 or float64 array over its frames, stat-major

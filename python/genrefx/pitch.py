@@ -45,7 +45,9 @@ def estimate_tuning(
     S : np.ndarray [shape=(..., d, t)] or None
         A magnitude spectrogram, used instead of ``y``.
     n_fft : int > 0 or None
-    resolution : float in (0, 1)
+    resolution : float in [1e-6, 1)
+        The histogram's bin width (librosa accepts any value in (0, 1); below 1e-6 its
+        histogram would have millions of bins).
     bins_per_octave : int > 0
     **kwargs
         hop_length, win_length, window, center, pad_mode of the STFT; piptrack's fmin, fmax,
@@ -68,8 +70,9 @@ def estimate_tuning(
                     f"{name}={value!r}"
                 )
     bins_per_octave = check_positive_int(bins_per_octave, "bins_per_octave")
-    if not 0.0 < float(resolution) < 1.0:
-        raise ParameterError(f"resolution={resolution} must be in (0, 1)")
+    if not 1e-6 <= float(resolution) < 1.0:
+        # (librosa takes any value in (0, 1); its histogram has ceil(1 / resolution) bins)
+        raise ParameterError(f"resolution={resolution} must be in [1e-06, 1)")
     stft_args = {k: kwargs.pop(k) for k in list(kwargs) if k in _STFT_KEYS}
     if kwargs:
         raise ParameterError(f"unexpected keyword arguments: {sorted(kwargs)}")

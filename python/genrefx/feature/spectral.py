@@ -238,7 +238,9 @@ def spectral_flatness(
     """Spectral flatness (geometric over arithmetic mean); mirrors
     ``librosa.feature.spectral_flatness``.
 
-    Computed on ``max(amin, S**power)`` in float32 with sequential sums, as numpy does.
+    Computed on ``max(amin, S**power)`` in float32 with the sums numpy does for librosa's
+    arrays: pairwise over the bins of one signal's STFT or an ``S`` whose bin axis is
+    contiguous, running sums otherwise (a batch's STFT), float64 for float64 input.
 
     Returns
     -------
