@@ -8,7 +8,8 @@ namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Complex FFT (Stockham autosort, mixed radix), W independent transforms in the lanes.
-// Data: re[i * W + l], im[i * W + l]. Stage with radix R after ns merged points:
+// Data: point i's real lanes at x[i * kRow + l] and its imaginary lanes right after them, at
+// x[i * kRow + W + l] (kRow = 2 W). Stage with radix R after ns merged points:
 //   for j in [0, n / R): k = j % ns, v_r = x[j + r n / R] * w^(r k), V = DFT_R(v),
 //   y[(j / ns) ns R + k + r ns] = V_r.
 // ---------------------------------------------------------------------------------------------
@@ -50,16 +51,21 @@ struct Vec {
     static GX_INLINE void store(T* p, type v) { std::memcpy(p, &v, sizeof(v)); }
 };
 
+// A complex row: W real lanes, then W imaginary lanes. Side by side, a butterfly addresses the
+// imaginary parts at a constant offset from the real ones: with separate real and imaginary
+// buffers its 32 row streams (8 in, 8 out, each twice) outnumbered the registers, and the
+// float64 chain at n_fft 2048 took 1.6-2.0 ms instead of 1.3 ms (C++ harness, 1296 frames).
+constexpr size_t kRow = 2 * static_cast<size_t>(W);
+
 template <typename T> const T* stage_twiddles(const FftStage& s);
 template <> inline const float* stage_twiddles<float>(const FftStage& s) { return s.twiddles; }
 template <> inline const double* stage_twiddles<double>(const FftStage& s) { return s.twiddles64; }
 
+// A butterfly's input and output buffers (complex rows, see kRow).
 template <typename T>
 struct Ptrs {
-    const T* GX_RESTRICT ir;
-    const T* GX_RESTRICT ii;
-    T* GX_RESTRICT orr;
-    T* GX_RESTRICT oi;
+    const T* GX_RESTRICT in;
+    T* GX_RESTRICT out;
 };
 
 // Loads rows r < R of one register of lanes (offset h) into vr / vi, times w^r when tw is not
@@ -85,10 +91,10 @@ template <typename T>
 GX_INLINE void radix2(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
     typedef Vec<T> V;
     typedef typename V::type VT;
-    const T* xr = p.ir + in0;
-    const T* xi = p.ii + in0;
-    T* yr = p.orr + out0;
-    T* yi = p.oi + out0;
+    const T* xr = p.in + in0;
+    const T* xi = xr + W;
+    T* yr = p.out + out0;
+    T* yi = yr + W;
     for (int h = 0; h < W; h += V::lanes) {
         VT vr[2], vi[2];
         load_rows<T, 2>(xr, xi, s, h, tw, vr, vi);
@@ -103,10 +109,10 @@ template <typename T>
 GX_INLINE void radix4(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, const T* tw) {
     typedef Vec<T> V;
     typedef typename V::type VT;
-    const T* xr = p.ir + in0;
-    const T* xi = p.ii + in0;
-    T* yr = p.orr + out0;
-    T* yi = p.oi + out0;
+    const T* xr = p.in + in0;
+    const T* xi = xr + W;
+    T* yr = p.out + out0;
+    T* yi = yr + W;
     for (int h = 0; h < W; h += V::lanes) {
         VT vr[4], vi[4];
         load_rows<T, 4>(xr, xi, s, h, tw, vr, vi);
@@ -130,8 +136,8 @@ template <typename T>
 inline void load_twiddled(Ptrs<T> p, int R, size_t in0, size_t s, const T* tw, T* vr,
                           T* vi) {
     for (int r = 0; r < R; ++r) {
-        const T* xr = p.ir + in0 + r * s;
-        const T* xi = p.ii + in0 + r * s;
+        const T* xr = p.in + in0 + r * s;
+        const T* xi = xr + W;
         T* dr = vr + r * W;
         T* di = vi + r * W;
         if (r == 0 || tw == nullptr) {
@@ -154,10 +160,10 @@ GX_INLINE void radix3(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, c
     typedef Vec<T> V;
     typedef typename V::type VT;
     const T c = -T(0.5), sn = T(0.866025403784438647);  // exp(-2 pi i / 3) = c - i sn
-    const T* xr = p.ir + in0;
-    const T* xi = p.ii + in0;
-    T* yr = p.orr + out0;
-    T* yi = p.oi + out0;
+    const T* xr = p.in + in0;
+    const T* xi = xr + W;
+    T* yr = p.out + out0;
+    T* yi = yr + W;
     for (int h = 0; h < W; h += V::lanes) {
         VT vr[3], vi[3];
         load_rows<T, 3>(xr, xi, s, h, tw, vr, vi);
@@ -180,10 +186,10 @@ GX_INLINE void radix5(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, c
     typedef typename V::type VT;
     const T c1 = T(0.309016994374947424), c2 = -T(0.809016994374947424);
     const T s1 = T(0.951056516295153572), s2 = T(0.587785252292473129);
-    const T* xr = p.ir + in0;
-    const T* xi = p.ii + in0;
-    T* yr = p.orr + out0;
-    T* yi = p.oi + out0;
+    const T* xr = p.in + in0;
+    const T* xi = xr + W;
+    T* yr = p.out + out0;
+    T* yi = yr + W;
     for (int h = 0; h < W; h += V::lanes) {
         VT vr[5], vi[5];
         load_rows<T, 5>(xr, xi, s, h, tw, vr, vi);
@@ -218,10 +224,10 @@ inline void radix8(Ptrs<T> p, size_t in0, size_t s, size_t out0, size_t os, cons
     typedef Vec<T> V;
     typedef typename V::type VT;
     const T hq = T(0.707106781186547524);  // 1 / sqrt(2)
-    const T* xr = p.ir + in0;
-    const T* xi = p.ii + in0;
-    T* yr = p.orr + out0;
-    T* yi = p.oi + out0;
+    const T* xr = p.in + in0;
+    const T* xi = xr + W;
+    T* yr = p.out + out0;
+    T* yi = yr + W;
     for (int h = 0; h < W; h += V::lanes) {
         VT vr[8], vi[8];
         load_rows<T, 8>(xr, xi, s, h, kPost ? nullptr : tw, vr, vi);
@@ -284,8 +290,8 @@ inline void radix_generic(Ptrs<T> p, int R, size_t in0, size_t s, size_t out0, s
                 ai[l] += static_cast<double>(xr[l]) * wi + static_cast<double>(xi[l]) * wr;
             }
         }
-        T* yr = p.orr + out0 + q * os;
-        T* yi = p.oi + out0 + q * os;
+        T* yr = p.out + out0 + q * os;
+        T* yi = yr + W;
         GX_SIMD for (int l = 0; l < W; ++l) {
             yr[l] = static_cast<T>(ar[l]);
             yi[l] = static_cast<T>(ai[l]);
@@ -293,23 +299,22 @@ inline void radix_generic(Ptrs<T> p, int R, size_t in0, size_t s, size_t out0, s
     }
 }
 
-// Runs a chain of stages over n points (W lanes each).
-// Stage 0 reads (in_re, in_im) with `in_stride` elements between points; every stage writes to
-// the other buffer pair. Returns which pair (0: r0/i0, 1: r1/i1) holds the result.
+// Runs a chain of stages over n points (complex rows). Stage 0 reads `in` with `in_stride`
+// elements between points; every stage writes to the other buffer of (buf0, buf1), starting
+// with buf1. Returns which (0: buf0, 1: buf1) holds the result (0 for no stages: `in`).
 template <typename T>
-int run_chain(size_t n, const FftStage* stages, int n_stages, const T* in_re, const T* in_im,
-              size_t in_stride, T* r0, T* i0, T* r1, T* i1, T* scratch) {
+int run_chain(size_t n, const FftStage* stages, int n_stages, const T* in, size_t in_stride,
+              T* buf0, T* buf1, T* scratch) {
     int cur = 0;
     for (int st = 0; st < n_stages; ++st) {
         const FftStage& stage = stages[st];
         const int R = stage.radix;
         const size_t ns = static_cast<size_t>(stage.ns);
         const size_t m = n / R;
-        Ptrs<T> p = cur == 0 ? Ptrs<T>{r0, i0, r1, i1} : Ptrs<T>{r1, i1, r0, i0};
-        size_t ps = W;
+        Ptrs<T> p = cur == 0 ? Ptrs<T>{buf0, buf1} : Ptrs<T>{buf1, buf0};
+        size_t ps = kRow;
         if (st == 0) {
-            p.ir = in_re;
-            p.ii = in_im;
+            p.in = in;
             ps = in_stride;
         }
         for (size_t j0 = 0; j0 < m; j0 += ns) {
@@ -317,7 +322,7 @@ int run_chain(size_t n, const FftStage* stages, int n_stages, const T* in_re, co
                 const size_t j = j0 + k;
                 const T* tw = k == 0 ? nullptr : stage_twiddles<T>(stage) + 2 * (R - 1) * k;
                 const size_t in0 = j * ps, s = m * ps;
-                const size_t out0 = (j0 * R + k) * W, os = ns * W;
+                const size_t out0 = (j0 * R + k) * kRow, os = ns * kRow;
                 switch (R) {
                     case 8: radix8(p, in0, s, out0, os, tw); break;
                     case 4: radix4(p, in0, s, out0, os, tw); break;
@@ -337,32 +342,29 @@ int run_chain(size_t n, const FftStage* stages, int n_stages, const T* in_re, co
 
 // The plan's complex FFT of all W lanes (its chain of radix 8 where it can, in either precision;
 // Bluestein's algorithm for large prime factors).
-// The layout of an FFT work buffer of RfftPlan::work_floats(W) elements for plan f: four
-// n-point buffers (two ping-pong pairs) kFftBufferPad apart, then the scratch (a direct DFT's,
-// or Bluestein's four M-point buffers, laid out as its sub-plan's).
+// The layout of an FFT work buffer of RfftPlan::work_floats(W) elements for plan f: two n-point
+// buffers of complex rows (the ping-pong pair) kFftBufferPad apart, then the scratch (a direct
+// DFT's, or Bluestein's two M-point buffers, laid out as its sub-plan's).
 template <typename T>
 struct FftWork {
-    T *r0, *i0, *r1, *i1, *scratch;
+    T *buf0, *buf1, *scratch;
     FftWork(const RfftView& f, T* work) {
-        const size_t span = static_cast<size_t>(f.n_complex) * W + kFftBufferPad;
-        r0 = work;
-        i0 = work + span;
-        r1 = work + 2 * span;
-        i1 = work + 3 * span;
-        scratch = work + 4 * span;
+        const size_t span = static_cast<size_t>(f.n_complex) * kRow + kFftBufferPad;
+        buf0 = work;
+        buf1 = work + span;
+        scratch = work + 2 * span;
     }
 };
 
 template <typename T>
-int bluestein_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_stride, T* r0,
-                  T* i0, T* scratch);
+int bluestein_fft(const RfftView& f, const T* in, size_t in_stride, T* buf0, T* scratch);
 
+// Returns which of (buf0, buf1) holds the result, as run_chain.
 template <typename T>
-int complex_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_stride,
-                T* r0, T* i0, T* r1, T* i1, T* scratch) {
-    if (f.blue_sub != nullptr) return bluestein_fft<T>(f, in_re, in_im, in_stride, r0, i0, scratch);
-    return run_chain<T>(static_cast<size_t>(f.n_complex), f.stages, f.n_stages,
-                        in_re, in_im, in_stride, r0, i0, r1, i1, scratch);
+int complex_fft(const RfftView& f, const T* in, size_t in_stride, T* buf0, T* buf1, T* scratch) {
+    if (f.blue_sub != nullptr) return bluestein_fft<T>(f, in, in_stride, buf0, scratch);
+    return run_chain<T>(static_cast<size_t>(f.n_complex), f.stages, f.n_stages, in, in_stride,
+                        buf0, buf1, scratch);
 }
 
 template <typename T> const T* blue_table(const double* t64, const float* t32);
@@ -373,58 +375,57 @@ template <> inline const double* blue_table<double>(const double* t64, const flo
 // X[k] = b[k] sum_j (x[j] b[j]) conj(b[k - j]), a circular convolution of M >= 2n - 1 points
 // (M = 2^a 3^b 5^c)
 // done as conj(FFT_M(conj(FFT_M(a) * K))) with K = FFT_M(conj(b)) / M from the plan. The four
-// M-point buffers live in `scratch`; the result goes to (r0, i0) (returns 0).
+// M-point buffers live in `scratch`; the result goes to buf0 (returns 0).
 template <typename T>
-int bluestein_fft(const RfftView& f, const T* in_re, const T* in_im, size_t in_stride, T* r0,
-                  T* i0, T* scratch) {
+int bluestein_fft(const RfftView& f, const T* in, size_t in_stride, T* buf0, T* scratch) {
     const RfftView& sub = *f.blue_sub;
     const size_t n = static_cast<size_t>(f.n_complex), M = static_cast<size_t>(sub.n_complex);
     const T* chirp = blue_table<T>(f.blue_chirp64, f.blue_chirp);
     const T* kern = blue_table<T>(f.blue_kernel64, f.blue_kernel);
     // padded apart as any plan's buffers (unpadded, M = 4096 made float64 n_fft 2011 46 ms, not 32)
     const FftWork<T> buffers(sub, scratch);
-    T* pr = buffers.r0;
-    T* pi = buffers.i0;
-    T* qr = buffers.r1;
-    T* qi = buffers.i1;
+    T* p = buffers.buf0;
+    T* q = buffers.buf1;
     for (size_t j = 0; j < n; ++j) {
         const T br = chirp[2 * j], bi = chirp[2 * j + 1];
-        const T* xr = in_re + j * in_stride;
-        const T* xi = in_im + j * in_stride;
+        const T* xr = in + j * in_stride;
+        const T* xi = xr + W;
+        T* GX_RESTRICT pr = p + j * kRow;
+        T* GX_RESTRICT pi = pr + W;
         GX_SIMD for (int l = 0; l < W; ++l) {
-            pr[j * W + l] = xr[l] * br - xi[l] * bi;
-            pi[j * W + l] = xr[l] * bi + xi[l] * br;
+            pr[l] = xr[l] * br - xi[l] * bi;
+            pi[l] = xr[l] * bi + xi[l] * br;
         }
     }
-    std::memset(pr + n * W, 0, (M - n) * W * sizeof(T));
-    std::memset(pi + n * W, 0, (M - n) * W * sizeof(T));
+    std::memset(p + n * kRow, 0, (M - n) * kRow * sizeof(T));
     const FftStage* stages = sub.stages;
     const int n_stages = sub.n_stages;
     // (M's chain has radices 8, 4, 2, 3, 5 only: no direct-DFT scratch)
-    int which = run_chain<T>(M, stages, n_stages, pr, pi, W, pr, pi, qr, qi, nullptr);
-    T* ar = which == 0 ? pr : qr;
-    T* ai = which == 0 ? pi : qi;
+    int which = run_chain<T>(M, stages, n_stages, p, kRow, p, q, nullptr);
+    T* a = which == 0 ? p : q;
     for (size_t k = 0; k < M; ++k) {
         const T kr = kern[2 * k], ki = kern[2 * k + 1];
-        T* GX_RESTRICT zr = ar + k * W;
-        T* GX_RESTRICT zi = ai + k * W;
+        T* GX_RESTRICT zr = a + k * kRow;
+        T* GX_RESTRICT zi = zr + W;
         GX_SIMD for (int l = 0; l < W; ++l) {
             const T yr = zr[l] * kr - zi[l] * ki, yi = zr[l] * ki + zi[l] * kr;
             zr[l] = yr;
             zi[l] = -yi;
         }
     }
-    T* br_ = which == 0 ? qr : pr;
-    T* bi_ = which == 0 ? qi : pi;
-    which = run_chain<T>(M, stages, n_stages, ar, ai, W, ar, ai, br_, bi_, nullptr);
-    const T* rr = which == 0 ? ar : br_;
-    const T* ri = which == 0 ? ai : bi_;
+    T* b = which == 0 ? q : p;
+    which = run_chain<T>(M, stages, n_stages, a, kRow, a, b, nullptr);
+    const T* r = which == 0 ? a : b;
     for (size_t k = 0; k < n; ++k) {
         const T cr = chirp[2 * k], ci = chirp[2 * k + 1];
+        const T* GX_RESTRICT rr = r + k * kRow;
+        const T* GX_RESTRICT ri = rr + W;
+        T* GX_RESTRICT yr = buf0 + k * kRow;
+        T* GX_RESTRICT yi = yr + W;
         GX_SIMD for (int l = 0; l < W; ++l) {
-            const T vr = rr[k * W + l], vi = -ri[k * W + l];  // conj
-            r0[k * W + l] = vr * cr - vi * ci;
-            i0[k * W + l] = vr * ci + vi * cr;
+            const T vr = rr[l], vi = -ri[l];  // conj
+            yr[l] = vr * cr - vi * ci;
+            yi[l] = vr * ci + vi * cr;
         }
     }
     return 0;
@@ -437,24 +438,25 @@ template <> inline const double* dif_twiddles<double>(const RfftView& f) { retur
 // The complex FFT of n = 8 m points as one radix-8 decimation-in-frequency pass over the
 // whole block (x[j + r m] -> sub-sequence q, point j), then 8 independent m-point Stockham FFTs,
 // each small enough to stay in L1 between its stages. Point k of the result is point k / 8 of
-// sub-sequence k % 8 (dif_row). The pass writes (r1, i1); returns which pair (0: r0/i0, 1:
-// r1/i1) holds the result.
+// sub-sequence k % 8 (dif_row). The pass writes buf1; returns which of (buf0, buf1) holds the
+// result.
 template <typename T>
-int complex_fft_dif(const RfftView& f, const T* in_re, const T* in_im, size_t in_stride,
-                    T* r0, T* i0, T* r1, T* i1, T* scratch) {
+int complex_fft_dif(const RfftView& f, const T* in, size_t in_stride, T* buf0, T* buf1,
+                    T* scratch) {
     const RfftView& sub = *f.dif_sub;
     const size_t m = static_cast<size_t>(sub.n_complex);
     const T* tw = dif_twiddles<T>(f);
-    const Ptrs<T> p{in_re, in_im, r1, i1};
+    const Ptrs<T> p{in, buf1};
     for (size_t j = 0; j < m; ++j) {
-        radix8<T, true>(p, j * in_stride, m * in_stride, j * W, m * W, j == 0 ? nullptr : tw + 14 * j);
+        radix8<T, true>(p, j * in_stride, m * in_stride, j * kRow, m * kRow,
+                        j == 0 ? nullptr : tw + 14 * j);
     }
     int which = 1;
     for (size_t q = 0; q < 8; ++q) {
-        const size_t off = q * m * W;
-        // run_chain: 0 = its first pair (here r1, i1), 1 = its second (r0, i0)
-        which = run_chain<T>(m, sub.stages, sub.n_stages, r1 + off, i1 + off, W, r1 + off,
-                             i1 + off, r0 + off, i0 + off, scratch) == 0
+        const size_t off = q * m * kRow;
+        // run_chain: 0 = its first buffer (here buf1), 1 = its second (buf0)
+        which = run_chain<T>(m, sub.stages, sub.n_stages, buf1 + off, kRow, buf1 + off,
+                             buf0 + off, scratch) == 0
                     ? 1
                     : 0;
     }

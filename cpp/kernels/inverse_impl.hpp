@@ -80,25 +80,23 @@ T* irfft_lanes_t(const RfftView& f, T* X, T* fft_work) {
     const size_t n = static_cast<size_t>(f.n_complex);
     const int n_bins = f.n_bins;
     const FftWork<T> buffers(f, fft_work);
-    T* r0 = buffers.r0;
-    T* i0 = buffers.i0;
-    T* r1 = buffers.r1;
-    T* i1 = buffers.i1;
+    T* buf0 = buffers.buf0;
+    T* buf1 = buffers.buf1;
     T* scratch = buffers.scratch;
     auto xr = [&](size_t k) { return X + 2 * k * W; };
     auto xi = [&](size_t k) { return X + (2 * k + 1) * W; };
     const T* split = split_table(f, static_cast<const T*>(nullptr));
     const bool even = (f.n_fft % 2) == 0;
     if (even) {
-        // conj Z[k] into (r0, i0); bins 0 and n are real (their imaginary parts ignored)
+        // conj Z[k] into buf0's complex rows; bins 0 and n are real (their imaginary parts ignored)
         const T half = T(0.5);
         {
             const T* a = xr(0);
             const T* b = xr(n);
             GX_SIMD for (int l = 0; l < W; ++l) {
                 // E = (X0 + Xn) / 2, O = (X0 - Xn) / 2, Z = E + i O
-                r0[l] = half * (a[l] + b[l]);
-                i0[l] = -(half * (a[l] - b[l]));
+                buf0[l] = half * (a[l] + b[l]);
+                buf0[W + l] = -(half * (a[l] - b[l]));
             }
         }
         for (size_t k = 1; k < n; ++k) {
@@ -107,8 +105,8 @@ T* irfft_lanes_t(const RfftView& f, T* X, T* fft_work) {
             const T* ai = xi(k);
             const T* br = xr(n - k);
             const T* bi = xi(n - k);
-            T* zr = r0 + k * W;
-            T* zi = i0 + k * W;
+            T* zr = buf0 + k * kRow;
+            T* zi = zr + W;
             GX_SIMD for (int l = 0; l < W; ++l) {
                 // B = conj X[n-k]; E = (A + B) / 2; D = (A - B) / 2; O = D conj(w^k)
                 const T er = half * (ar[l] + br[l]), ei = half * (ai[l] - bi[l]);
@@ -120,17 +118,15 @@ T* irfft_lanes_t(const RfftView& f, T* X, T* fft_work) {
                 zi[l] = -(ei + orr);
             }
         }
-        const int which = complex_fft<T>(f, r0, i0, W, r0, i0, r1, i1, scratch);
-        const T* yr = which == 0 ? r0 : r1;
-        const T* yi = which == 0 ? i0 : i1;
+        const T* y = complex_fft<T>(f, buf0, kRow, buf0, buf1, scratch) == 0 ? buf0 : buf1;
         // z = conj(FFT(conj Z)): x[2j] = yr[j], x[2j + 1] = -yi[j]; the bins are consumed, so
         // their rows (2 n W elements) take the samples
         T* x = X;
         for (size_t j = 0; j < n; ++j) {
             T* e = x + 2 * j * W;
             T* o = e + W;
-            const T* a = yr + j * W;
-            const T* b = yi + j * W;
+            const T* a = y + j * kRow;
+            const T* b = a + W;
             GX_SIMD for (int l = 0; l < W; ++l) {
                 e[l] = a[l];
                 o[l] = -b[l];
@@ -143,17 +139,17 @@ T* irfft_lanes_t(const RfftView& f, T* X, T* fft_work) {
     {
         const T* a = xr(0);
         GX_SIMD for (int l = 0; l < W; ++l) {
-            r0[l] = a[l];
-            i0[l] = T(0);
+            buf0[l] = a[l];
+            buf0[W + l] = T(0);
         }
     }
     for (size_t k = 1; k < h; ++k) {
         const T* ar = xr(k);
         const T* ai = xi(k);
-        T* pr = r0 + k * W;
-        T* pi = i0 + k * W;
-        T* qr = r0 + (n - k) * W;
-        T* qi = i0 + (n - k) * W;
+        T* pr = buf0 + k * kRow;
+        T* pi = pr + W;
+        T* qr = buf0 + (n - k) * kRow;
+        T* qi = qr + W;
         GX_SIMD for (int l = 0; l < W; ++l) {
             pr[l] = ar[l];
             pi[l] = -ai[l];
@@ -161,8 +157,11 @@ T* irfft_lanes_t(const RfftView& f, T* X, T* fft_work) {
             qi[l] = ai[l];
         }
     }
-    const int which = complex_fft<T>(f, r0, i0, W, r0, i0, r1, i1, scratch);
-    return which == 0 ? r0 : r1;  // the real part of conj(FFT(conj Y)) is that of FFT(conj Y)
+    // the real part of conj(FFT(conj Y)) is that of FFT(conj Y): its rows, packed W apart
+    // (each moves down, never over an earlier one)
+    T* y = complex_fft<T>(f, buf0, kRow, buf0, buf1, scratch) == 0 ? buf0 : buf1;
+    for (size_t j = 1; j < n; ++j) std::memmove(y + j * W, y + j * kRow, W * sizeof(T));
+    return y;
 }
 
 // work: 2 * (n_bins + 1) * W + RfftPlan::work_floats(W) elements. `window` is the synthesis

@@ -32,30 +32,19 @@ void autocorr_frames64(const RfftView& f, const double* window, const float* con
     double* X = work;
     double* fw = work + 2 * static_cast<size_t>(f.n_bins + 1) * W;
     const FftWork<double> buffers(f, fw);
-    double* r0 = buffers.r0;
-    double* i0 = buffers.i0;
-    double* r1 = buffers.r1;
-    double* i1 = buffers.i1;
+    double* buf0 = buffers.buf0;
+    double* buf1 = buffers.buf1;
     double* scratch = buffers.scratch;
-    // samples 2j and 2j + 1 are the real and imaginary parts of point j (rows interleaved)
-    transpose_frames64(frames, window, L, r0);
-    std::memset(r0 + static_cast<size_t>(L) * W, 0, sizeof(double) * (static_cast<size_t>(f.n_fft) - L) * W);
-    const int which = complex_fft<double>(f, r0, r0 + W, 2 * W, r0, i0, r1, i1, scratch);
-    const double* zr;
-    const double* zi;
-    if (f.n_stages == 0) {
-        zr = r0;
-        zi = r0 + W;
-    } else {
-        zr = which == 0 ? r0 : r1;
-        zi = which == 0 ? i0 : i1;
-    }
+    // samples 2j and 2j + 1 are the real and imaginary parts of point j (its complex row)
+    transpose_frames64(frames, window, L, buf0);
+    std::memset(buf0 + static_cast<size_t>(L) * W, 0, sizeof(double) * (static_cast<size_t>(f.n_fft) - L) * W);
+    const double* z = complex_fft<double>(f, buf0, kRow, buf0, buf1, scratch) == 0 ? buf0 : buf1;
     // split step to |X[k]|^2, written as real bins (imaginary rows 0)
     {
         double* p0 = X;
         double* pn = X + 2 * n * W;
         GX_SIMD for (int l = 0; l < W; ++l) {
-            const double a = zr[l] + zi[l], b = zr[l] - zi[l];
+            const double a = z[l] + z[W + l], b = z[l] - z[W + l];
             p0[l] = a * a;
             pn[l] = b * b;
             X[W + l] = 0.0;
@@ -65,10 +54,10 @@ void autocorr_frames64(const RfftView& f, const double* window, const float* con
     const double* split = f.split64;
     for (size_t k = 1; k < n; ++k) {
         const double c = split[2 * k], s = split[2 * k + 1];
-        const double* ar = zr + k * W;
-        const double* ai = zi + k * W;
-        const double* br = zr + (n - k) * W;
-        const double* bi = zi + (n - k) * W;
+        const double* ar = z + k * kRow;
+        const double* ai = ar + W;
+        const double* br = z + (n - k) * kRow;
+        const double* bi = br + W;
         double* pr = X + 2 * k * W;
         double* pi = pr + W;
         GX_SIMD for (int l = 0; l < W; ++l) {
