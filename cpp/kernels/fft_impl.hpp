@@ -52,9 +52,11 @@ struct Vec {
 };
 
 // A complex row: W real lanes, then W imaginary lanes. Side by side, a butterfly addresses the
-// imaginary parts at a constant offset from the real ones: with separate real and imaginary
-// buffers its 32 row streams (8 in, 8 out, each twice) outnumbered the registers, and the
-// float64 chain at n_fft 2048 took 1.6-2.0 ms instead of 1.3 ms (C++ harness, 1296 frames).
+// imaginary parts at a constant offset from the real ones (half the pointers of separate real
+// and imaginary buffers, whose 32 streams per radix-8 butterfly outnumbered the registers).
+// Measured against separate buffers (C++ harness, 1296 frames, whole spectra): stft and float64
+// magnitudes 0-17 % faster at every level and size tried, e.g. AVX-512 n_fft 2048 1.95 -> 1.80
+// and 2.31 -> 2.21 ms.
 constexpr size_t kRow = 2 * static_cast<size_t>(W);
 
 template <typename T> const T* stage_twiddles(const FftStage& s);
