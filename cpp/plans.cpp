@@ -226,8 +226,9 @@ RfftPlan::RfftPlan(int n_fft, bool with_dif) {
 }
 
 size_t RfftPlan::work_floats(int lanes) const {
-    // four padded n-point buffers, then scratch: a direct DFT's 2 x radix lanes, or Bluestein's
-    // four padded M-point buffers
+    // two padded buffers of n complex rows (2 n lanes each; FftWork in kernels/fft_impl.hpp),
+    // then scratch: a direct DFT's 2 x radix lanes, or Bluestein's two padded buffers of M rows
+    // (the pads counted here are more than the layout uses)
     const size_t scratch = view_.blue_sub != nullptr ? 4 * static_cast<size_t>(view_.blue_sub->n_complex)
                                                      : 2 * static_cast<size_t>(max_radix_);
     const size_t pads = view_.blue_sub != nullptr ? 8 : 4;

@@ -376,7 +376,8 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
         // rows are the points' complex rows (kRow apart) as they are.
         transpose_any(frames, window, f.n_fft, buf0);
         // (float32 only: in float64, on 16 or 8 lanes, it measured 4-12 % slower than the plain
-        // chain, and still ~5 % slower once the butterflies worked a register at a time)
+        // chain, still ~5 % slower once the butterflies worked a register at a time, and 12 %
+        // slower on complex rows at n_fft 2048, AVX-512)
         if (f.dif_sub != nullptr && sizeof(T) == sizeof(float)) {
             dif_m = static_cast<size_t>(f.dif_sub->n_complex);
             z = complex_fft_dif<T>(f, buf0, kRow, buf0, buf1, scratch) == 0 ? buf0 : buf1;
