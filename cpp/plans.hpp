@@ -16,7 +16,8 @@ namespace genrefx {
 // primes), or Bluestein's algorithm where a large prime factor would make that slow.
 class RfftPlan {
 public:
-    // with_dif: give large even sizes the decimation-in-frequency split (RfftView::dif_sub)
+    // with_dif: give large even sizes that are not powers of two the decimation-in-frequency
+    // split (RfftView::dif_sub; see the constructor)
     explicit RfftPlan(int n_fft, bool with_dif = true);
     const RfftView& view() const { return view_; }
     int n_fft() const { return view_.n_fft; }
