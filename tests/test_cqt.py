@@ -299,3 +299,11 @@ def test_estimate_tuning_resolution_bounds(resolution):
         genrefx.estimate_tuning(y=clip(duration=1.0), resolution=resolution)
     with pytest.raises(ValueError, match="resolution"):
         genrefx._core.pitch_tuning(np.array([440.0], np.float32), resolution, 12)
+
+
+def test_core_helpers_refuse_bad_input():
+    # the compiled module's own checks (the Python layer validates before calling them)
+    with pytest.raises(ValueError, match="1-D"):
+        genrefx._core.median(np.zeros((2, 3), np.float32))
+    with pytest.raises(ValueError, match="bins_per_octave"):
+        genrefx._core.pitch_tuning(np.array([440.0], np.float32), 0.01, 0)
