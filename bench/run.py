@@ -45,6 +45,7 @@ import scipy.signal
 from numpy.lib.stride_tricks import sliding_window_view
 
 from harness import (
+    ProcessPair,
     Row,
     Target,
     cpu_model,
@@ -299,9 +300,17 @@ class Suite:
                 T_THREADS,
             )
         )
+        r_proc = self.add(
+            Row(
+                "threads",
+                f"2 processes, extract({half} clips) each (this machine's ceiling)",
+                f"1 process: extract({BATCH} clips)",
+                T_INFO,
+            )
+        )
         cpus = usable_cpus()
         if cpus < 2:
-            for r in (r_nt, r_py):
+            for r in (r_nt, r_py, r_proc):
                 r.skip = f"{cpus} usable CPU"
         try:
             self.time_pair(
@@ -342,6 +351,16 @@ class Suite:
                 self.same(r_py, "threaded vs serial", a, b)
         except Exception as exc:
             self.fail([r_py], exc)
+        if not r_proc.skip:
+            try:
+                with ProcessPair([first, second], sr) as pair:
+                    self.time_pair(r_proc, lambda: gx.extract(batch, sr, n_threads=1), pair)
+                r_proc.notes.append(
+                    "the best two cores can do for this batch: halves in two processes, nothing "
+                    "shared; the threads rows' ratios are to be read against it"
+                )
+            except Exception as exc:
+                self.fail([r_proc], exc)
         self.notes.append(
             f"threads: a ({BATCH}, n) batch of different seeded clips (clip 0 = the benchmark "
             "clip); parity is against librosa called on the same batch / halves (librosa's "
