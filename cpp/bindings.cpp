@@ -358,37 +358,6 @@ PYBIND11_MODULE(_core, m) {
         },
         py::arg("x"), py::arg("divisor"), py::arg("out"));
 
-    py::class_<HalvingFilter, std::shared_ptr<HalvingFilter>>(m, "HalvingFilter")
-        .def(py::init([](f64 taps, double gain) {
-                 if (taps.ndim() != 1 || taps.size() < 3 || taps.size() % 2 == 0) {
-                     throw std::invalid_argument("taps must be a 1-D array of odd length >= 3");
-                 }
-                 if (taps.size() > 8193) throw std::invalid_argument("taps must have at most 8193 values");
-                 for (py::ssize_t i = 0; i < taps.size(); ++i) {
-                     if (!std::isfinite(taps.data()[i])) throw std::invalid_argument("taps must be finite");
-                 }
-                 if (!std::isfinite(gain)) throw std::invalid_argument("gain must be finite");
-                 return std::make_shared<HalvingFilter>(taps.data(), static_cast<int>(taps.size() / 2), gain);
-             }),
-             py::arg("taps"), py::arg("gain") = 1.0)
-        .def_property_readonly("half_width", &HalvingFilter::half_width)
-        .def_property_readonly("n_fft", &HalvingFilter::n_fft)
-        .def(
-            "__call__",
-            [](const HalvingFilter& filt, f32 y, int n_threads) {
-                if (y.ndim() != 2) throw std::invalid_argument("y must be 2-D (signals, samples)");
-                const int64_t B = y.shape(0), n = y.shape(1);
-                py::array_t<float> out({B, (n + 1) / 2});
-                const float* src = y.data();
-                float* dst = out.mutable_data();
-                {
-                    py::gil_scoped_release release;
-                    filt.run(kernels(), src, B, n, dst, n_threads);
-                }
-                return out;
-            },
-            py::arg("y"), py::arg("n_threads") = 1);
-
     m.def(
         "median",
         [](py::array_t<float, py::array::c_style | py::array::forcecast> x) {

@@ -5,8 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
-#include <vector>
 
 #include "kernels/kernel_table.hpp"
 #include "plans.hpp"
@@ -57,23 +55,6 @@ void tempogram_hann(const KernelTable& K, const float* padded, int64_t B, int64_
 // librosa's signature). Writes localscore, backlink and cumscore (n each).
 void beat_dp(const double* onset, int64_t n, double frames_per_beat, float tightness,
              double* localscore, int32_t* backlink, double* cumscore);
-
-// A 2:1 decimation by a linear-phase FIR filter, by overlap-save FFT convolution (cpp/resample.cpp):
-// y[m] = gain * sum_j h[j] x[2 m - j], |j| <= half_width (x zero outside its n samples), for
-// m < (n + 1) / 2, float32 arithmetic. taps[t] = h[t - half_width], t <= 2 half_width.
-class HalvingFilter {
-public:
-    HalvingFilter(const double* taps, int half_width, double gain);
-    // x: [B][n], y: [B][(n + 1) / 2]
-    void run(const KernelTable& K, const float* x, int64_t B, int64_t n, float* y, int n_threads) const;
-    int half_width() const { return half_width_; }
-    int n_fft() const { return n_fft_; }
-
-private:
-    int half_width_, n_fft_;
-    std::shared_ptr<const RfftPlan> fft_, half_;
-    std::vector<float> G_;  // the taps' n_fft-point spectrum, prescaled (see the constructor)
-};
 
 // np.median over the rows of a [rows][cols] float32 array, per column (float32, as numpy).
 void median_rows(const float* x, int64_t rows, int64_t cols, float* out, int n_threads);

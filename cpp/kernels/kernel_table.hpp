@@ -231,18 +231,6 @@ struct KernelTable {
 
     // Each of n rows of L doubles divided by its largest |value| (unless below tiny).
     void (*normalize_rows)(double* rows, int64_t n, int L);
-
-    // --- 2:1 decimation (kernels/resample_impl.hpp) ---
-
-    // W overlap-save blocks of an FIR decimation by 2: frames[l] points at f.n_fft samples
-    // (l < n_valid; f a power of two), G at f.n_bins complex (re, im) values, the spectrum of
-    // the causal taps prescaled by 1 / (2 half.n_complex) and the gain; half is the plan of
-    // n_fft / 2. Writes the block's decimated circular convolution at even samples 2 (skip + i)
-    // to out[l * out_stride + i], i < count. `work` holds 2 * (half.n_bins + 1) * W +
-    // f.work_floats(W) floats.
-    void (*decimate2_frames)(const RfftView& f, const RfftView& half, const float* G,
-                             const float* const* frames, int n_valid, int skip, int count,
-                             float* work, float* out, size_t out_stride);
 };
 
 const KernelTable* kernels_baseline();

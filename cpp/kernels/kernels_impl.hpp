@@ -778,8 +778,7 @@ void db_rows(const float* S, size_t rs, int rows, float amin, float floor, float
     }
 }
 
-// Defined in kernels/inverse_impl.hpp, median_impl.hpp, rhythm_impl.hpp and resample_impl.hpp
-// (included at the end).
+// Defined in kernels/inverse_impl.hpp, median_impl.hpp and rhythm_impl.hpp (included at the end).
 void irfft_frames(const RfftView&, const float*, const float* const*, int, float*, float*, size_t);
 void irfft_frames64(const RfftView&, const double*, const double* const*, int, double*, double*,
                     size_t);
@@ -795,8 +794,6 @@ void autocorr_frames64(const RfftView&, const double*, const float* const*, int,
 void hann_autocorr(const double*, const double*, int64_t, int, int64_t, int64_t, const double*,
                    double*, double*);
 void normalize_rows(double*, int64_t, int);
-void decimate2_frames(const RfftView&, const RfftView&, const float*, const float* const*, int, int,
-                      int, float*, float*, size_t);
 
 const KernelTable kTable = {
     GENREFX_LEVEL_NAME,
@@ -829,7 +826,6 @@ const KernelTable kTable = {
     &autocorr_frames64,
     &hann_autocorr,
     &normalize_rows,
-    &decimate2_frames,
 };
 
 }  // namespace
@@ -839,4 +835,3 @@ const KernelTable kTable = {
 #include "kernels/inverse_impl.hpp"
 #include "kernels/median_impl.hpp"
 #include "kernels/rhythm_impl.hpp"
-#include "kernels/resample_impl.hpp"

@@ -82,27 +82,6 @@ class SparseBank:
     def n_bins(self) -> int:
         """Frequency bins (columns), ``n_fft // 2 + 1``."""
 
-class HalvingFilter:
-    """A 2:1 decimation by a linear-phase FIR filter, by overlap-save FFT convolution in
-    float32 (``genrefx._halving`` gives it soxr_hq's taps)."""
-
-    def __init__(self, taps: npt.ArrayLike, gain: float = 1.0) -> None:
-        """``taps``: ``h[-J .. J]``, a 1-D array of odd length 3 .. 8193 (float64, finite);
-        the output is ``y[m] = gain * sum_j h[j] x[2 m - j]`` with ``x`` zero outside the
-        signal. Raises ``ValueError`` on other taps or a non-finite gain."""
-
-    @property
-    def half_width(self) -> int:
-        """``J``: taps each side of the centre."""
-
-    @property
-    def n_fft(self) -> int:
-        """The convolution's block size (a power of two >= 16 J)."""
-
-    def __call__(self, y: npt.NDArray[np.float32], n_threads: int = 1) -> npt.NDArray[np.float32]:
-        """Decimate the rows of a 2-D float32 array ``(B, n)``: ``(B, (n + 1) // 2)``. The GIL
-        is released. Raises ``ValueError`` if ``y`` is not 2-D."""
-
 def extract(
     plan: StftPlan,
     y: npt.ArrayLike,

@@ -3,7 +3,7 @@
 The filter bases are built once per parameter set (cached), with the same numpy operations as
 librosa so that they are bit-for-bit librosa's; per call the work is one STFT per octave (the
 core's SIMD FFT), a sparse product with the octave's basis, and a 2:1 soxr_hq decimation
-between octaves, as librosa does (soxr_hq's own filter, run by the core: genrefx._halving).
+between octaves, as librosa does.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import soxr
 
 from . import _core
 from ._framing import framing
-from ._halving import halving_filter
 from ._validation import as_signal_batch, check_positive_int, check_positive_number, valid_audio
 from .exceptions import ParameterError
 from .filters import get_window
@@ -277,17 +276,9 @@ def _build_octave_framings(frame_sizes: tuple[tuple[int, int], ...], pad_mode: A
 
 
 def _decimate(y: np.ndarray, factor: int) -> np.ndarray:
-    """librosa.resample(y, orig_sr=factor, target_sr=1, res_type="soxr_hq", scale=True).
-
-    float32 halving (every octave's step) runs soxr_hq's own filter in the core
-    (genrefx._halving: equal to soxr's output to float32 round-off, ~2.5x faster); other
-    factors and float64 signals call soxr."""
+    """librosa.resample(y, orig_sr=factor, target_sr=1, res_type="soxr_hq", scale=True)."""
     n_out = int(np.ceil(y.shape[-1] * (1.0 / factor)))
     flat = y.reshape(-1, y.shape[-1])
-    if factor == 2 and y.dtype == np.float32:
-        halve = halving_filter(float(np.sqrt(2.0)))  # scale=True: / sqrt(1 / 2)
-        if halve is not None:
-            return halve(np.ascontiguousarray(flat)).reshape(*y.shape[:-1], n_out)
     out = np.empty((flat.shape[0], n_out), dtype=y.dtype)
     divisor = float(np.sqrt(1.0 / factor))
     for row, src in zip(out, flat, strict=True):
