@@ -443,7 +443,7 @@ PYBIND11_MODULE(_core, m) {
         const auto* data = x.data();
         {
             py::gil_scoped_release release;
-            row_statistics(data, rows, frames, stats, dst);
+            row_statistics(kernels(), data, rows, frames, stats, dst);
         }
         return out;
     };

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 namespace genrefx {
@@ -35,15 +36,33 @@ inline uint64_t order_key(double f) {
 }
 
 // The k-th smallest of v[0..n) (0-based) into `kth` and, when `next` is given (k + 1 < n), the
-// (k + 1)-th into it: a radix pass over the keys' top 11 bits finds the bucket that holds the
-// k-th, then nth_element on that bucket alone (np.partition's result). The (k + 1)-th is the
-// smallest value after it in that bucket, or else the smallest of the next non-empty bucket.
+// (k + 1)-th into it; lo and hi are the row's min and max. A bucket pass over the values'
+// order-preserving keys, spread over [key(lo), key(hi)] in about n buckets (at most 2048),
+// finds the bucket that holds the k-th, then nth_element on that bucket alone (np.partition's
+// result). The (k + 1)-th is the smallest value after it in that bucket, or else the smallest
+// of the next non-empty bucket. Measured on the rows of extract's features: 2.5 us per row of
+// 1292 values, 0.3 us per row of 130 (std::nth_element on a copy: 8.6 and 0.9 us, its
+// partitions' branches mispredicted).
 template <typename T>
-void select_kth(const T* v, size_t n, size_t k, std::vector<T>& scratch, T& kth, T* next) {
-    constexpr int kBits = 11;
-    constexpr int kShift = static_cast<int>(sizeof(T) * 8) - kBits;
-    size_t hist[1 << kBits] = {};
-    for (size_t i = 0; i < n; ++i) ++hist[order_key(v[i]) >> kShift];
+void select_kth(const T* v, size_t n, size_t k, T lo, T hi, std::vector<T>& scratch, T& kth,
+                T* next) {
+    using Key = decltype(order_key(T{}));
+    // -0.0 sorts just below +0.0 by key but compares equal: a zero min or max takes the key
+    // that bounds both
+    const Key base = order_key(lo == T(0) ? -T(0) : lo);
+    const Key range = order_key(hi == T(0) ? T(0) : hi) - base;
+    int bits = 4;
+    while (bits < 11 && (size_t{1} << bits) < n) ++bits;
+    int shift = 0;
+    while (shift < static_cast<int>(sizeof(Key) * 8) && (range >> shift) >= (Key{1} << bits)) ++shift;
+    const size_t n_buckets = size_t{1} << bits;
+    // (clamped: a key outside [lo, hi], a NaN, cannot index past the histogram)
+    auto bucket_of = [&](T x) {
+        return std::min(static_cast<size_t>((order_key(x) - base) >> shift), n_buckets - 1);
+    };
+    size_t hist[size_t{1} << 11];
+    std::fill(hist, hist + n_buckets, size_t{0});
+    for (size_t i = 0; i < n; ++i) ++hist[bucket_of(v[i])];
     size_t bucket = 0, before = 0;
     while (before + hist[bucket] <= k) before += hist[bucket++];
     const bool next_here = next == nullptr || k + 1 - before < hist[bucket];
@@ -51,75 +70,102 @@ void select_kth(const T* v, size_t n, size_t k, std::vector<T>& scratch, T& kth,
     if (!next_here) {
         while (hist[bucket2] == 0) ++bucket2;
     }
-    scratch.clear();
-    bool have_next = false;
-    T next_min{};
+    // the bucket's values, compacted without branches; the smallest value of bucket2 in its
+    // own pass, only when it is needed
+    if (scratch.size() < n) scratch.resize(n);
+    T* sel = scratch.data();
+    size_t m = 0;
     for (size_t i = 0; i < n; ++i) {
-        const size_t b = static_cast<size_t>(order_key(v[i]) >> kShift);
-        if (b == bucket) {
-            scratch.push_back(v[i]);
-        } else if (!next_here && b == bucket2 && (!have_next || v[i] < next_min)) {
-            next_min = v[i];
-            have_next = true;
+        sel[m] = v[i];
+        m += bucket_of(v[i]) == bucket;
+    }
+    T next_min = hi;
+    if (!next_here) {
+        for (size_t i = 0; i < n; ++i) {
+            if (bucket_of(v[i]) == bucket2 && v[i] < next_min) next_min = v[i];
         }
     }
     const size_t at = k - before;
-    std::nth_element(scratch.begin(), scratch.begin() + at, scratch.end());
-    kth = scratch[at];
+    std::nth_element(sel, sel + at, sel + m);
+    kth = sel[at];
     if (next == nullptr) return;
-    if (next_here) {
-        *next = *std::min_element(scratch.begin() + at + 1, scratch.end());
-    } else {
-        *next = next_min;
+    *next = next_here ? *std::min_element(sel + at + 1, sel + m) : next_min;
+}
+
+// Mean, central moments over n (float64) and min / max of a row.
+template <typename T>
+struct Moments {
+    double mean, m2, m3, m4;
+    T lo, hi;
+};
+
+Moments<float> row_moments(const KernelTable& K, const float* v, size_t frames) {
+    double m[4];
+    Moments<float> r{};
+    K.row_moments(v, frames, m, &r.lo, &r.hi);
+    r.mean = m[0];
+    r.m2 = m[1];
+    r.m3 = m[2];
+    r.m4 = m[3];
+    return r;
+}
+
+// float64 rows (rare: the core's features are float32) in four interleaved partial sums.
+Moments<double> row_moments(const KernelTable&, const double* v, size_t frames) {
+    double sum4[4] = {0, 0, 0, 0};
+    double lo = v[0], hi = v[0];
+    size_t i = 0;
+    for (; i + 4 <= frames; i += 4) {
+        for (int j = 0; j < 4; ++j) {
+            sum4[j] += v[i + j];
+            lo = v[i + j] < lo ? v[i + j] : lo;
+            hi = v[i + j] > hi ? v[i + j] : hi;
+        }
     }
+    for (; i < frames; ++i) {
+        sum4[0] += v[i];
+        lo = v[i] < lo ? v[i] : lo;
+        hi = v[i] > hi ? v[i] : hi;
+    }
+    const double mean = ((sum4[0] + sum4[1]) + (sum4[2] + sum4[3])) / static_cast<double>(frames);
+    double a2[4] = {0, 0, 0, 0}, a3[4] = {0, 0, 0, 0}, a4[4] = {0, 0, 0, 0};
+    for (i = 0; i + 4 <= frames; i += 4) {
+        for (int j = 0; j < 4; ++j) {
+            const double c = v[i + j] - mean;
+            const double c2 = c * c;
+            a2[j] += c2;
+            a3[j] += c2 * c;
+            a4[j] += c2 * c2;
+        }
+    }
+    for (; i < frames; ++i) {
+        const double c = v[i] - mean;
+        const double c2 = c * c;
+        a2[0] += c2;
+        a3[0] += c2 * c;
+        a4[0] += c2 * c2;
+    }
+    const double n = static_cast<double>(frames);
+    return {mean,
+            ((a2[0] + a2[1]) + (a2[2] + a2[3])) / n,
+            ((a3[0] + a3[1]) + (a3[2] + a3[3])) / n,
+            ((a4[0] + a4[1]) + (a4[2] + a4[3])) / n,
+            lo,
+            hi};
 }
 
 template <typename T>
-void row_statistics(const T* x, size_t rows, size_t frames, const std::vector<Stat>& stats,
-                    float* out) {
+void row_statistics(const KernelTable& K, const T* x, size_t rows, size_t frames,
+                    const std::vector<Stat>& stats, float* out) {
     const bool need_median =
         std::find(stats.begin(), stats.end(), Stat::Median) != stats.end();
     std::vector<T> scratch;
     scratch.reserve(need_median ? frames : 0);
     for (size_t r = 0; r < rows; ++r) {
         const T* v = x + r * frames;
-        // four interleaved partial sums: independent additions the CPU can overlap
-        double sum4[4] = {0, 0, 0, 0};
-        T lo = v[0], hi = v[0];
-        size_t i = 0;
-        for (; i + 4 <= frames; i += 4) {
-            for (int j = 0; j < 4; ++j) {
-                sum4[j] += static_cast<double>(v[i + j]);
-                lo = v[i + j] < lo ? v[i + j] : lo;
-                hi = v[i + j] > hi ? v[i + j] : hi;
-            }
-        }
-        for (; i < frames; ++i) {
-            sum4[0] += static_cast<double>(v[i]);
-            lo = v[i] < lo ? v[i] : lo;
-            hi = v[i] > hi ? v[i] : hi;
-        }
-        const double mean = ((sum4[0] + sum4[1]) + (sum4[2] + sum4[3])) / static_cast<double>(frames);
-        double a2[4] = {0, 0, 0, 0}, a3[4] = {0, 0, 0, 0}, a4[4] = {0, 0, 0, 0};
-        for (i = 0; i + 4 <= frames; i += 4) {
-            for (int j = 0; j < 4; ++j) {
-                const double c = static_cast<double>(v[i + j]) - mean;
-                const double c2 = c * c;
-                a2[j] += c2;
-                a3[j] += c2 * c;
-                a4[j] += c2 * c2;
-            }
-        }
-        for (; i < frames; ++i) {
-            const double c = static_cast<double>(v[i]) - mean;
-            const double c2 = c * c;
-            a2[0] += c2;
-            a3[0] += c2 * c;
-            a4[0] += c2 * c2;
-        }
-        const double m2 = ((a2[0] + a2[1]) + (a2[2] + a2[3])) / frames;
-        const double m3 = ((a3[0] + a3[1]) + (a3[2] + a3[3])) / frames;
-        const double m4 = ((a4[0] + a4[1]) + (a4[2] + a4[3])) / frames;
+        const Moments<T> mo = row_moments(K, v, frames);
+        const double mean = mo.mean, m2 = mo.m2, m3 = mo.m3, m4 = mo.m4;
+        const T lo = mo.lo, hi = mo.hi;
         // a constant row (up to rounding): skew and kurtosis 0, as documented
         const double eps = DBL_EPSILON * std::max(std::fabs(mean), 1e-300);
         const bool flat = m2 <= eps * eps;
@@ -128,11 +174,11 @@ void row_statistics(const T* x, size_t rows, size_t frames, const std::vector<St
             const size_t mid = frames / 2;
             if (frames % 2 == 1) {
                 T upper;
-                select_kth<T>(v, frames, mid, scratch, upper, nullptr);
+                select_kth<T>(v, frames, mid, lo, hi, scratch, upper, nullptr);
                 median = static_cast<double>(upper);
             } else {  // the two middle values from one pass
                 T lower, upper;
-                select_kth(v, frames, mid - 1, scratch, lower, &upper);
+                select_kth(v, frames, mid - 1, lo, hi, scratch, lower, &upper);
                 median = static_cast<double>(static_cast<T>((lower + upper) / T(2)));
             }
         }
@@ -153,8 +199,9 @@ void row_statistics(const T* x, size_t rows, size_t frames, const std::vector<St
     }
 }
 
-template void row_statistics<float>(const float*, size_t, size_t, const std::vector<Stat>&, float*);
-template void row_statistics<double>(const double*, size_t, size_t, const std::vector<Stat>&,
-                                     float*);
+template void row_statistics<float>(const KernelTable&, const float*, size_t, size_t,
+                                    const std::vector<Stat>&, float*);
+template void row_statistics<double>(const KernelTable&, const double*, size_t, size_t,
+                                     const std::vector<Stat>&, float*);
 
 }  // namespace genrefx

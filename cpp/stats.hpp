@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels/kernel_table.hpp"
+
 namespace genrefx {
 
 enum class Stat { Mean, Std, Skew, Kurtosis, Median, Min, Max, Var };
@@ -16,7 +18,7 @@ Stat parse_stat(const std::string& name);  // throws std::invalid_argument
 // defaults (biased; Fisher's kurtosis), 0 for a constant row; median as numpy's (the mean of
 // the two middle values for an even count); min and max.
 template <typename T>
-void row_statistics(const T* x, size_t rows, size_t frames, const std::vector<Stat>& stats,
-                    float* out);
+void row_statistics(const KernelTable& K, const T* x, size_t rows, size_t frames,
+                    const std::vector<Stat>& stats, float* out);
 
 }  // namespace genrefx

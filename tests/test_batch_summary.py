@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.stats
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from genrefx.batch.summary import STATS, summarize
 
@@ -66,3 +68,45 @@ def test_median_is_exactly_numpys(dtype):
         got = summarize(x, ["median"])
         ref = np.median(x, axis=1).astype(np.float32)
         np.testing.assert_array_equal(got, ref)
+
+
+def _row(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    x = rng.standard_normal(n)
+    if kind == "half zeros":  # a segment with silence: its mel rows
+        x[: n // 2] = 0.0
+    elif kind == "signed zeros":  # the min (or max) is a zero of either sign
+        x = np.where(rng.random(n) < 0.5, -0.0, 0.0)
+        x[: n // 3] = np.abs(rng.standard_normal(n // 3)) * rng.choice([-1, 1])
+    elif kind == "few values":
+        x = np.round(x)
+    elif kind == "wide range":  # keys spread over many exponents
+        x = x * np.exp(10 * rng.standard_normal(n))
+    elif kind == "narrow range":  # all in one exponent: a few key bits
+        x = 1.0 + 1e-6 * x
+    return x
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    n=st.integers(1, 2600),
+    kind=st.sampled_from(
+        ["normal", "half zeros", "signed zeros", "few values", "wide range", "narrow range"]
+    ),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    seed=st.integers(0, 2**16),
+)
+def test_median_min_max_are_exactly_numpys(n, kind, dtype, seed):
+    # the median's buckets span the row's [min, max] in ~n buckets: every row length (small
+    # ones with few buckets, large with 2048) and shape of distribution
+    rng = np.random.default_rng(seed)
+    x = np.stack([_row(kind, n, rng) for _ in range(3)]).astype(dtype)
+    got = summarize(x, ["median", "min", "max"])
+    ref = np.concatenate([np.median(x, axis=1), x.min(1), x.max(1)]).astype(np.float32)
+    np.testing.assert_array_equal(got, ref)
+
+
+def test_nan_rows_do_not_break_the_core():
+    # not finite: no defined statistics, but no out-of-bounds access either (the sanitizer run
+    # checks this test too)
+    x = np.tile(np.array([np.nan, 1.0, 2.0, 3.0], np.float32), (2, 300))
+    assert summarize(x, STATS).shape == (2 * len(STATS),)

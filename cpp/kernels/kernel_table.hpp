@@ -164,6 +164,10 @@ struct KernelTable {
     // Whether none of x[0 .. n) is NaN or infinite.
     bool (*all_finite)(const float* x, size_t n);
 
+    // The feature table's moments of one float32 row of n >= 1 values: out = {mean, m2, m3,
+    // m4} (float64 central moments over n), *lo / *hi its min and max.
+    void (*row_moments)(const float* v, size_t n, double* out, float* lo, float* hi);
+
     // out[i] = float32(float64(x[i]) / divisor), numpy's `float32 array /= float64 scalar`.
     void (*divide)(const float* x, size_t n, double divisor, float* out);
 
