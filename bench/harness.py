@@ -171,9 +171,10 @@ def _extract_worker(conn: Any, batch: np.ndarray, sr: int) -> None:
 
 class ProcessPair:
     """Two worker processes, each running ``genrefx.extract(part, sr, n_threads=1)`` on its
-    own part of a batch when called: the two-core time of a perfectly split batch with nothing
-    shared (no threads, no joint step), i.e. what this machine's two cores give at best. The
-    call's time includes a pipe round trip to each worker (~0.1 ms). Use as a context manager.
+    own part of a batch when called: the two-core time of a split batch with nothing shared (no
+    threads, no joint step), what the machine's two cores give an embarrassingly parallel job.
+    The call's time includes a pipe round trip to each worker (~0.1 ms) and their wake-up. Use
+    as a context manager.
     """
 
     def __init__(self, parts: list[np.ndarray], sr: int) -> None:

@@ -303,7 +303,7 @@ class Suite:
         r_proc = self.add(
             Row(
                 "threads",
-                f"2 processes, extract({half} clips) each (this machine's ceiling)",
+                f"2 processes, extract({half} clips) each (nothing shared)",
                 f"1 process: extract({BATCH} clips)",
                 T_INFO,
             )
@@ -356,8 +356,8 @@ class Suite:
                 with ProcessPair([first, second], sr) as pair:
                     self.time_pair(r_proc, lambda: gx.extract(batch, sr, n_threads=1), pair)
                 r_proc.notes.append(
-                    "the best two cores can do for this batch: halves in two processes, nothing "
-                    "shared; the threads rows' ratios are to be read against it"
+                    "the batch's halves in two worker processes (a pipe round trip each call): "
+                    "this machine's own two-core scaling, to read the threads rows against"
                 )
             except Exception as exc:
                 self.fail([r_proc], exc)
