@@ -163,7 +163,14 @@ void row_statistics(const KernelTable& K, const T* x, size_t rows, size_t frames
     scratch.reserve(need_median ? frames : 0);
     for (size_t r = 0; r < rows; ++r) {
         const T* v = x + r * frames;
-        const Moments<T> mo = row_moments(K, v, frames);
+        Moments<T> mo = row_moments(K, v, frames);
+        if (mo.lo == mo.hi) {
+            // a constant row: its value and no spread. The sums would say otherwise for float64
+            // rows whose sum rounds (0.1 x 1000): the mean a few ulps off the value, and every
+            // centred value the same tiny d, so skew +-1 and kurtosis -2 (found in review)
+            mo.mean = static_cast<double>(mo.lo);
+            mo.m2 = mo.m3 = mo.m4 = 0.0;
+        }
         const double mean = mo.mean, m2 = mo.m2, m3 = mo.m3, m4 = mo.m4;
         const T lo = mo.lo, hi = mo.hi;
         // a constant row (up to rounding): skew and kurtosis 0, as documented

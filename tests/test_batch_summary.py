@@ -110,3 +110,15 @@ def test_nan_rows_do_not_break_the_core():
     # checks this test too)
     x = np.tile(np.array([np.nan, 1.0, 2.0, 3.0], np.float32), (2, 300))
     assert summarize(x, STATS).shape == (2 * len(STATS),)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [33, 1000, 4097])
+def test_constant_rows_have_their_value_and_no_spread(dtype, n):
+    # float64 rows whose sum rounds (0.1 * n): the mean is off by a few ulps, every centred
+    # value is the same tiny d != 0, and skew / kurtosis came out +-1 / -2 instead of 0
+    x = np.empty((3, n), dtype)
+    x[0], x[1], x[2] = 0.1, 1e6 / 3, -7.3e-5
+    got = summarize(x, ["skew", "kurtosis", "std", "var"])
+    np.testing.assert_array_equal(got, np.zeros(12, np.float32))
+    np.testing.assert_array_equal(summarize(x, ["mean"]), x[:, 0].astype(np.float32))
