@@ -1,14 +1,16 @@
 #!/usr/bin/env python
 """Benchmark of `genrefx batch-extract` on generated archives.
 
-    python bench/batch.py [--tracks 16] [--duration 30] [--quick] [--out bench/BATCH.md]
+    python bench/batch.py [--tracks 16] [--duration 30] [--rounds 3] [--quick]
+                          [--out bench/BATCH.md]
 
 Per format (MP3, OGG Vorbis, FLAC; 44.1 kHz stereo, resampled to 22050 Hz): tracks/s and x real
 time for (a) decoding + resampling alone (genrefx.batch.load), (b) the same plus all features
 and statistics (what batch-extract does per track) in one process, with the overhead of the
-features over (a); then end to end over all tracks: genrefx's run_batch with 1 and 2 worker
-processes, and librosa.load + the ten librosa feature calls + the same statistics with the
-same number of processes. Medians over the tracks; one process per measurement.
+features over (a) as the median of per-track ratios (a track's two calls timed back to back,
+--rounds passes over the tracks); then end to end over all tracks: genrefx's run_batch with 1
+and 2 worker processes, and librosa.load + the ten librosa feature calls + the same statistics
+with the same number of processes. Medians over the tracks; one process per measurement.
 """
 
 from __future__ import annotations
@@ -71,14 +73,27 @@ def librosa_features(path: str) -> np.ndarray:
     return np.concatenate([summarize(f, DEFAULT_STATS) for f in feats])
 
 
-def per_track(fn, paths) -> float:
-    fn(paths[0])  # warm-up
-    times = []
-    for p in paths:
-        t = time.perf_counter()
-        fn(p)
-        times.append(time.perf_counter() - t)
-    return float(np.median(times))
+def paired_per_track(decode, full, paths, rounds: int) -> tuple[float, float, float]:
+    """Median s per track of ``decode`` and of ``full``, and the median of their per-track
+    ratios full / decode: each track's two calls run back to back (which goes first
+    alternates), ``rounds`` passes over the tracks, so that each ratio compares the two under
+    the same machine state (the ratio of two separate medians swung by +-20 % here)."""
+    decode(paths[0])  # warm-up
+    full(paths[0])
+    fns = (decode, full)
+    times: list[list[float]] = [[], []]
+    ratios = []
+    for r in range(rounds):
+        for i, p in enumerate(paths):
+            t = [0.0, 0.0]
+            for k in (0, 1) if (i + r) % 2 == 0 else (1, 0):
+                t0 = time.perf_counter()
+                fns[k](p)
+                t[k] = time.perf_counter() - t0
+            times[0].append(t[0])
+            times[1].append(t[1])
+            ratios.append(t[1] / t[0])
+    return float(np.median(times[0])), float(np.median(times[1])), float(np.median(ratios))
 
 
 def main() -> int:
@@ -86,6 +101,9 @@ def main() -> int:
     ap.add_argument("--tracks", type=int, default=16)
     ap.add_argument("--duration", type=float, default=30.0)
     ap.add_argument("--quick", action="store_true", help="6 tracks of 10 s")
+    ap.add_argument(
+        "--rounds", type=int, default=3, help="passes over the tracks for the per-format rows"
+    )
     ap.add_argument("--out", default="bench/BATCH.md")
     args = ap.parse_args()
     if args.quick:
@@ -95,7 +113,9 @@ def main() -> int:
         f"Made by: `python bench/batch.py {shlex.join(sys.argv[1:])}`",
         "",
         f"{args.tracks} tracks x {args.duration:g} s, 44.1 kHz stereo, to 22050 Hz mono; all "
-        f"{len(FEATURES)} features x {len(DEFAULT_STATS)} statistics; medians per track.",
+        f"{len(FEATURES)} features x {len(DEFAULT_STATS)} statistics; medians per track "
+        f"over {args.rounds} passes; features overhead = median over tracks and passes of "
+        "(decode + features) / decode - 1, both calls of a track timed back to back.",
         "",
         "| format | decode+resample ms/track | + features ms/track | features overhead | "
         "tracks/s (1 proc) | x real time |",
@@ -107,11 +127,15 @@ def main() -> int:
             folder = Path(tmp) / ext
             folder.mkdir()
             paths = make_tracks(folder, args.tracks, args.duration, ext, subtype)
-            decode = per_track(lambda p: load(Source("", p)), paths)
-            full = per_track(lambda p: process_source(Source("", p), options), paths)
+            decode, full, ratio = paired_per_track(
+                lambda p: load(Source("", p)),
+                lambda p: process_source(Source("", p), options),
+                paths,
+                args.rounds,
+            )
             lines.append(
                 f"| {ext} | {decode * 1e3:.1f} | {full * 1e3:.1f} | "
-                f"{100 * (full - decode) / decode:.1f} % | {1 / full:.1f} | "
+                f"{100 * (ratio - 1):.1f} % | {1 / full:.1f} | "
                 f"{args.duration / full:.0f}x |"
             )
             print(lines[-1], file=sys.stderr)
