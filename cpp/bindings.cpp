@@ -100,6 +100,7 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
     for (auto item : d["features"]) p.features.push_back(item.cast<std::string>());
     r.sr = get<double>(d, "sr", 22050.0);
     r.fft64 = get<bool>(d, "fft64", false);
+    r.independent = get<bool>(d, "independent", false);
     if (d.contains("freq") && !d["freq"].is_none()) {
         f64 freq = d["freq"].cast<f64>();
         if (freq.ndim() != 1 || freq.shape(0) != F) {
@@ -228,9 +229,17 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
     }
 }
 
+// A joint value: a float, or an array of one per signal with Request::independent.
+py::object joint_value(const Prepared& p, const std::vector<double>& v) {
+    if (!p.req.independent) return py::float_(v.empty() ? 0.0 : v[0]);
+    py::array_t<double> a(static_cast<py::ssize_t>(v.size()));
+    std::copy(v.begin(), v.end(), a.mutable_data());
+    return a;
+}
+
 py::dict finish(Prepared& p) {
-    if (p.req.chroma) p.arrays["tuning"] = p.out.tuning;
-    if (p.req.tuning_estimate) p.arrays["estimate_tuning"] = p.out.estimated_tuning;
+    if (p.req.chroma) p.arrays["tuning"] = joint_value(p, p.out.tunings);
+    if (p.req.tuning_estimate) p.arrays["estimate_tuning"] = joint_value(p, p.out.estimated_tunings);
     return p.arrays;
 }
 

@@ -262,9 +262,6 @@ public:
         ws.resize(workers);
         const size_t w = static_cast<size_t>(W);
         for (Workspace& s : ws) {
-            s.mel_max.reset();
-            s.peak_max.reset();
-            s.valley_max.reset();
             if (fft_work_floats) {
                 if (req.fft64) {
                     s.fft_work64.resize(fft_work_floats);
@@ -389,10 +386,11 @@ public:
     // the peaks as threshold, then the histogram of the bins (computed in the first pass) of
     // the peaks that reach it. Serial: ~40k peaks for 8 clips of 30 s take ~0.1 ms, less than
     // starting threads for it.
-    double estimate_tuning(const TuningPeaks& peaks, const TuningHistogram& hist) {
+    double estimate_tuning(const TuningPeaks& peaks, const TuningHistogram& hist, size_t first,
+                           size_t last) {
         std::vector<float>& mags = tuning_mags;
         mags.clear();
-        for (size_t i = 0; i < peaks.pitch.size(); ++i) {
+        for (size_t i = first; i < last; ++i) {
             const float* p = peaks.pitch[i].data();
             const float* m = peaks.mag[i].data();
             for (size_t j = 0; j < peaks.count[i]; ++j) {
@@ -402,7 +400,7 @@ public:
         const float threshold = median_of(mags);
         std::vector<long long> counts(std::max(hist.n_hist, 1), 0);
         bool any = false;
-        for (size_t i = 0; i < peaks.pitch.size(); ++i) {
+        for (size_t i = first; i < last; ++i) {
             const float* p = peaks.pitch[i].data();
             const float* m = peaks.mag[i].data();
             const int32_t* bin = peaks.bin[i].data();
@@ -415,40 +413,54 @@ public:
         return hist.estimate(counts.data(), any);
     }
 
+    // The whole-array quantities, per group of signals: all of them (librosa's batch call), or
+    // each signal on its own (Request::independent: what separate calls would give).
+    int64_t n_groups() const { return req.independent ? B : 1; }
+    int64_t group_of(int64_t b) const { return req.independent ? b : 0; }
+
     void joint() {
-        if (req.tuning_estimate) {
-            out.estimated_tuning = estimate_tuning(magnitude_peaks, magnitude_hist);
-        }
-        if (req.chroma) {
-            double tuning = req.tuning;
-            if (req.estimate_tuning) tuning = estimate_tuning(chroma_peaks, chroma_hist);
-            out.tuning = tuning;
-            chroma_fb = cached_chroma_filterbank(req.sr, req.chroma_n_fft, req.n_chroma, tuning,
-                                          req.ctroct, req.octwidth, req.base_c);
-            if (static_cast<int64_t>(chroma_fb->size()) != req.n_chroma * F) {
-                throw std::invalid_argument("chroma filterbank does not match the spectrogram's bins");
+        const int64_t G = n_groups();
+        const int64_t per_group = n_items() / G;  // work items of a group, consecutive
+        chroma_fbs.assign(static_cast<size_t>(G), nullptr);
+        mfcc_floors.assign(static_cast<size_t>(G), -std::numeric_limits<float>::infinity());
+        peak_maxs.assign(static_cast<size_t>(G), 0.0);
+        valley_maxs.assign(static_cast<size_t>(G), 0.0);
+        out.tunings.assign(static_cast<size_t>(G), req.tuning);
+        out.estimated_tunings.assign(static_cast<size_t>(G), 0.0);
+        for (int64_t g = 0; g < G; ++g) {
+            const size_t first = static_cast<size_t>(g * per_group);
+            const size_t last = first + static_cast<size_t>(per_group);
+            if (req.tuning_estimate) {
+                out.estimated_tunings[g] = estimate_tuning(magnitude_peaks, magnitude_hist, first, last);
             }
-        }
-        if (req.mfcc) {
-            mfcc_floor = -std::numeric_limits<float>::infinity();
-            if (req.top_db >= 0) {
+            if (req.chroma) {
+                double tuning = req.tuning;
+                if (req.estimate_tuning) tuning = estimate_tuning(chroma_peaks, chroma_hist, first, last);
+                out.tunings[g] = tuning;
+                chroma_fbs[g] = cached_chroma_filterbank(req.sr, req.chroma_n_fft, req.n_chroma, tuning,
+                                                         req.ctroct, req.octwidth, req.base_c);
+                if (static_cast<int64_t>(chroma_fbs[g]->size()) != req.n_chroma * F) {
+                    throw std::invalid_argument("chroma filterbank does not match the spectrogram's bins");
+                }
+            }
+            if (req.mfcc && req.top_db >= 0) {
                 float mx = -std::numeric_limits<float>::infinity();
-                for (const Workspace& w : ws) mx = std::max(mx, w.mel_max.value());
+                for (size_t i = first; i < last; ++i) mx = std::max(mx, item_max[i].mel);
                 // The dB of the maximum through the same kernel as every other value.
                 std::vector<float> one(W, mx), db(W);
                 K.db_rows(one.data(), W, 1, req.db_amin, -std::numeric_limits<float>::infinity(), db.data());
-                mfcc_floor = db[0] - static_cast<float>(req.top_db);
+                mfcc_floors[g] = db[0] - static_cast<float>(req.top_db);
             }
-        }
-        if (req.contrast && !req.contrast_linear) {
-            // max over all signals, as librosa; the dB scale is monotonic
-            float pmax = -std::numeric_limits<float>::infinity(), vmax = pmax;
-            for (const Workspace& w : ws) {
-                pmax = std::max(pmax, w.peak_max.value());
-                vmax = std::max(vmax, w.valley_max.value());
+            if (req.contrast && !req.contrast_linear) {
+                // max over all signals of the group, as librosa; the dB scale is monotonic
+                float pmax = -std::numeric_limits<float>::infinity(), vmax = pmax;
+                for (size_t i = first; i < last; ++i) {
+                    pmax = std::max(pmax, item_max[i].peak);
+                    vmax = std::max(vmax, item_max[i].valley);
+                }
+                peak_maxs[g] = db64(pmax);
+                valley_maxs[g] = db64(vmax);
             }
-            peak_max = db64(pmax);
-            valley_max = db64(vmax);
         }
     }
 
@@ -464,7 +476,7 @@ public:
                                               s.view_scratch.data(), rs)
                                  : power_block(b, t0);
             const int nc = req.n_chroma;
-            K.dense_bank(chroma_fb->data(), nc, static_cast<int>(F), S, rs, s.chroma.data());
+            K.dense_bank(chroma_fbs[group_of(b)]->data(), nc, static_cast<int>(F), S, rs, s.chroma.data());
             // librosa.util.normalize over the chroma of each lane, in float64; the loops run
             // over the lanes innermost (each lane's sum still goes through c in order)
             const double norm = req.chroma_norm;
@@ -502,13 +514,15 @@ public:
             size_t rs = 0;
             const float* mel = block_view(mel_rows(b), T, n_mels, t0, n_valid, W,
                                           s.view_scratch.data(), rs);
-            K.db_rows(mel, rs, n_mels, req.db_amin, mfcc_floor, s.db.data());
+            K.db_rows(mel, rs, n_mels, req.db_amin, mfcc_floors[group_of(b)], s.db.data());
             K.dense_bank(req.dct.data(), req.n_mfcc, n_mels, s.db.data(), W, s.mfcc.data());
             for (int m = 0; m < req.n_mfcc; ++m) {
                 scatter_row(s.mfcc.data() + m * W, out.mfcc + (b * req.n_mfcc + m) * T + col, n_valid);
             }
         }
         if (req.contrast) {
+            const double peak_max = peak_maxs.empty() ? 0.0 : peak_maxs[group_of(b)];
+            const double valley_max = valley_maxs.empty() ? 0.0 : valley_maxs[group_of(b)];
             for (int k = 0; k < n_contrast; ++k) {
                 const float* p = peaks.data() + (b * n_contrast + k) * T + col;
                 const float* v = valleys.data() + (b * n_contrast + k) * T + col;
@@ -551,7 +565,16 @@ public:
     Scratch<float>& mel_store = buf.mel_store;
     Scratch<float>& peaks = buf.peaks;
     Scratch<float>& valleys = buf.valleys;
-    std::shared_ptr<const std::vector<float>> chroma_fb;
+    // per group (see joint): chroma's filterbank for its tuning, mfcc's dB floor, contrast's
+    // peak and valley maxima in dB
+    std::vector<std::shared_ptr<const std::vector<float>>> chroma_fbs;
+    std::vector<float> mfcc_floors;
+    std::vector<double> peak_maxs, valley_maxs;
+    // each work item's maxima of mfcc's mel and contrast's peaks / valleys (first pass)
+    struct ItemMax {
+        float mel, peak, valley;
+    };
+    std::vector<ItemMax> item_max;
     std::vector<double> roll_freq_min;  // rolloff_frequency_minima(req.freq)
     int64_t n_blocks = 0;
     // chroma's power spectrogram between the passes: the signal path keeps whole blocks
@@ -564,17 +587,26 @@ public:
     // piptrack peaks per work item (pitch, magnitude, histogram bin), for the tuning estimate
     TuningPeaks& chroma_peaks = buf.chroma_peaks;
     TuningPeaks& magnitude_peaks = buf.magnitude_peaks;
-    float mfcc_floor = 0.0f;
-    double peak_max = 0.0, valley_max = 0.0;
 };
 
 // Calls the first pass on each item, the joint step, then the second pass.
 template <class Pass1>
 void run_engine(Engine& e, int n_threads, Pass1&& pass1) {
+    // each item's maxima for the joint step, kept per item so that a group of signals (the
+    // whole array, or one signal) can take its own
+    e.item_max.assign(static_cast<size_t>(e.n_items()), Engine::ItemMax{});
     struct P1 {
+        Engine& e;
         Pass1& fn;
-        void operator()(int64_t item, int worker) { fn(item, worker); }
-    } p1{pass1};
+        void operator()(int64_t item, int worker) {
+            Workspace& s = e.ws[worker];
+            s.mel_max.reset();
+            s.peak_max.reset();
+            s.valley_max.reset();
+            fn(item, worker);
+            e.item_max[item] = {s.mel_max.value(), s.peak_max.value(), s.valley_max.value()};
+        }
+    } p1{e, pass1};
     parallel_items(e.n_items(), n_threads, p1);
     if (!(e.req.chroma || e.req.mfcc || e.req.contrast || e.req.tuning_estimate)) return;
     e.joint();

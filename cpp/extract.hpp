@@ -28,6 +28,10 @@ int64_t count_frames(const Framing& framing, int64_t n);
 // prepared by the Python layer (cached there by parameters).
 struct Request {
     bool fft64 = false;  // FFT in float64 (librosa's precision), needed where tiny bins matter
+    // Each signal on its own: chroma's tuning estimate, estimate_tuning and the top_db maxima of
+    // mfcc and contrast per signal (separate calls' results) instead of over the whole array
+    // (librosa's call on a batch).
+    bool independent = false;
     bool stft = false, mel = false, mfcc = false, chroma = false, centroid = false,
          bandwidth = false, contrast = false, rolloff = false, flatness = false, rms = false;
     double sr = 22050.0;
@@ -81,8 +85,9 @@ struct Outputs {
     float* flatness = nullptr;
     float* rms = nullptr;
     float* rms_spectrum = nullptr;
-    double tuning = 0.0;  // the tuning used for chroma (estimated or given)
-    double estimated_tuning = 0.0;  // Request::tuning_estimate's result
+    // The tuning used for chroma (estimated or given) and Request::tuning_estimate's result:
+    // one value, or one per signal with Request::independent.
+    std::vector<double> tunings, estimated_tunings;
 };
 
 // From signals y[B][n] (row stride y_stride floats).

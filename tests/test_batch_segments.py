@@ -7,8 +7,11 @@ import numpy as np
 import pytest
 
 import genrefx
+import signals
 from batch_fixtures import FAST, librosa_load, read_table, run, write_clip
 from genrefx.batch import extract_files
+from genrefx.batch.features import BatchOptions, process_array
+from genrefx.batch.summary import summarize
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +87,28 @@ def test_segments_of_several_files_keep_their_paths(clips, tmp_path):
     paths = table.column("path").to_pylist()
     assert paths.count(clips["2s"]) == 1
     assert paths.count(clips["30s"]) == 10
+
+
+@pytest.mark.parametrize("hop", [None, 1.5])
+def test_segment_rows_equal_their_own_extract_calls(hop):
+    # every value is the summary of that window's own extract call: the loud / quiet / silent
+    # windows and different tunings would show a tuning or top_db shared between segments
+    sr = 22050
+    y = np.concatenate(
+        [
+            signals.music(9.0, sr, seed=4, tuning=0.3),
+            1e-3 * signals.music(6.0, sr, seed=5, tuning=-0.2),
+            np.zeros(3 * sr, np.float32),
+            signals.music(6.5, sr, seed=6),
+        ]
+    ).astype(np.float32)
+    options = BatchOptions(segment=3.0, segment_hop=hop)
+    rows = process_array(y, sr, options, "clip")
+    step = round((hop or 3.0) * sr)
+    assert len(rows) == 1 + (y.size - 3 * sr) // step
+    for i, row in enumerate(rows):
+        window = y[i * step : i * step + 3 * sr]
+        feats = genrefx.extract(window, sr, list(options.features))
+        want = np.concatenate([summarize(feats[f], options.stats) for f in options.features])
+        assert row["meta"][1] == i
+        np.testing.assert_array_equal(row["values"], want, err_msg=f"segment {i}")

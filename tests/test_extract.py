@@ -383,3 +383,51 @@ def test_unknown_feature(features):
     with pytest.raises(genrefx.ParameterError, match="features") as info:
         genrefx.extract(signals.get("music"), features=features)
     assert bad in str(info.value), f"message should name the bad value {bad!r}: {info.value}"
+
+
+# --------------------------------------------------------------------------------------
+# independent=True: each signal of a batch as its own call
+# --------------------------------------------------------------------------------------
+WITH_RECIPES = (*EXPECTED_FEATURES, "chroma_cqt", "chroma_cens", "tonnetz", "tempo")
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_independent_equals_separate_calls(batch, n_threads):
+    out = genrefx.extract(batch, features=WITH_RECIPES, independent=True, n_threads=n_threads)
+    for i in range(batch.shape[0]):
+        alone = genrefx.extract(batch[i], features=WITH_RECIPES)
+        for name in WITH_RECIPES:
+            assert out[name].shape == (batch.shape[0], *alone[name].shape), name
+            np.testing.assert_array_equal(out[name][i], alone[name], err_msg=f"{name} row {i}")
+
+
+def test_independent_is_not_the_batch_call(batch, batch_out):
+    # the batch fixture's quiet third signal and different tunings make the coupled features
+    # differ between the two modes, so the test above would see a coupled result
+    out = genrefx.extract(batch, independent=True)
+    for name in COUPLED:
+        assert not np.allclose(out[name][2], batch_out[name][2], rtol=1e-3, atol=0), name
+
+
+def test_independent_4d_and_given_tuning(batch):
+    Y = np.stack([batch[:2], batch[1:]])  # (2, 2, n)
+    for kwargs in ({}, {"tuning": 0.1}, {"n_fft": 1024, "hop_length": 256}):
+        names = ["chroma_stft", "mfcc", "spectral_contrast", "chroma_cqt"]
+        out = genrefx.extract(Y, features=names, independent=True, **kwargs)
+        for idx in np.ndindex(2, 2):
+            alone = genrefx.extract(Y[idx], features=names, **kwargs)
+            for name in names:
+                np.testing.assert_array_equal(out[name][idx], alone[name], err_msg=f"{name} {idx}")
+
+
+def test_independent_single_signal_is_the_plain_call(batch):
+    a = genrefx.extract(batch[1], independent=True)
+    b = genrefx.extract(batch[1])
+    for name in EXPECTED_FEATURES:
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None])
+def test_independent_must_be_a_bool(value):
+    with pytest.raises(genrefx.ParameterError, match="independent"):
+        genrefx.extract(signals.get("music")[:4096], independent=value)

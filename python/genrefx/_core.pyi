@@ -96,10 +96,13 @@ def extract(
     the other keys carry their parameters and prepared tables (built by
     ``genrefx._requests``). ``"fft64": True`` computes the FFT in float64 (librosa's
     precision, which spectral_contrast, spectral_bandwidth and spectral_flatness need).
+    ``"independent": True`` takes chroma's tuning estimate, ``estimate_tuning`` and the top_db
+    maxima of mfcc and contrast per signal instead of over all B signals.
 
     Returns one ``(B, rows, T)`` array per feature (complex64 for ``stft``, float32 for mel,
     mfcc, chroma, flatness and rms, float64 for the others) and, when chroma is requested,
-    ``"tuning"``: the tuning used (a float). Raises ``ValueError`` for a malformed request,
+    ``"tuning"``: the tuning used (a float; a ``(B,)`` float64 array with ``independent``;
+    likewise ``"estimate_tuning"``). Raises ``ValueError`` for a malformed request,
     an empty ``y``, or ``y`` shorter than ``n_fft`` with ``center=False``. ``n_threads``
     spreads the signals and runs of frames over threads.
     """

@@ -57,7 +57,8 @@ def _finish(results: dict, lead: tuple[int, ...], input_dtype: np.dtype) -> dict
     out: dict[str, Any] = {}
     for name, value in results.items():
         if name in ("tuning", "estimate_tuning"):
-            out[name] = float(value)
+            # one value, or one per signal (request["independent"])
+            out[name] = float(value) if np.ndim(value) == 0 else np.reshape(value, lead)
             continue
         if name == "stft":
             out[name] = restore_shape(value, lead)
@@ -159,7 +160,9 @@ def compute(
     req = {"features": names, "sr": sr, "freq": fq}
     req.update(build(fr.n_fft, fq, (*y.shape[:-1], 1, fr.n_frames(y.shape[-1]))))
     # librosa's stft is Fortran-ordered: the bin axis is innermost only for a single signal
-    req["flat_sum_mode"] = _sum_mode(y.dtype, int(np.prod(y.shape[:-1])) == 1)
+    # (independent signals: each as a single signal's call)
+    single = int(np.prod(y.shape[:-1])) == 1 or bool(req.get("independent", False))
+    req["flat_sum_mode"] = _sum_mode(y.dtype, single)
     # Features dominated by a spectrum's smallest bins need librosa's float64 FFT: a float32
     # FFT resolves bins only to ~1e-7 of the frame's level (rounding x * window alone), while
     # contrast's valleys and, on tonal frames, bandwidth's far bins (weighted by (f - c)^2)

@@ -106,6 +106,7 @@ def extract(
     n_bands: int = 6,
     roll_percent: float = 0.85,
     n_threads: int = 1,
+    independent: bool = False,
 ) -> dict[str, np.ndarray]:
     """Compute many features of ``y`` at once, from one framing and FFT pass.
 
@@ -113,7 +114,10 @@ def extract(
     ``librosa.feature.<name>``) with the same arguments: ``zero_crossing_rate`` and ``rms`` use
     ``frame_length=n_fft``; librosa's whole-array quirks are kept for a batch ``y`` (one tuning
     estimate for all of ``y``, mfcc's and contrast's top_db relative to the maximum over all of
-    ``y``) because that is what the single call on the same array returns.
+    ``y``) because that is what the single call on the same array returns. With
+    ``independent=True`` each signal of a batch is analysed on its own instead: every value
+    equals the call on that signal alone (``extract(y[i], ...)``), while the batch still shares
+    one call's set-up and spreads over ``n_threads``.
 
     Parameters
     ----------
@@ -133,6 +137,10 @@ def extract(
         The features' own arguments (``fmin_contrast`` is spectral_contrast's ``fmin``).
     n_threads : int > 0
         Threads over frames and signals (the GIL is released).
+    independent : bool
+        Treat the signals of a batch ``y`` as separate clips (per-signal tuning and top_db
+        maxima, as separate calls) rather than as one array (librosa's behaviour). No effect
+        on a single signal.
 
     Returns
     -------
@@ -147,6 +155,9 @@ def extract(
     names = _feature_list(features)
     n_threads = check_threads(n_threads)
     y = valid_audio(y)
+    if not isinstance(independent, (bool, np.bool_)):
+        raise ParameterError(f"independent={independent!r} must be True or False")
+    independent = bool(independent) and y.ndim > 1
     core_names = [n for n in names if n in FEATURES and n != "zero_crossing_rate"]
     cqt_names = [n for n in names if n in ("chroma_cqt", "chroma_cens", "tonnetz")]
     # chroma_cqt's own tuning estimate (librosa: estimate_tuning(y=y, bins_per_octave=36) on
@@ -162,6 +173,7 @@ def extract(
 
     def build(n, f, shape):
         extra = {"bins_per_octave": _CQT_BINS_PER_OCTAVE, "resolution": 0.01} if fuse_tuning else {}
+        extra["independent"] = independent
         return extra | request_parts(
             names,
             float(sr),
@@ -214,17 +226,45 @@ def extract(
             check_finite=not core_names,  # the fused pass checked y already
         )
     if cqt_names:
-        out.update(
-            _cqt_chroma(y, sr, cqt_names, hop_length, n_chroma, out.get("_cqt_tuning", tuning))
-        )
+        cqt_tuning = out.get("_cqt_tuning", tuning)
+        if independent and (cqt_tuning is None or np.ndim(cqt_tuning) > 0):
+            # a tuning per signal (estimated in the fused pass, or by each signal's own cqt)
+            out.update(
+                _per_signal(
+                    y,
+                    lambda i: _cqt_chroma(
+                        y[i],
+                        sr,
+                        cqt_names,
+                        hop_length,
+                        n_chroma,
+                        None if cqt_tuning is None else float(cqt_tuning[i]),
+                    ),
+                )
+            )
+        else:
+            out.update(_cqt_chroma(y, sr, cqt_names, hop_length, n_chroma, cqt_tuning))
     if "tempo" in names:
         from .feature.rhythm import tempo as tempo_
 
-        out["tempo"] = tempo_(y=y, sr=sr, hop_length=hop_length)
+        if independent:  # librosa's onset envelope takes its dB reference over all of y
+            out.update(
+                _per_signal(y, lambda i: {"tempo": tempo_(y=y[i], sr=sr, hop_length=hop_length)})
+            )
+        else:
+            out["tempo"] = tempo_(y=y, sr=sr, hop_length=hop_length)
     return {name: out[name] for name in names}
 
 
 _CQT_BINS_PER_OCTAVE = 36  # librosa.feature.chroma_cqt's default
+
+
+def _per_signal(y: np.ndarray, fn) -> dict[str, np.ndarray]:
+    """``fn(index)`` (a dict of arrays) for each signal of the batch ``y`` (..., n), stacked
+    back into the batch's leading shape."""
+    lead = y.shape[:-1]
+    parts = [fn(idx) for idx in np.ndindex(*lead)]
+    return {k: np.stack([p[k] for p in parts]).reshape(*lead, *parts[0][k].shape) for k in parts[0]}
 
 
 def _default_stft(n_fft, hop_length, win_length, window, center, pad_mode) -> bool:
