@@ -431,3 +431,27 @@ def test_independent_single_signal_is_the_plain_call(batch):
 def test_independent_must_be_a_bool(value):
     with pytest.raises(genrefx.ParameterError, match="independent"):
         genrefx.extract(signals.get("music")[:4096], independent=value)
+
+
+@pytest.mark.parametrize("features", [["chroma_cqt"], ["chroma_cqt", "mfcc"], ["chroma_stft"]])
+@pytest.mark.parametrize("tuning", [np.array([0.1, 0.2]), np.array([0.1]), np.nan, np.inf, "0.1"])
+def test_bad_tuning_is_a_parameter_error(features, tuning):
+    # a tuning array was taken as one tuning per signal with independent=True (found in
+    # review), and raised TypeError / ValueError elsewhere: every path now names the parameter
+    Y = signals.get("music")[: 2 * 22050].reshape(2, -1)
+    for y, kwargs in ((Y[0], {}), (Y, {}), (Y, {"independent": True})):
+        with pytest.raises(genrefx.ParameterError, match="tuning"):
+            genrefx.extract(y, features=features, tuning=tuning, **kwargs)
+
+
+def test_bad_tuning_in_the_single_calls():
+    y = signals.get("music")[:22050]
+    bad = np.array([0.1, 0.2])
+    calls = (
+        lambda: genrefx.cqt(y, tuning=bad),
+        lambda: genrefx.feature.chroma_cqt(y=y, tuning=bad),
+        lambda: genrefx.feature.chroma_stft(y=y, tuning=bad),
+    )
+    for call in calls:
+        with pytest.raises(genrefx.ParameterError, match="tuning"):
+            call()

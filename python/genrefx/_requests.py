@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_positive_int, check_positive_number
+from ._validation import check_positive_int, check_positive_number, check_tuning
 from .exceptions import ParameterError
 from .filters import dct_matrix, mel_bank, octave_weighting
 
@@ -66,8 +66,7 @@ def chroma_part(
     unknown = set(kwargs) - {"ctroct", "octwidth", "base_c"}
     if unknown:
         raise ParameterError(f"unknown chroma filterbank argument(s): {sorted(unknown)}")
-    if tuning is not None and not np.isfinite(tuning):
-        raise ParameterError(f"tuning={tuning} must be a finite number or None")
+    tuning = check_tuning(tuning)
     if norm is None:
         chroma_norm = 0.0
     elif norm == np.inf:

@@ -110,6 +110,16 @@ def check_positive_number(value: Any, name: str) -> float:
     return float(value)
 
 
+def check_tuning(value: Any, name: str = "tuning") -> float | None:
+    """Return a given tuning (fractions of a bin) as a float, None as None; raise naming
+    ``name`` unless it is a finite real number."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ParameterError(f"{name}={value!r} must be a finite number or None")
+    return float(value)
+
+
 def check_threads(n_threads: Any) -> int:
     """Validate ``n_threads`` (a positive integer)."""
     return check_positive_int(n_threads, "n_threads")

@@ -17,7 +17,13 @@ import soxr
 
 from . import _core
 from ._framing import framing
-from ._validation import as_signal_batch, check_positive_int, check_positive_number, valid_audio
+from ._validation import (
+    as_signal_batch,
+    check_positive_int,
+    check_positive_number,
+    check_tuning,
+    valid_audio,
+)
 from .exceptions import ParameterError
 from .filters import get_window
 from .pitch import estimate_tuning
@@ -366,6 +372,7 @@ def cqt(
     if norm is not None and not (norm == np.inf or float(norm) > 0):
         raise ParameterError(f"norm={norm!r} must be positive, np.inf or None")
     fmin = note_to_hz("C1") if fmin is None else check_positive_number(fmin, "fmin")
+    tuning = check_tuning(tuning)
     if tuning is None:
         tuning = estimate_tuning(y=y, sr=sr, bins_per_octave=bins_per_octave)
     if dtype is None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import _requests
 from ._engine import compute, zero_crossings_core
-from ._validation import check_positive_int, check_threads, valid_audio
+from ._validation import check_positive_int, check_threads, check_tuning, valid_audio
 from .exceptions import ParameterError
 
 __all__ = ["FEATURES", "RECIPE_FEATURES", "extract"]
@@ -158,6 +158,7 @@ def extract(
     if not isinstance(independent, (bool, np.bool_)):
         raise ParameterError(f"independent={independent!r} must be True or False")
     independent = bool(independent) and y.ndim > 1
+    tuning = check_tuning(tuning)
     core_names = [n for n in names if n in FEATURES and n != "zero_crossing_rate"]
     cqt_names = [n for n in names if n in ("chroma_cqt", "chroma_cens", "tonnetz")]
     # chroma_cqt's own tuning estimate (librosa: estimate_tuning(y=y, bins_per_octave=36) on
@@ -227,7 +228,7 @@ def extract(
         )
     if cqt_names:
         cqt_tuning = out.get("_cqt_tuning", tuning)
-        if independent and (cqt_tuning is None or np.ndim(cqt_tuning) > 0):
+        if independent and tuning is None:
             # a tuning per signal (estimated in the fused pass, or by each signal's own cqt)
             out.update(
                 _per_signal(
