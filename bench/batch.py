@@ -108,6 +108,8 @@ def main() -> int:
     args = ap.parse_args()
     if args.quick:
         args.tracks, args.duration = 6, 10.0
+    if args.rounds < 1 or args.tracks < 1 or args.duration <= 0:
+        ap.error("--rounds and --tracks must be >= 1 and --duration > 0")
     options = BatchOptions()
     lines = [
         f"Made by: `python bench/batch.py {shlex.join(sys.argv[1:])}`",

@@ -1,5 +1,6 @@
 #include "extract.hpp"
 #include "parallel.hpp"
+#include "stats.hpp"
 
 #include <algorithm>
 #include <cmath>

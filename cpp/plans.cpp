@@ -411,55 +411,6 @@ double pitch_tuning(const float* freqs, size_t n, double resolution, int bins_pe
     return hist.estimate(counts.data(), any);
 }
 
-namespace {
-
-// The float's bits as an unsigned key in the same order as the (non-NaN) values.
-inline uint32_t order_key(float v) {
-    uint32_t u;
-    std::memcpy(&u, &v, sizeof(u));
-    return (u & 0x80000000u) != 0 ? ~u : (u | 0x80000000u);
-}
-
-}  // namespace
-
-float median_of(std::vector<float>& values) {
-    if (values.empty()) return 0.0f;
-    // np.median: the middle element, or the float32 mean of the two middle ones
-    const size_t n = values.size();
-    const size_t mid = n / 2;
-    if (n < 4096) {
-        std::nth_element(values.begin(), values.begin() + mid, values.end());
-        const float hi = values[mid];
-        if (n % 2 == 1) return hi;
-        const float lo = *std::max_element(values.begin(), values.begin() + mid);
-        return (lo + hi) / 2.0f;
-    }
-    // Large inputs (estimate_tuning's peaks: ~5k per 30-s clip): a histogram of the keys' top
-    // 12 bits finds the bucket holding rank mid, and only that bucket is selected in (std::
-    // nth_element on all of them cost ~7 ns per value).
-    constexpr int kShift = 20;
-    std::vector<uint32_t> hist(size_t{1} << (32 - kShift), 0);
-    for (float v : values) ++hist[order_key(v) >> kShift];
-    size_t below = 0;  // values in the buckets before `bucket`
-    uint32_t bucket = 0;
-    while (below + hist[bucket] <= mid) below += hist[bucket++];
-    std::vector<float> in_bucket;
-    in_bucket.reserve(hist[bucket]);
-    constexpr float kNone = -std::numeric_limits<float>::infinity();
-    float lower_max = kNone;  // the largest value below the bucket
-    for (float v : values) {
-        const uint32_t b = order_key(v) >> kShift;
-        if (b == bucket) in_bucket.push_back(v);  // rare: predicted
-        lower_max = std::max(lower_max, b < bucket ? v : kNone);  // branch-free
-    }
-    const size_t r = mid - below;
-    std::nth_element(in_bucket.begin(), in_bucket.begin() + r, in_bucket.end());
-    const float hi = in_bucket[r];
-    if (n % 2 == 1) return hi;
-    const float lo = r > 0 ? *std::max_element(in_bucket.begin(), in_bucket.begin() + r) : lower_max;
-    return (lo + hi) / 2.0f;
-}
-
 PadMode parse_pad_mode(const std::string& name) {
     if (name == "constant") return PadMode::Constant;
     if (name == "edge") return PadMode::Edge;

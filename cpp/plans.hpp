@@ -89,8 +89,6 @@ struct TuningHistogram {
     std::vector<double> edges;
 };
 
-// np.median of float32 values (may reorder them); 0 for none.
-float median_of(std::vector<float>& values);
 
 // librosa.pitch_tuning on float32 frequencies (residuals computed in float32 as numpy does).
 // Returns 0.0 when there are none.

@@ -22,6 +22,8 @@ Stat parse_stat(const std::string& name) {
     throw std::invalid_argument("unknown statistic '" + name + "'");
 }
 
+namespace {
+
 // Order-preserving unsigned keys of floats (finite values; -0.0 sorts just below +0.0,
 // which does not change which value is selected).
 inline uint32_t order_key(float f) {
@@ -92,6 +94,35 @@ void select_kth(const T* v, size_t n, size_t k, T lo, T hi, std::vector<T>& scra
     *next = next_here ? *std::min_element(sel + at + 1, sel + m) : next_min;
 }
 
+// np.median of v[0..n) (n >= 1) given its min and max: the middle value, or the mean of the two
+// middle ones in T (numpy's float32 median of float32 values).
+template <typename T>
+T median_in_range(const T* v, size_t n, T lo, T hi, std::vector<T>& scratch) {
+    const size_t mid = n / 2;
+    T lower, upper;
+    if (n % 2 == 1) {
+        select_kth<T>(v, n, mid, lo, hi, scratch, upper, nullptr);
+        return upper;
+    }
+    select_kth<T>(v, n, mid - 1, lo, hi, scratch, lower, &upper);
+    return static_cast<T>((lower + upper) / T(2));
+}
+
+}  // namespace
+
+float median_of(const std::vector<float>& values) {
+    if (values.empty()) return 0.0f;
+    float lo = values[0], hi = values[0];
+    for (float v : values) {
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    }
+    thread_local std::vector<float> scratch;  // kept: estimate_tuning calls this once per extract
+    return median_in_range(values.data(), values.size(), lo, hi, scratch);
+}
+
+namespace {
+
 // Mean, central moments over n (float64) and min / max of a row.
 template <typename T>
 struct Moments {
@@ -154,6 +185,8 @@ Moments<double> row_moments(const KernelTable&, const double* v, size_t frames) 
             hi};
 }
 
+}  // namespace
+
 template <typename T>
 void row_statistics(const KernelTable& K, const T* x, size_t rows, size_t frames,
                     const std::vector<Stat>& stats, float* out) {
@@ -176,19 +209,8 @@ void row_statistics(const KernelTable& K, const T* x, size_t rows, size_t frames
         // a constant row (up to rounding): skew and kurtosis 0, as documented
         const double eps = DBL_EPSILON * std::max(std::fabs(mean), 1e-300);
         const bool flat = m2 <= eps * eps;
-        double median = 0.0;
-        if (need_median) {
-            const size_t mid = frames / 2;
-            if (frames % 2 == 1) {
-                T upper;
-                select_kth<T>(v, frames, mid, lo, hi, scratch, upper, nullptr);
-                median = static_cast<double>(upper);
-            } else {  // the two middle values from one pass
-                T lower, upper;
-                select_kth(v, frames, mid - 1, lo, hi, scratch, lower, &upper);
-                median = static_cast<double>(static_cast<T>((lower + upper) / T(2)));
-            }
-        }
+        const double median =
+            need_median ? static_cast<double>(median_in_range(v, frames, lo, hi, scratch)) : 0.0;
         for (size_t s = 0; s < stats.size(); ++s) {
             double value = 0.0;
             switch (stats[s]) {
