@@ -150,7 +150,8 @@ struct alignas(64) Workspace {
         db, mfcc, contrast_work, peak, valley, flat, rms_f;
     std::vector<double> cen, bw, roll, energy, user_centroid, fft_work64;
     std::vector<const float*> frames;
-    // running maxima for the whole-array top_db (mfcc's mel, contrast's peaks and valleys)
+    // the current work item's running maxima for top_db (mfcc's mel, contrast's peaks and
+    // valleys), stored per item by run_engine
     LaneMax mel_max, peak_max, valley_max;
 };
 
