@@ -54,6 +54,33 @@ inline LaneVec load_lanes(const float* p) {
     return v;
 }
 
+// W lanes of comparison results (0 or all bits set), as GCC vector comparisons give them.
+typedef int32_t LaneMask __attribute__((vector_size(W * sizeof(int32_t))));
+
+// Whether any lane of m is set: one mask test (a float sum of W flags was a chain of W
+// dependent adds per bin).
+inline bool any_lane(LaneMask m) {
+#if defined(__AVX512F__)
+    if constexpr (W == 16) {
+        __m512i v;
+        std::memcpy(&v, &m, sizeof(v));
+        return _mm512_test_epi32_mask(v, v) != 0;
+    }
+#endif
+#if defined(__AVX2__)
+    if constexpr (W == 8) {
+        __m256i v;
+        std::memcpy(&v, &m, sizeof(v));
+        return _mm256_testz_si256(v, v) == 0;
+    }
+#endif
+    uint64_t parts[W / 2];
+    std::memcpy(parts, &m, sizeof(parts));
+    uint64_t any = 0;
+    for (int i = 0; i < W / 2; ++i) any |= parts[i];
+    return any != 0;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Filterbanks
 // ---------------------------------------------------------------------------------------------
@@ -100,6 +127,7 @@ inline void dense_rows(const float* fb, int n_bins, const float* S, size_t rs, f
     LaneVec acc[G];
     for (int g = 0; g < G; ++g) acc[g] = LaneVec{};
     for (int k = 0; k < n_bins; ++k) {
+        __builtin_prefetch(S + static_cast<size_t>(k + 64) * rs);
         const LaneVec s = load_lanes(S + static_cast<size_t>(k) * rs);
 #pragma GCC unroll 16
         for (int g = 0; g < G; ++g) acc[g] += fb[static_cast<size_t>(g) * n_bins + k] * s;
@@ -471,6 +499,60 @@ inline void insert_sorted(float* buf, int count, const float* x) {
     }
 }
 
+// x < y ? x : y and x > y ? x : y per lane, as the min / max instructions compute them (NaN and
+// signed zeros included). Written as the ternaries, the compiler made some of them a compare and
+// blend, whose latency chained each row's insertion in select_rows.
+inline LaneVec lane_min(LaneVec x, LaneVec y) {
+#if defined(__AVX512F__)
+    if constexpr (W == 16) {
+        __m512 a, b;
+        std::memcpy(&a, &x, sizeof(a));
+        std::memcpy(&b, &y, sizeof(b));
+        const __m512 r = _mm512_min_ps(a, b);
+        LaneVec out;
+        std::memcpy(&out, &r, sizeof(out));
+        return out;
+    }
+#endif
+#if defined(__AVX2__)
+    if constexpr (W == 8) {
+        __m256 a, b;
+        std::memcpy(&a, &x, sizeof(a));
+        std::memcpy(&b, &y, sizeof(b));
+        const __m256 r = _mm256_min_ps(a, b);
+        LaneVec out;
+        std::memcpy(&out, &r, sizeof(out));
+        return out;
+    }
+#endif
+    return x < y ? x : y;
+}
+inline LaneVec lane_max(LaneVec x, LaneVec y) {
+#if defined(__AVX512F__)
+    if constexpr (W == 16) {
+        __m512 a, b;
+        std::memcpy(&a, &x, sizeof(a));
+        std::memcpy(&b, &y, sizeof(b));
+        const __m512 r = _mm512_max_ps(a, b);
+        LaneVec out;
+        std::memcpy(&out, &r, sizeof(out));
+        return out;
+    }
+#endif
+#if defined(__AVX2__)
+    if constexpr (W == 8) {
+        __m256 a, b;
+        std::memcpy(&a, &x, sizeof(a));
+        std::memcpy(&b, &y, sizeof(b));
+        const __m256 r = _mm256_max_ps(a, b);
+        LaneVec out;
+        std::memcpy(&out, &r, sizeof(out));
+        return out;
+    }
+#endif
+    return x > y ? x : y;
+}
+
 // The K smallest of rows [lo, hi) per lane (sign = -1: the K largest, negated), ascending into
 // out [K][W]; the buffer lives in registers for small K.
 template <int K>
@@ -484,8 +566,8 @@ inline void select_rows(const float* S, size_t rs, int lo, int hi, float sign, b
         LaneVec v = load_lanes(s) * sign;
         for (int j = 0; j < K; ++j) {  // branch-free: half the rows insert on real spectra
             const LaneVec a = buf[j];
-            buf[j] = a < v ? a : v;
-            v = a < v ? v : a;
+            buf[j] = lane_min(a, v);  // a < v ? a : v
+            v = lane_max(v, a);       // a < v ? v : a
         }
     }
     for (int j = 0; j < K; ++j) std::memcpy(out + static_cast<size_t>(j) * W, &buf[j], sizeof(LaneVec));
@@ -790,28 +872,26 @@ size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, i
         threshold_row(k_lo, t0);
     }
     for (int k = k_lo; k < k_hi; ++k) {
-        const float* s0 = S + static_cast<size_t>(k) * rs;
-        const float* sm = k > 0 ? s0 - rs : s0;
-        const float* sp = k + 1 < n_bins ? s0 + rs : s0;
         threshold_row(k + 1, tp);
-        float flag[W];  // 1 where lane l has a peak at bin k
-        float any = 0.0f;
-        GX_SIMD for (int l = 0; l < W; ++l) {
-            float f = t0[l] > tm[l] ? 1.0f : 0.0f;
-            f = t0[l] >= tp[l] ? f : 0.0f;
-            flag[l] = f;
+        LaneMask peak;  // all bits set where lane l has a peak at bin k
+        {
+            const LaneVec vm = load_lanes(tm), v0 = load_lanes(t0), vp = load_lanes(tp);
+            peak = (v0 > vm) & (v0 >= vp);
         }
-        for (int l = 0; l < W; ++l) any += flag[l];
         GX_SIMD for (int l = 0; l < W; ++l) {
             tm[l] = t0[l];
             t0[l] = tp[l];
         }
-        if (any == 0.0f) continue;
-        // every lane's interpolation as vectors, then the peaks' lanes appended (the caller only
-        // takes a median and a histogram of them: their order does not matter)
+        // a peak in any lane at ~4 % of a block's bins on music: one mask test per bin, then
+        // the interpolation for the peaks' lanes only (the caller only takes a median and a
+        // histogram of them: their order does not matter)
+        if (!any_lane(peak)) continue;
+        const float* s0 = S + static_cast<size_t>(k) * rs;
+        const float* sm = k > 0 ? s0 - rs : s0;
+        const float* sp = k + 1 < n_bins ? s0 + rs : s0;
         const bool interior = k > 0 && k + 1 < n_bins;
-        float pitch[W], mag[W];
-        GX_SIMD for (int l = 0; l < W; ++l) {
+        for (int l = 0; l < n_valid; ++l) {
+            if (peak[l] == 0) continue;
             float shift = 0.0f;
             if (interior) {
                 const double a =
@@ -823,13 +903,8 @@ size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, i
                               : k + 1 == n_bins ? s0[l] - sm[l]
                                                 : (sp[l] - sm[l]) / 2.0f;
             const double bin = static_cast<double>(k) + static_cast<double>(shift);
-            pitch[l] = static_cast<float>(bin * pt.sr / pt.n_fft);
-            mag[l] = s0[l] + 0.5f * avg * shift;
-        }
-        for (int l = 0; l < n_valid; ++l) {
-            if (flag[l] == 0.0f) continue;
-            pitch_out[count] = pitch[l];
-            mag_out[count] = mag[l];
+            pitch_out[count] = static_cast<float>(bin * pt.sr / pt.n_fft);
+            mag_out[count] = s0[l] + 0.5f * avg * shift;
             ++count;
         }
     }
