@@ -165,26 +165,84 @@ inline LaneVec64 widen_lanes(const float* p) { return __builtin_convertvector(lo
 constexpr int kChains = 4;
 inline LaneVec64 sum_chains(const LaneVec64* c) { return (c[0] + c[1]) + (c[2] + c[3]); }
 
-void centroid_bandwidth(const float* S, size_t rs, int n_bins, const double* freq,
-                        double* centroid, double* bandwidth, const double* bw_centroid, double p,
-                        bool norm) {
-    // librosa normalizes S by its column sum (in float64; sums below float32's tiny are left
-    // alone) and rounds S / sum to float32 before weighting; summing the unrounded products and
-    // dividing once differs from that by ~1e-8 relative, far inside the 1e-5 budget.
-    LaneVec64 tot[kChains], wsum[kChains];
-    for (int j = 0; j < kChains; ++j) tot[j] = wsum[j] = LaneVec64{};
+// Sums over bins k of S, f S and f^2 S (f = freq[k]) per lane, in kChains chains (chain j takes
+// rows j, j + kChains, ...). With W = 16 the twelve pairs of registers are written out: as
+// LaneVec64 values the compiler kept the sums on the stack.
+inline void one_sweep_sums(const float* S, size_t rs, int n_bins, const double* freq,
+                           LaneVec64* tot, LaneVec64* wsum, LaneVec64* w2sum) {
     int k = 0;
-    for (; k + kChains <= n_bins; k += kChains) {
+    if constexpr (W == 16) {
+        __m512d t[kChains][2], w[kChains][2], q[kChains][2];
         for (int j = 0; j < kChains; ++j) {
-            const LaneVec64 v = widen_lanes(S + static_cast<size_t>(k + j) * rs);
-            tot[j] += v;
-            wsum[j] += freq[k + j] * v;
+            for (int h = 0; h < 2; ++h) t[j][h] = w[j][h] = q[j][h] = _mm512_setzero_pd();
+        }
+        for (; k + kChains <= n_bins; k += kChains) {
+            for (int j = 0; j < kChains; ++j) {
+                const __m512 x = _mm512_loadu_ps(S + static_cast<size_t>(k + j) * rs);
+                const __m512d v[2] = {
+                    _mm512_cvtps_pd(_mm512_castps512_ps256(x)),
+                    _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(x), 1)))};
+                const double fk = freq[k + j];
+                const __m512d f = _mm512_set1_pd(fk), f2 = _mm512_set1_pd(fk * fk);
+                for (int h = 0; h < 2; ++h) {
+                    t[j][h] = _mm512_add_pd(t[j][h], v[h]);
+                    w[j][h] = _mm512_fmadd_pd(f, v[h], w[j][h]);
+                    q[j][h] = _mm512_fmadd_pd(f2, v[h], q[j][h]);
+                }
+            }
+        }
+        for (int j = 0; j < kChains; ++j) {
+            std::memcpy(&tot[j], t[j], sizeof(LaneVec64));
+            std::memcpy(&wsum[j], w[j], sizeof(LaneVec64));
+            std::memcpy(&w2sum[j], q[j], sizeof(LaneVec64));
+        }
+    } else {
+        for (; k + kChains <= n_bins; k += kChains) {
+            for (int j = 0; j < kChains; ++j) {
+                const LaneVec64 v = widen_lanes(S + static_cast<size_t>(k + j) * rs);
+                const double f = freq[k + j];
+                tot[j] += v;
+                wsum[j] += f * v;
+                w2sum[j] += (f * f) * v;
+            }
         }
     }
     for (; k < n_bins; ++k) {
         const LaneVec64 v = widen_lanes(S + static_cast<size_t>(k) * rs);
         tot[0] += v;
         wsum[0] += freq[k] * v;
+        w2sum[0] += (freq[k] * freq[k]) * v;
+    }
+}
+
+void centroid_bandwidth(const float* S, size_t rs, int n_bins, const double* freq,
+                        double* centroid, double* bandwidth, const double* bw_centroid, double p,
+                        bool norm) {
+    // librosa normalizes S by its column sum (in float64; sums below float32's tiny are left
+    // alone) and rounds S / sum to float32 before weighting; summing the unrounded products and
+    // dividing once differs from that by ~1e-8 relative, far inside the 1e-5 budget.
+    // The bandwidth at p = 2 around this centroid comes from the same sweep (see one_sweep).
+    const bool one_sweep = bandwidth != nullptr && p == 2.0 && bw_centroid == nullptr;
+    LaneVec64 tot[kChains], wsum[kChains], w2sum[kChains];
+    for (int j = 0; j < kChains; ++j) tot[j] = wsum[j] = w2sum[j] = LaneVec64{};
+    int k = 0;
+    if (one_sweep) {
+        one_sweep_sums(S, rs, n_bins, freq, tot, wsum, w2sum);
+        k = n_bins;
+    } else {
+        for (; k + kChains <= n_bins; k += kChains) {
+            for (int j = 0; j < kChains; ++j) {
+                const LaneVec64 v = widen_lanes(S + static_cast<size_t>(k + j) * rs);
+                tot[j] += v;
+                wsum[j] += freq[k + j] * v;
+            }
+        }
+    }
+    for (; k < n_bins; ++k) {
+        const LaneVec64 v = widen_lanes(S + static_cast<size_t>(k) * rs);
+        tot[0] += v;
+        wsum[0] += freq[k] * v;
+        w2sum[0] += (freq[k] * freq[k]) * v;
     }
     const LaneVec64 total = sum_chains(tot);
     const LaneVec64 wtotal = sum_chains(wsum);
@@ -199,7 +257,15 @@ void centroid_bandwidth(const float* S, size_t rs, int n_bins, const double* fre
     if (bandwidth == nullptr) return;
     const double* c = bw_centroid != nullptr ? bw_centroid : cen;
     double a[W];
-    if (p == 2.0) {
+    if (one_sweep) {
+        // sum S (f - c)^2 = sum S f^2 - 2 c sum S f + c^2 sum S: the cancellation costs
+        // log10(c^2 / bandwidth^2) of float64's 16 digits, ~6 for a tone's 8 Hz at 10 kHz
+        const LaneVec64 w2total = sum_chains(w2sum);
+        for (int l = 0; l < W; ++l) {
+            const double v = w2total[l] - 2.0 * cen[l] * wtotal[l] + cen[l] * cen[l] * total[l];
+            a[l] = v > 0.0 ? v : 0.0;
+        }
+    } else if (p == 2.0) {
         LaneVec64 cv, acc[kChains];
         std::memcpy(&cv, c, sizeof(cv));
         for (int j = 0; j < kChains; ++j) acc[j] = LaneVec64{};
@@ -236,17 +302,30 @@ void centroid_bandwidth(const float* S, size_t rs, int n_bins, const double* fre
     // librosa normalizes S by its column sum (in float64; sums below float32's tiny are left
     // alone) and rounds S / sum to float32 before weighting; summing the unrounded products and
     // dividing once differs from that by ~1e-8 relative, far inside the 1e-5 budget.
-    double total[W], cen[W];
-    GX_SIMD for (int l = 0; l < W; ++l) total[l] = cen[l] = 0.0;
+    // The bandwidth at p = 2 around this centroid comes from the same sweep (see one_sweep).
+    const bool one_sweep = bandwidth != nullptr && p == 2.0 && bw_centroid == nullptr;
+    double total[W], cen[W], w2[W];
+    GX_SIMD for (int l = 0; l < W; ++l) total[l] = cen[l] = w2[l] = 0.0;
     for (int k = 0; k < n_bins; ++k) {
         const float* s = S + static_cast<size_t>(k) * rs;
-        const double fk = freq[k];
-        GX_SIMD for (int l = 0; l < W; ++l) {
-            const double v = static_cast<double>(s[l]);
-            total[l] += v;
-            cen[l] += fk * v;
+        const double fk = freq[k], fk2 = fk * fk;
+        if (one_sweep) {
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                const double v = static_cast<double>(s[l]);
+                total[l] += v;
+                cen[l] += fk * v;
+                w2[l] += fk2 * v;
+            }
+        } else {
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                const double v = static_cast<double>(s[l]);
+                total[l] += v;
+                cen[l] += fk * v;
+            }
         }
     }
+    double wtotal[W];
+    GX_SIMD for (int l = 0; l < W; ++l) wtotal[l] = cen[l];
     double scale[W];  // 1 / the column sum used by the normalization
     GX_SIMD for (int l = 0; l < W; ++l) {
         scale[l] = 1.0 / (total[l] < kTinyF32 ? 1.0 : total[l]);
@@ -260,7 +339,13 @@ void centroid_bandwidth(const float* S, size_t rs, int n_bins, const double* fre
     double acc[W];
     GX_SIMD for (int l = 0; l < W; ++l) acc[l] = 0.0;
     const bool square = p == 2.0;
-    for (int k = 0; k < n_bins; ++k) {
+    if (one_sweep) {  // as the AVX-512 version
+        for (int l = 0; l < W; ++l) {
+            const double v = w2[l] - 2.0 * cen[l] * wtotal[l] + cen[l] * cen[l] * total[l];
+            acc[l] = v > 0.0 ? v : 0.0;
+        }
+    }
+    for (int k = 0; k < n_bins && !one_sweep; ++k) {
         const float* s = S + static_cast<size_t>(k) * rs;
         const double fk = freq[k];
         if (square) {
