@@ -273,21 +273,32 @@ PYBIND11_MODULE(_core, m) {
 
     m.def(
         "extract",
-        [](const StftPlan& plan, f32 y, py::dict request, int n_threads) {
+        [](const StftPlan& plan, f32 y, py::dict request, int n_threads, py::object y64) {
             int64_t B, n;
             const float* data = signals(y, B, n);
             const int64_t T = count_frames(plan.framing(), n);
             if (T < 0) throw std::invalid_argument("y is shorter than n_fft with center=False");
+            // (the float64 copy is kept alive by y64_arr until the call returns)
+            f64 y64_arr;
+            const double* data64 = nullptr;
+            if (!y64.is_none()) {
+                y64_arr = y64.cast<f64>();
+                if (y64_arr.ndim() != 2 || y64_arr.shape(0) != B || y64_arr.shape(1) != n) {
+                    throw std::invalid_argument("y64 must have y's shape (signals, samples)");
+                }
+                data64 = y64_arr.data();
+            }
             Prepared p;
             prepare(p, request, B, plan.fft().n_bins(), T);
             {
                 py::gil_scoped_release release;
-                run_from_signal(kernels(), plan.fft(), plan.window(), plan.window64(), plan.framing(), data, B, n,
-                                p.req, p.out, n_threads);
+                run_from_signal(kernels(), plan.fft(), plan.window(), plan.window64(), plan.framing(), data,
+                                data64, B, n, p.req, p.out, n_threads);
             }
             return finish(p);
         },
-        py::arg("plan"), py::arg("y"), py::arg("request"), py::arg("n_threads") = 1);
+        py::arg("plan"), py::arg("y"), py::arg("request"), py::arg("n_threads") = 1,
+        py::arg("y64") = py::none());
 
     m.def(
         "spectral",

@@ -22,10 +22,11 @@ constexpr float kTinyF32 = 1.17549435082228750797e-38f;
 
 
 // numpy.pad's value at index i (may be outside [0, n)) of a signal of n > 0 samples.
-inline float padded_sample(const float* y, int64_t n, int64_t i, PadMode mode) {
+template <typename Sample>
+inline Sample padded_sample(const Sample* y, int64_t n, int64_t i, PadMode mode) {
     if (i >= 0 && i < n) return y[i];
     switch (mode) {
-        case PadMode::Constant: return 0.0f;
+        case PadMode::Constant: return Sample(0);
         case PadMode::Edge: return y[i < 0 ? 0 : n - 1];
         case PadMode::Reflect: {
             if (n == 1) return y[0];
@@ -46,12 +47,13 @@ inline float padded_sample(const float* y, int64_t n, int64_t i, PadMode mode) {
             return y[j];
         }
     }
-    return 0.0f;
+    return Sample(0);
 }
 
 // Points frames[l] at frame t0 + l of signal y, copying edge frames (with padding) to scratch.
-void frame_pointers(const Framing& fr, const float* y, int64_t n, int64_t t0, int n_valid,
-                    const float** frames, float* scratch) {
+template <typename Sample>
+void frame_pointers(const Framing& fr, const Sample* y, int64_t n, int64_t t0, int n_valid,
+                    const Sample** frames, Sample* scratch) {
     const int64_t offset = fr.center ? fr.n_fft / 2 : 0;
     for (int l = 0; l < n_valid; ++l) {
         const int64_t start = (t0 + l) * fr.hop - offset;
@@ -59,7 +61,7 @@ void frame_pointers(const Framing& fr, const float* y, int64_t n, int64_t t0, in
             frames[l] = y + start;
             continue;
         }
-        float* dst = scratch + static_cast<size_t>(l) * fr.n_fft;
+        Sample* dst = scratch + static_cast<size_t>(l) * fr.n_fft;
         for (int i = 0; i < fr.n_fft; ++i) dst[i] = padded_sample(y, n, start + i, fr.pad);
         frames[l] = dst;
     }
@@ -148,8 +150,9 @@ struct LaneMax {
 struct alignas(64) Workspace {
     std::vector<float> mag, pow, fft_work, frame_scratch, view_scratch, mel, chroma,
         db, mfcc, contrast_work, peak, valley, flat, rms_f;
-    std::vector<double> cen, bw, roll, energy, user_centroid, fft_work64;
+    std::vector<double> cen, bw, roll, energy, user_centroid, fft_work64, frame_scratch64;
     std::vector<const float*> frames;
+    std::vector<const double*> frames64;  // float64 audio's frames, for the float64 FFT
     // the current work item's running maxima for top_db (mfcc's mel, contrast's peaks and
     // valleys), stored per item by run_engine
     LaneMax mel_max, peak_max, valley_max;
@@ -260,7 +263,7 @@ public:
     Buffers& buf = thread_buffers();
     std::vector<Workspace>& ws = buf.ws;
 
-    void allocate(int workers, int n_fft, size_t fft_work_floats) {
+    void allocate(int workers, int n_fft, size_t fft_work_floats, bool signal64 = false) {
         ws.resize(workers);
         const size_t w = static_cast<size_t>(W);
         for (Workspace& s : ws) {
@@ -274,6 +277,10 @@ public:
             if (n_fft) {
                 s.frame_scratch.resize(static_cast<size_t>(n_fft) * w);
                 s.frames.resize(w);
+                if (signal64) {
+                    s.frame_scratch64.resize(static_cast<size_t>(n_fft) * w);
+                    s.frames64.resize(w);
+                }
             }
             s.mag.resize(F * w);
             s.pow.resize(F * w);
@@ -630,15 +637,18 @@ void run_engine(Engine& e, int n_threads, Pass1&& pass1) {
 }  // namespace
 
 void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* window,
-                     const double* window64, const Framing& framing, const float* y, int64_t B, int64_t n,
-                     const Request& req, Outputs& out, int n_threads) {
+                     const double* window64, const Framing& framing, const float* y,
+                     const double* y64, int64_t B, int64_t n, const Request& req, Outputs& out,
+                     int n_threads) {
     const int64_t T = count_frames(framing, n);
     if (T < 0) throw std::invalid_argument("signal too short for n_fft with center=False");
     const int64_t F = fft.n_bins();
     Engine e(K, req, out, B, F, T);
     const bool spectral = req.stft || e.need_mag() || e.need_pow();
     const int workers = worker_count(n_threads, e.n_items());
-    e.allocate(workers, framing.n_fft, spectral ? fft.work_floats(K.lanes) : 0);
+    // float64 audio goes into the float64 FFT as it is (librosa frames it unrounded)
+    const bool frames64 = y64 != nullptr && req.fft64;
+    e.allocate(workers, framing.n_fft, spectral ? fft.work_floats(K.lanes) : 0, frames64);
     if (req.chroma) e.power_blocks.allocate(static_cast<size_t>(B * e.n_blocks * F * K.lanes));
     const int W = K.lanes;
     const bool mag = e.need_mag(), pw = e.need_pow();
@@ -667,7 +677,11 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
             so.mag = mag ? s.mag.data() : nullptr;
             // chroma's power blocks are kept for the second pass: written there directly
             so.pow = !pw ? nullptr : (req.chroma ? e.power_block(b, t0) : s.pow.data());
-            if (req.fft64) {
+            if (frames64) {
+                frame_pointers(framing, y64 + b * n, n, t0, n_valid, s.frames64.data(),
+                               s.frame_scratch64.data());
+                K.spectrum64d(fft.view(), window64, s.frames64.data(), n_valid, s.fft_work64.data(), so);
+            } else if (req.fft64) {
                 K.spectrum64(fft.view(), window64, s.frames.data(), n_valid, s.fft_work64.data(), so);
             } else {
                 K.spectrum(fft.view(), window, s.frames.data(), n_valid, s.fft_work.data(), so);

@@ -92,9 +92,12 @@ struct Outputs {
 
 // From signals y[B][n] (row stride y_stride floats).
 // `window` / `window64`: the analysis window (n_fft samples) in float32 and float64.
+// y64: the same audio in float64 when the caller has it (float64 input), else null; with it,
+// the float64 FFT (request.fft64) takes its frames unrounded, as librosa does.
 void run_from_signal(const KernelTable& kernels, const RfftPlan& fft, const float* window,
-                     const double* window64, const Framing& framing, const float* y, int64_t n_signals, int64_t n,
-                     const Request& request, Outputs& out, int n_threads);
+                     const double* window64, const Framing& framing, const float* y,
+                     const double* y64, int64_t n_signals, int64_t n, const Request& request,
+                     Outputs& out, int n_threads);
 
 // From spectrograms S[B][F][T] (magnitude for the shape features, power for mel and chroma).
 void run_from_spectrum(const KernelTable& kernels, const float* S, int64_t n_signals,

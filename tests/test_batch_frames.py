@@ -35,9 +35,10 @@ def test_save_frames_writes_one_array_per_track_and_name(tmp_path):
     mfcc = sorted(glob.glob(str(frames / "*.mfcc.npy")))
     assert len(mel) == 2
     assert len(mfcc) == 2
-    # the arrays are genrefx's own features of librosa.load's samples (mel in dB)
+    # the arrays are genrefx's own features of librosa.load's samples (mel in dB), from the
+    # same extract call as the table's (its centroid makes that call's FFT float64)
     y, sr = load(Source("", a))
-    ref = genrefx.extract(y, sr, ["melspectrogram", "mfcc"])
+    ref = genrefx.extract(y, sr, ["mfcc", "rms", "spectral_centroid", "melspectrogram"])
     got_mel = np.load(next(p for p in mel if os.path.basename(p).startswith("a.wav")))
     got_mfcc = np.load(next(p for p in mfcc if os.path.basename(p).startswith("a.wav")))
     assert got_mel.dtype == np.float32

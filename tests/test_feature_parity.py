@@ -385,6 +385,21 @@ def test_window_and_padding(feature, params):
 # --------------------------------------------------------------------------------------
 # float64 input
 # --------------------------------------------------------------------------------------
+# Pure tones, float32 and float64: their far bins hold only the window's leakage, which a
+# float32 FFT (or float64 audio rounded to float32) replaces by a rounding floor ~1e-7 below
+# the peak. The centroid (weighted by f: a 55 Hz tone's moved 6e-5), the bandwidth (by
+# (f - c)^2: 5e-4 for float64 tones), contrast's valleys (0.2) and flatness's logs see it.
+# (a sine starting at phase 0 is the harder case for the centroid: 5.7e-5 at 55 Hz in float32)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("phase", [0.0, 0.3])
+@pytest.mark.parametrize("freq", [55.0, 110.0, 3000.0, 10900.0])
+@pytest.mark.parametrize("feature", [*SPECTRAL, "rms"])
+def test_pure_tones(feature, freq, phase, dtype):
+    y = signals.tone(freq=freq, phase=phase, dtype=dtype)
+    extra = {"tuning": 0.0} if feature == "chroma_stft" else {}
+    compare(feature, y, f" tone {freq} Hz phase {phase} {np.dtype(dtype).name}", **extra)
+
+
 @pytest.mark.parametrize("feature", FEATURES)
 @pytest.mark.parametrize("name", ["music", "noise", "odd"])
 def test_float64_input(feature, name):

@@ -116,6 +116,10 @@ struct KernelTable {
     void (*spectrum64)(const RfftView& fft, const double* window, const float* const* frames,
                        int n_valid, double* work, const SpectrumOut& out);
 
+    // spectrum64 of float64 frames (float64 audio: librosa frames it without rounding).
+    void (*spectrum64d)(const RfftView& fft, const double* window, const double* const* frames,
+                        int n_valid, double* work, const SpectrumOut& out);
+
     // Dense-to-sparse product: out[m][l] = sum_k bank[m][k] * S[k * rs + l].
     void (*sparse_bank)(const SparseBankView& bank, const float* S, size_t rs, float* out);
 

@@ -1031,6 +1031,7 @@ const KernelTable kTable = {
     W,
     &spectrum,
     &spectrum64,
+    &spectrum64d,
     &sparse_bank,
     &complex_sparse_bank,
     &dense_bank,

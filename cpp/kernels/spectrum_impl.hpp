@@ -103,7 +103,25 @@ inline void transpose_frames64(const float* const* frames, const double* window,
     }
 }
 
+// x[i * W + l] = frames[l][i] * window[i] for float64 frames, through 64-row chunks that stay
+// in L1 (each frame's run read in order, its lane written every W doubles).
+inline void transpose_frames64d(const double* const* frames, const double* window, int len,
+                                double* x) {
+    constexpr int kChunk = 64;
+    for (int i0 = 0; i0 < len; i0 += kChunk) {
+        const int m = len - i0 < kChunk ? len - i0 : kChunk;
+        for (int l = 0; l < W; ++l) {
+            const double* src = frames[l] + i0;
+            double* dst = x + static_cast<size_t>(i0) * W + l;
+            for (int i = 0; i < m; ++i) dst[static_cast<size_t>(i) * W] = src[i] * window[i0 + i];
+        }
+    }
+}
+
 // Windowed frames into lanes at x.
+inline void transpose_any(const double* const* frames, const double* window, int len, double* x) {
+    transpose_frames64d(frames, window, len, x);
+}
 inline void transpose_any(const float* const* frames, const float* window, int len, float* x) {
     transpose_frames(frames, window, len, x);
 }
@@ -358,11 +376,11 @@ void emit_any(const RfftView& f, const T* z, bool even, size_t dif_m, const T* s
     }
 }
 
-template <typename T>
-void spectrum_t(const RfftView& f, const T* window, const float* const* frames_in, int n_valid,
+template <typename T, typename Sample>
+void spectrum_t(const RfftView& f, const T* window, const Sample* const* frames_in, int n_valid,
                 T* work, const SpectrumOut& out) {
     const size_t n = static_cast<size_t>(f.n_complex);
-    const float* frames[W];
+    const Sample* frames[W];
     for (int l = 0; l < W; ++l) frames[l] = frames_in[l < n_valid ? l : 0];
     const FftWork<T> buffers(f, work);
     T* buf0 = buffers.buf0;
@@ -400,12 +418,17 @@ void spectrum_t(const RfftView& f, const T* window, const float* const* frames_i
 
 void spectrum(const RfftView& f, const float* window, const float* const* frames, int n_valid,
               float* work, const SpectrumOut& out) {
-    spectrum_t<float>(f, window, frames, n_valid, work, out);
+    spectrum_t<float, float>(f, window, frames, n_valid, work, out);
 }
 
 void spectrum64(const RfftView& f, const double* window, const float* const* frames, int n_valid,
                 double* work, const SpectrumOut& out) {
-    spectrum_t<double>(f, window, frames, n_valid, work, out);
+    spectrum_t<double, float>(f, window, frames, n_valid, work, out);
+}
+
+void spectrum64d(const RfftView& f, const double* window, const double* const* frames, int n_valid,
+                 double* work, const SpectrumOut& out) {
+    spectrum_t<double, double>(f, window, frames, n_valid, work, out);
 }
 
 }  // namespace

@@ -87,6 +87,7 @@ def extract(
     y: npt.ArrayLike,
     request: dict[str, Any],
     n_threads: int = 1,
+    y64: npt.ArrayLike | None = None,
 ) -> dict[str, Any]:
     """Compute the requested features of signals ``y`` (B, n) in one framing + FFT pass.
 
@@ -96,6 +97,8 @@ def extract(
     the other keys carry their parameters and prepared tables (built by
     ``genrefx._requests``). ``"fft64": True`` computes the FFT in float64 (librosa's
     precision, which spectral_contrast, spectral_bandwidth and spectral_flatness need).
+    ``y64``: the same audio in float64 (float64 input), or None; with ``"fft64"`` the float64
+    FFT then frames it unrounded, as librosa does (``y`` still serves rms).
     ``"independent": True`` takes chroma's tuning estimate, ``estimate_tuning`` and the top_db
     maxima of mfcc and contrast per signal instead of over all B signals.
 
