@@ -329,6 +329,48 @@ void emit_bins(const RfftView& f, const T* z, bool even, size_t dif_m, const T* 
         sink.commit(0);
     }
     const T half = T(0.5);
+    if constexpr ((Mode & kOutComplex) == 0) {
+        // Bins k and n - k from one read of rows Z[k] and Z[n - k] (the FFT's output, in L2: the
+        // loop below reads each row twice, n / 2 bins apart). Bin n - k's E and O are bin k's
+        // with exact sign changes (E' = conj E, O' = -conj O), so both bins are bit for bit the
+        // loop below's. Ordered sinks (the complex stft) keep that loop.
+        for (size_t k = 1; k <= n / 2; ++k) {
+            const size_t kk = n - k;
+            const T c = split[2 * k], s = split[2 * k + 1];
+            const T c2 = split[2 * kk], s2 = split[2 * kk + 1];  // w^(n-k)
+            const size_t ka = dif_m ? dif_row(k, dif_m) : k;
+            const size_t kb = dif_m ? dif_row(kk, dif_m) : kk;
+            const T* GX_RESTRICT ar = z + ka * kRow;
+            const T* GX_RESTRICT ai = ar + W;
+            const T* GX_RESTRICT br = z + kb * kRow;
+            const T* GX_RESTRICT bi = br + W;
+            {
+                float* GX_RESTRICT xr = sink.re(static_cast<int>(k));
+                float* GX_RESTRICT xi = sink.im(static_cast<int>(k));
+                GX_SIMD for (int l = 0; l < W; ++l) {
+                    T er = half * (ar[l] + br[l]), ei = half * (ai[l] - bi[l]);
+                    T orr = half * (ar[l] - br[l]), oi = half * (ai[l] + bi[l]);
+                    T tr = oi * c + orr * s;
+                    T ti = oi * s - orr * c;
+                    xr[l] = static_cast<float>(er + tr);
+                    xi[l] = static_cast<float>(ei + ti);
+                }
+                sink.commit(static_cast<int>(k));
+            }
+            if (kk == k) break;
+            float* GX_RESTRICT xr = sink.re(static_cast<int>(kk));
+            float* GX_RESTRICT xi = sink.im(static_cast<int>(kk));
+            GX_SIMD for (int l = 0; l < W; ++l) {
+                T er = half * (br[l] + ar[l]), ei = half * (bi[l] - ai[l]);
+                T orr = half * (br[l] - ar[l]), oi = half * (bi[l] + ai[l]);
+                T tr = oi * c2 + orr * s2;
+                T ti = oi * s2 - orr * c2;
+                xr[l] = static_cast<float>(er + tr);
+                xi[l] = static_cast<float>(ei + ti);
+            }
+            sink.commit(static_cast<int>(kk));
+        }
+    } else {
     for (size_t k = 1; k < n; ++k) {
         const T c = split[2 * k], s = split[2 * k + 1];  // w^k = c + i s
         const size_t ka = dif_m ? dif_row(k, dif_m) : k;
@@ -350,6 +392,7 @@ void emit_bins(const RfftView& f, const T* z, bool even, size_t dif_m, const T* 
             xi[l] = static_cast<float>(ei + ti);
         }
         sink.commit(static_cast<int>(k));
+    }
     }
     {
         float* GX_RESTRICT xr = sink.re(static_cast<int>(n));
