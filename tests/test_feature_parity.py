@@ -400,6 +400,44 @@ def test_pure_tones(feature, freq, phase, dtype):
     compare(feature, y, f" tone {freq} Hz phase {phase} {np.dtype(dtype).name}", **extra)
 
 
+def _extreme(name: str) -> np.ndarray:
+    t = np.arange(2 * 22050) / 22050
+    if name == "decay":  # its tail falls into float32's subnormal range
+        return (0.5 * np.sin(2 * np.pi * 440 * t) * np.exp(-t / 0.03)).astype(np.float32)
+    if name == "quiet":
+        return (1e-25 * np.random.default_rng(7).standard_normal(t.size)).astype(np.float32)
+    return (1e17 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32)  # |X| beyond 1.8e19
+
+
+# Extreme levels (float32). |X| computed in float32 flushed to 0 below ~1e-19 (the decay's far
+# bins: centroid off by 0.7) and overflowed above ~1.8e19 (an infinite centroid); a float32
+# FFT loses the decay's subnormal frames (rolloff). Not compared: where librosa's own float32
+# power is subnormal (quiet mel, chroma, mfcc) or infinite (loud mel, chroma, flatness, mfcc).
+EXTREME_CASES = [
+    *[("decay", f) for f in FEATURES],
+    *[("quiet", f) for f in SPECTRAL if f in ("spectral_centroid", "spectral_bandwidth")],
+    ("quiet", "spectral_rolloff"),
+    ("quiet", "spectral_flatness"),
+    *[
+        ("loud", f)
+        for f in (
+            "spectral_centroid",
+            "spectral_bandwidth",
+            "spectral_rolloff",
+            "spectral_contrast",
+            "rms",
+            "zero_crossing_rate",
+        )
+    ],
+]
+
+
+@pytest.mark.parametrize(("name", "feature"), EXTREME_CASES)
+def test_extreme_levels(name, feature):
+    extra = {"tuning": 0.0} if feature == "chroma_stft" else {}
+    compare(feature, _extreme(name), f" {name}", **extra)
+
+
 @pytest.mark.parametrize("feature", FEATURES)
 @pytest.mark.parametrize("name", ["music", "noise", "odd"])
 def test_float64_input(feature, name):

@@ -174,10 +174,18 @@ def compute(
     # contrast's valleys and, on tonal frames, bandwidth's far bins (weighted by (f - c)^2)
     # are far below that, and flatness takes the log of every bin (band-limited audio has tiny
     # bins everywhere above its cut-off). The centroid of a low pure tone (~60 Hz) moves by
-    # ~6e-5 when the float32 FFT's floor, weighted by f up to Nyquist, adds to it. The other
-    # features are fine in float32.
+    # ~6e-5 when the float32 FFT's floor, weighted by f up to Nyquist, adds to it. Frames of
+    # float32-subnormal audio (a decay's tail) keep their spectrum only in float64, which the
+    # magnitude features (centroid, bandwidth, rolloff, ...) see; the power features (mel,
+    # chroma, rms) square it to zero as librosa does, and are fine in float32.
     req["fft64"] = bool(
-        {"spectral_contrast", "spectral_bandwidth", "spectral_flatness", "spectral_centroid"}
+        {
+            "spectral_contrast",
+            "spectral_bandwidth",
+            "spectral_flatness",
+            "spectral_centroid",
+            "spectral_rolloff",
+        }
         & set(names)
     )
     return from_signal(y, fr, req, n_threads)
