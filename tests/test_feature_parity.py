@@ -567,10 +567,15 @@ KWARG_CASES = [
     ("melspectrogram", {"n_mels": 40, "fmin": 50.0, "fmax": 8000.0}),
     ("melspectrogram", {"htk": True, "norm": None}),
     ("melspectrogram", {"power": 1.0}),
+    ("melspectrogram", {"power": 0.5}),
+    ("melspectrogram", {"power": 3.0}),
+    ("mfcc", {"power": 1.5}),
     ("mfcc", {"n_mfcc": 13}),
     ("mfcc", {"n_mfcc": 40, "n_mels": 64, "fmax": 8000.0}),
     ("mfcc", {"lifter": 22}),
     ("mfcc", {"dct_type": 3, "norm": None}),
+    ("mfcc", {"dct_type": 4}),
+    ("mfcc", {"dct_type": 1, "norm": "forward"}),
     ("mfcc", {"mel_norm": None, "htk": True}),
     ("chroma_stft", {"n_chroma": 24, "tuning": 0.0}),
     ("chroma_stft", {"tuning": 0.3}),
@@ -597,6 +602,13 @@ KWARG_CASES = [
 )
 def test_feature_kwargs(feature, extra):
     compare(feature, signals.get("music"), f" {extra}", **extra)
+
+
+def test_melspectrogram_of_given_s_ignores_power():
+    # librosa applies the filterbank to a given S as it is, whatever power says
+    S = np.abs(librosa.stft(signals.get("music"))) ** 1.5
+    ref = librosa.feature.melspectrogram(S=S, power=3.0)
+    assert_feature_close("melspectrogram", genrefx.feature.melspectrogram(S=S, power=3.0), ref)
 
 
 def test_rolloff_with_unordered_frequencies():

@@ -36,6 +36,8 @@ def mel_part(sr: float, n_fft: int, mel_kwargs: dict[str, Any], power: float) ->
         raise ParameterError(f"unknown mel filterbank argument(s): {sorted(unknown)}")
     kw = {"n_mels": 128, "fmin": 0.0, "fmax": None, "htk": False, "norm": "slaney"}
     kw.update(mel_kwargs)
+    if power not in (1, 2):  # (melspectrogram makes |D|**power itself for other powers)
+        raise ParameterError(f"power={power!r}: the fused mel takes 1 (magnitude) or 2 (power)")
     bank = mel_bank(sr, n_fft, kw["n_mels"], kw["fmin"], kw["fmax"], kw["htk"], kw["norm"])
     return {"mel_bank": bank, "mel_power": float(power)}
 
@@ -43,10 +45,12 @@ def mel_part(sr: float, n_fft: int, mel_kwargs: dict[str, Any], power: float) ->
 def mfcc_part(n_mfcc: Any, n_mels: int, dct_type: Any, norm: Any, lifter: Any) -> dict[str, Any]:
     """mfcc's DCT basis (``n_mfcc`` rows, ``dct_type``, ``norm``, ``lifter``) and librosa's dB."""
     n_mfcc = check_positive_int(n_mfcc, "n_mfcc")
-    if dct_type not in (1, 2, 3):
-        raise ParameterError(f"dct_type={dct_type!r} must be 1, 2 or 3")
-    if norm not in (None, "ortho"):
-        raise ParameterError(f"norm={norm!r} must be None or 'ortho'")
+    if dct_type not in (1, 2, 3, 4):
+        raise ParameterError(f"dct_type={dct_type!r} must be 1, 2, 3 or 4 (scipy.fft.dct's types)")
+    if norm not in (None, "backward", "ortho", "forward"):
+        raise ParameterError(
+            f"norm={norm!r} must be None, 'backward', 'ortho' or 'forward' (scipy.fft.dct's)"
+        )
     if lifter < 0:
         raise ParameterError(f"MFCC lifter={lifter} must be a non-negative number")
     if n_mfcc > n_mels:

@@ -58,9 +58,12 @@ def melspectrogram(
             raise ParameterError(f"power={power!r} must be a positive number")
         D = stft(y, **framing_args)
         S = (np.abs(D) ** power).astype(np.float64 if y.dtype == np.float64 else np.float32)
+    # with S (given, or |D|**power made above) the filterbank applies to S as it is: librosa
+    # ignores power then
+    mel_power = 2.0 if S is not None else power
     return compute(
         ["melspectrogram"],
-        lambda n, f, shape: _requests.mel_part(float(sr), n, kwargs, power),
+        lambda n, f, shape: _requests.mel_part(float(sr), n, kwargs, mel_power),
         y=y,
         S=S,
         sr=sr,
