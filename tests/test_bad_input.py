@@ -270,3 +270,22 @@ def test_spectrogram_with_one_bin_is_a_parameter_error():
 def test_complex_audio_is_a_parameter_error():
     with pytest.raises(genrefx.ParameterError, match="y"):
         genrefx.stft(np.ones(4096, dtype=np.complex64))
+
+
+def test_wrap_padding_is_refused_as_librosa_refuses_it():
+    # librosa.stft raises for pad_mode="wrap" when centring; rms pads with np.pad and takes it
+    import librosa
+
+    y = np.random.default_rng(5).standard_normal(5000).astype(np.float32)
+    with pytest.raises(librosa.ParameterError):
+        librosa.stft(y, pad_mode="wrap")
+    for call in (
+        lambda: genrefx.stft(y, pad_mode="wrap"),
+        lambda: genrefx.feature.spectral_centroid(y=y, pad_mode="wrap"),
+        lambda: genrefx.extract(y, 22050, pad_mode="wrap"),
+    ):
+        with pytest.raises(genrefx.ParameterError, match="wrap"):
+            call()
+    genrefx.stft(y, pad_mode="wrap", center=False)  # no padding: nothing to refuse
+    ref = librosa.feature.rms(y=y, pad_mode="wrap")
+    np.testing.assert_allclose(genrefx.feature.rms(y=y, pad_mode="wrap"), ref, rtol=1e-5)

@@ -15,7 +15,8 @@ from .filters import stft_window
 
 __all__ = ["PAD_MODES", "Framing", "framing"]
 
-#: np.pad modes the core implements (librosa's stft allows constant, edge, reflect, symmetric)
+#: np.pad modes the core implements. librosa's stft (and every feature built on it) rejects
+#: "wrap" when centring; rms, which pads with np.pad itself, takes it.
 PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
 
 
@@ -88,6 +89,8 @@ def framing(
     n_fft, win_length, hop_length = frame_lengths(n_fft, win_length, hop_length, n_fft_name)
     if callable(pad_mode) or pad_mode not in PAD_MODES:
         raise ParameterError(f"pad_mode={pad_mode!r} is not supported; use one of {PAD_MODES}")
+    if center and pad_mode == "wrap" and n_fft_name != "frame_length":  # (frame_length: rms)
+        raise ParameterError("pad_mode='wrap' is not supported by librosa.stft (nor here)")
     w = stft_window(window, win_length, n_fft)
     plan = _plan(n_fft, hop_length, w.tobytes(), bool(center), str(pad_mode))
     return Framing(n_fft, hop_length, win_length, w, bool(center), str(pad_mode), plan, n_fft_name)
