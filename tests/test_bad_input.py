@@ -289,3 +289,10 @@ def test_wrap_padding_is_refused_as_librosa_refuses_it():
     genrefx.stft(y, pad_mode="wrap", center=False)  # no padding: nothing to refuse
     ref = librosa.feature.rms(y=y, pad_mode="wrap")
     np.testing.assert_allclose(genrefx.feature.rms(y=y, pad_mode="wrap"), ref, rtol=1e-5)
+
+
+def test_extract_default_features_at_a_low_rate_name_contrast():
+    y = np.random.default_rng(6).standard_normal(8000).astype(np.float32)
+    with pytest.raises(genrefx.ParameterError, match="features without spectral_contrast"):
+        genrefx.extract(y, 8000)  # contrast's 6 bands from 200 Hz pass 4 kHz
+    assert "spectral_contrast" in genrefx.extract(y, 8000, n_bands=4)

@@ -77,7 +77,15 @@ def request_parts(
     if "chroma_stft" in names:
         part.update(_requests.chroma_part(n_fft, n_chroma, tuning, np.inf, {}))
     if "spectral_contrast" in names:
-        part.update(_requests.contrast_part(freq, sr, fmin_contrast, n_bands, 0.02, False))
+        try:
+            part.update(_requests.contrast_part(freq, sr, fmin_contrast, n_bands, 0.02, False))
+        except ParameterError as exc:
+            if "Nyquist" not in str(exc):
+                raise
+            raise ParameterError(
+                f"spectral_contrast (one of extract's features): {exc} Pass n_bands / "
+                "fmin_contrast, or features without spectral_contrast."
+            ) from None
     if "spectral_rolloff" in names:
         part.update(_requests.rolloff_part(roll_percent))
     if "spectral_flatness" in names:
@@ -111,7 +119,11 @@ def extract(
     """Compute many features of ``y`` at once, from one framing and FFT pass.
 
     Each value equals the corresponding single call (``genrefx.feature.<name>`` and so
-    ``librosa.feature.<name>``) with the same arguments: ``zero_crossing_rate`` and ``rms`` use
+    ``librosa.feature.<name>``) with the same arguments, within round-off: when a feature that
+    needs librosa's float64 FFT is requested (centroid, bandwidth, contrast, rolloff, flatness),
+    the shared pass computes the FFT in float64 for all, so mel, mfcc and chroma then differ
+    from their single calls (float32 FFT) by ~1e-7 relative, both within librosa's
+    tolerances. ``zero_crossing_rate`` and ``rms`` use
     ``frame_length=n_fft``; librosa's whole-array quirks are kept for a batch ``y`` (one tuning
     estimate for all of ``y``, mfcc's and contrast's top_db relative to the maximum over all of
     ``y``) because that is what the single call on the same array returns. With
