@@ -147,6 +147,18 @@ struct LaneMax {
     float v[kMaxLanes];
     void reset() { std::fill(v, v + kMaxLanes, -std::numeric_limits<float>::infinity()); }
     void add(const float* row, int n_valid) {
+        if (n_valid % 4 == 0) {  // (as 4-float vectors, std::max's order: the loop below was
+                                 // a compare and branch per value, ~1.5 % of extract)
+            typedef float F4 __attribute__((vector_size(16)));
+            for (int l = 0; l < n_valid; l += 4) {
+                F4 a, b;
+                std::memcpy(&a, v + l, sizeof(a));
+                std::memcpy(&b, row + l, sizeof(b));
+                a = a < b ? b : a;
+                std::memcpy(v + l, &a, sizeof(a));
+            }
+            return;
+        }
         for (int l = 0; l < n_valid; ++l) v[l] = std::max(v[l], row[l]);
     }
     float value() const { return *std::max_element(v, v + kMaxLanes); }
