@@ -690,3 +690,21 @@ def test_chroma_filterbank_bad_shape_parameters(kw):
     name = next(iter(kw))
     with pytest.raises(genrefx.ParameterError, match=name):
         genrefx.filters.chroma(sr=22050, n_fft=2048, **kw)
+
+
+@pytest.mark.parametrize("leak", [1e-10, 1e-7, 1e-4, 1e-1])
+def test_bandwidth_of_nearly_single_bin_spectra(leak):
+    """A bin at 10 kHz and a neighbour `leak` times weaker: the bandwidth is ~1e-4..5 Hz
+    around a 10 kHz centroid. sum S f^2 - 2 c sum S f + c^2 sum S cancels ~16 digits there
+    (it gave 8.8e-5 Hz for 1.08e-4); the exact float64 value is the reference (librosa rounds
+    S / sum S to float32 first, which alone moves such a bandwidth by ~4e-5 relative)."""
+    S = np.zeros((1025, 20), np.float32)
+    S[930] = 1.0
+    S[931, ::2] = leak
+    S[929, 1::2] = leak / 3
+    freq = librosa.fft_frequencies(sr=22050, n_fft=2048)
+    S64 = S.astype(np.float64)
+    centroid = (freq[:, None] * S64).sum(axis=0) / S64.sum(axis=0)
+    exact = np.sqrt((S64 * (freq[:, None] - centroid) ** 2).sum(axis=0) / S64.sum(axis=0))
+    got = genrefx.feature.spectral_bandwidth(S=S, sr=22050)[0]
+    np.testing.assert_allclose(got, exact, rtol=1e-9)

@@ -257,15 +257,21 @@ void centroid_bandwidth(const float* S, size_t rs, int n_bins, const double* fre
     if (bandwidth == nullptr) return;
     const double* c = bw_centroid != nullptr ? bw_centroid : cen;
     double a[W];
+    bool two_pass = p == 2.0 && !one_sweep;
     if (one_sweep) {
         // sum S (f - c)^2 = sum S f^2 - 2 c sum S f + c^2 sum S: the cancellation costs
-        // log10(c^2 / bandwidth^2) of float64's 16 digits, ~6 for a tone's 8 Hz at 10 kHz
+        // log10(sum S f^2 / sum S (f - c)^2) of float64's 16 digits. Up to 6 (~1e-10 relative
+        // left: a tone's 8 Hz at 10 kHz, music ~1) the sweep's sums are kept; beyond (a nearly
+        // single-bin spectrum) the block takes the second pass around c.
         const LaneVec64 w2total = sum_chains(w2sum);
         for (int l = 0; l < W; ++l) {
+            const double big = w2total[l] + cen[l] * cen[l] * total[l];
             const double v = w2total[l] - 2.0 * cen[l] * wtotal[l] + cen[l] * cen[l] * total[l];
             a[l] = v > 0.0 ? v : 0.0;
+            if (big > 0.0 && !(v > 1e-6 * big)) two_pass = true;
         }
-    } else if (p == 2.0) {
+    }
+    if (two_pass) {
         LaneVec64 cv, acc[kChains];
         std::memcpy(&cv, c, sizeof(cv));
         for (int j = 0; j < kChains; ++j) acc[j] = LaneVec64{};
@@ -281,7 +287,7 @@ void centroid_bandwidth(const float* S, size_t rs, int n_bins, const double* fre
         }
         const LaneVec64 sum = sum_chains(acc);
         std::memcpy(a, &sum, sizeof(sum));
-    } else {
+    } else if (p != 2.0) {
         for (int l = 0; l < W; ++l) a[l] = 0.0;
         for (k = 0; k < n_bins; ++k) {
             const float* s = S + static_cast<size_t>(k) * rs;
@@ -339,13 +345,19 @@ void centroid_bandwidth(const float* S, size_t rs, int n_bins, const double* fre
     double acc[W];
     GX_SIMD for (int l = 0; l < W; ++l) acc[l] = 0.0;
     const bool square = p == 2.0;
-    if (one_sweep) {  // as the AVX-512 version
+    bool two_pass = !one_sweep;
+    if (one_sweep) {  // as the AVX-512 version, with its fallback to the second pass
         for (int l = 0; l < W; ++l) {
+            const double big = w2[l] + cen[l] * cen[l] * total[l];
             const double v = w2[l] - 2.0 * cen[l] * wtotal[l] + cen[l] * cen[l] * total[l];
             acc[l] = v > 0.0 ? v : 0.0;
+            if (big > 0.0 && !(v > 1e-6 * big)) two_pass = true;
+        }
+        if (two_pass) {
+            GX_SIMD for (int l = 0; l < W; ++l) acc[l] = 0.0;
         }
     }
-    for (int k = 0; k < n_bins && !one_sweep; ++k) {
+    for (int k = 0; k < n_bins && two_pass; ++k) {
         const float* s = S + static_cast<size_t>(k) * rs;
         const double fk = freq[k];
         if (square) {
