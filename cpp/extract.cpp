@@ -239,21 +239,11 @@ public:
         contrast_view.count = req.contrast_count.data();
         contrast_view.max_count = 1;
         for (int32_t c : req.contrast_count) contrast_view.max_count = std::max(contrast_view.max_count, static_cast<int>(c));
-        // Piptrack as estimate_tuning calls it: n_fft inferred from the bins, fmin 150, fmax 4000.
-        const double pt_nfft = 2.0 * static_cast<double>(F - 1);
-        pip.sr = req.sr;
-        pip.n_fft = pt_nfft;
-        pip.threshold = 0.1f;
-        const double fmax = std::min(4000.0, req.sr / 2.0);
-        const double val = 1.0 / (pt_nfft * (1.0 / req.sr));  // numpy.fft.rfftfreq
-        pip.k_lo = static_cast<int>(F);
-        pip.k_hi = static_cast<int>(F);
-        for (int64_t k = F - 1; k >= 0; --k) {
-            const double f = static_cast<double>(k) * val;
-            if (f >= 150.0) pip.k_lo = static_cast<int>(k);
-            if (f >= fmax) pip.k_hi = static_cast<int>(k);
-        }
-        if (pip.k_hi < pip.k_lo) pip.k_hi = pip.k_lo;
+        // Piptrack as estimate_tuning calls it (fmin 150, fmax 4000): chroma_stft's on the
+        // power spectrogram with n_fft inferred from the bins; estimate_tuning's own with the
+        // n_fft librosa knows (an odd one too)
+        pip = piptrack_view(2.0 * static_cast<double>(F - 1));
+        pip_mag = req.tuning_n_fft > 0.0 ? piptrack_view(req.tuning_n_fft) : pip;
 
         n_items_per_signal = (T + W * kBlocksPerItem - 1) / (W * kBlocksPerItem);
         if (n_items_per_signal < 1) n_items_per_signal = 1;
@@ -335,9 +325,11 @@ public:
             }
         }
         if (req.chroma && req.estimate_tuning) {
-            collect_peaks(chroma_peaks, chroma_hist, pw, rs, n_valid, item);
+            collect_peaks(pip, chroma_peaks, chroma_hist, pw, rs, n_valid, item);
         }
-        if (req.tuning_estimate) collect_peaks(magnitude_peaks, magnitude_hist, mag, rs, n_valid, item);
+        if (req.tuning_estimate) {
+            collect_peaks(pip_mag, magnitude_peaks, magnitude_hist, mag, rs, n_valid, item);
+        }
         if (req.centroid || req.bandwidth) {
             const double* user = nullptr;
             if (req.bw_centroid != nullptr) {
@@ -389,8 +381,26 @@ public:
 
     // piptrack's peaks of one block (power or magnitude rows S) into the item's candidates,
     // with their pitches' bins in hist.
-    void collect_peaks(TuningPeaks& peaks, const TuningHistogram& hist, const float* S, size_t rs,
-                       int n_valid, int64_t item) {
+    PiptrackView piptrack_view(double n_fft) const {
+        PiptrackView v{};
+        v.sr = req.sr;
+        v.n_fft = n_fft;
+        v.threshold = 0.1f;
+        const double fmax = std::min(4000.0, req.sr / 2.0);
+        const double val = 1.0 / (n_fft * (1.0 / req.sr));  // numpy.fft.rfftfreq
+        v.k_lo = static_cast<int>(F);
+        v.k_hi = static_cast<int>(F);
+        for (int64_t k = F - 1; k >= 0; --k) {
+            const double f = static_cast<double>(k) * val;
+            if (f >= 150.0) v.k_lo = static_cast<int>(k);
+            if (f >= fmax) v.k_hi = static_cast<int>(k);
+        }
+        if (v.k_hi < v.k_lo) v.k_hi = v.k_lo;
+        return v;
+    }
+
+    void collect_peaks(const PiptrackView& pip, TuningPeaks& peaks, const TuningHistogram& hist,
+                       const float* S, size_t rs, int n_valid, int64_t item) {
         // peaks are strict local maxima: at most one bin in two of the searched range
         const size_t per_frame = static_cast<size_t>(std::max(0, pip.k_hi - pip.k_lo)) / 2 + 1;
         if (peaks.count[item] == 0) {  // (re)size for this call; reuses the memory
@@ -598,7 +608,7 @@ public:
     int n_mels = 0, n_contrast = 0;
     int64_t n_items_per_signal = 1;
     ContrastView contrast_view{};
-    PiptrackView pip{};
+    PiptrackView pip{}, pip_mag{};
     // estimate_tuning's deviation histograms: chroma_stft's (resolution 0.01, n_chroma bins per
     // octave) and the one the request asks of estimate_tuning(y=...)
     TuningHistogram chroma_hist{0.01, std::max(1, req.n_chroma)};

@@ -60,6 +60,9 @@ struct Request {
     bool tuning_estimate = false;
     int tuning_bins_per_octave = 12;
     double tuning_resolution = 0.01;
+    // the n_fft that librosa's piptrack takes the bins' frequencies from (y input: the STFT's,
+    // odd ones included); 0: inferred from the bins, 2 (n_bins - 1), as for an S input
+    double tuning_n_fft = 0.0;
 
     std::vector<int32_t> contrast_lo, contrast_hi, contrast_count;
     bool contrast_linear = false;

@@ -79,7 +79,8 @@ def estimate_tuning(
     request = {"bins_per_octave": bins_per_octave, "resolution": float(resolution)}
     return compute(
         ["estimate_tuning"],
-        lambda n, f, shape: request,
+        # (n: the n_fft librosa's piptrack uses, an odd one too, for the bins' frequencies)
+        lambda n, f, shape: {**request, "tuning_n_fft": float(n)},
         y=y,
         S=S,
         sr=sr,
