@@ -7,6 +7,7 @@ import numpy as np
 import soundfile
 import soxr
 
+from .. import _core
 from .._validation import valid_audio
 from ..exceptions import ParameterError
 from .sources import Source, open_source
@@ -232,8 +233,11 @@ def as_mono(y: np.ndarray) -> np.ndarray:
     y = valid_audio(y)
     if y.ndim > 2:
         raise ParameterError(f"y must have shape (n,) or (channels, n), given y.shape={y.shape}")
-    mono = to_mono(y.astype(np.float32).T) if y.ndim == 2 else y.astype(np.float32)
-    if not np.isfinite(mono).all():
+    if y.ndim == 2:
+        mono = to_mono(y.astype(np.float32).T)
+    else:  # (no copy of a float32 track; nothing below writes to it)
+        mono = np.ascontiguousarray(y, dtype=np.float32)
+    if not _core.all_finite(mono.reshape(1, -1), 1):
         raise ParameterError("y is not finite everywhere (it contains NaN or Inf samples)")
     return np.ascontiguousarray(mono)
 
