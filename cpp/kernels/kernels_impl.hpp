@@ -687,16 +687,17 @@ inline void insert_sorted(float* buf, int count, const float* x) {
     }
 }
 
-// x < y ? x : y and x > y ? x : y per lane, as the min / max instructions compute them (NaN and
-// signed zeros included). Written as the ternaries, the compiler made some of them a compare and
-// blend, whose latency chained each row's insertion in select_rows.
-inline LaneVec lane_min(LaneVec x, LaneVec y) {
+// x < y ? x : y (kMax false) or x > y ? x : y per lane, as the min / max instructions compute
+// them (NaN and signed zeros included). Written as the ternaries, the compiler made some of them
+// a compare and blend, whose latency chained each row's insertion in select_rows.
+template <bool kMax>
+inline LaneVec lane_extreme(LaneVec x, LaneVec y) {
 #if defined(__AVX512F__)
     if constexpr (W == 16) {
         __m512 a, b;
         std::memcpy(&a, &x, sizeof(a));
         std::memcpy(&b, &y, sizeof(b));
-        const __m512 r = _mm512_min_ps(a, b);
+        const __m512 r = kMax ? _mm512_max_ps(a, b) : _mm512_min_ps(a, b);
         LaneVec out;
         std::memcpy(&out, &r, sizeof(out));
         return out;
@@ -707,38 +708,17 @@ inline LaneVec lane_min(LaneVec x, LaneVec y) {
         __m256 a, b;
         std::memcpy(&a, &x, sizeof(a));
         std::memcpy(&b, &y, sizeof(b));
-        const __m256 r = _mm256_min_ps(a, b);
+        const __m256 r = kMax ? _mm256_max_ps(a, b) : _mm256_min_ps(a, b);
         LaneVec out;
         std::memcpy(&out, &r, sizeof(out));
         return out;
     }
 #endif
-    return x < y ? x : y;
-}
-inline LaneVec lane_max(LaneVec x, LaneVec y) {
-#if defined(__AVX512F__)
-    if constexpr (W == 16) {
-        __m512 a, b;
-        std::memcpy(&a, &x, sizeof(a));
-        std::memcpy(&b, &y, sizeof(b));
-        const __m512 r = _mm512_max_ps(a, b);
-        LaneVec out;
-        std::memcpy(&out, &r, sizeof(out));
-        return out;
+    if constexpr (kMax) {
+        return x > y ? x : y;
+    } else {
+        return x < y ? x : y;
     }
-#endif
-#if defined(__AVX2__)
-    if constexpr (W == 8) {
-        __m256 a, b;
-        std::memcpy(&a, &x, sizeof(a));
-        std::memcpy(&b, &y, sizeof(b));
-        const __m256 r = _mm256_max_ps(a, b);
-        LaneVec out;
-        std::memcpy(&out, &r, sizeof(out));
-        return out;
-    }
-#endif
-    return x > y ? x : y;
 }
 
 // The K smallest of rows [lo, hi) per lane (sign = -1: the K largest, negated), ascending into
@@ -754,8 +734,8 @@ inline void select_rows(const float* S, size_t rs, int lo, int hi, float sign, b
         LaneVec v = load_lanes(s) * sign;
         for (int j = 0; j < K; ++j) {  // branch-free: half the rows insert on real spectra
             const LaneVec a = buf[j];
-            buf[j] = lane_min(a, v);  // a < v ? a : v
-            v = lane_max(v, a);       // a < v ? v : a
+            buf[j] = lane_extreme<false>(a, v);  // a < v ? a : v
+            v = lane_extreme<true>(v, a);        // a < v ? v : a
         }
     }
     for (int j = 0; j < K; ++j) std::memcpy(out + static_cast<size_t>(j) * W, &buf[j], sizeof(LaneVec));

@@ -334,60 +334,14 @@ void emit_bins(const RfftView& f, const T* z, bool even, size_t dif_m, const T* 
         sink.commit(0);
     }
     const T half = T(0.5);
-    if constexpr ((Mode & kOutComplex) == 0) {
-        // Bins k and n - k from one read of rows Z[k] and Z[n - k] (the FFT's output, in L2: the
-        // loop below reads each row twice, n / 2 bins apart). Bin n - k's E and O are bin k's
-        // with exact sign changes (E' = conj E, O' = -conj O), so both bins are bit for bit the
-        // loop below's. Ordered sinks (the complex stft) keep that loop.
-        for (size_t k = 1; k <= n / 2; ++k) {
-            const size_t kk = n - k;
-            const T c = split[2 * k], s = split[2 * k + 1];
-            const T c2 = split[2 * kk], s2 = split[2 * kk + 1];  // w^(n-k)
-            const size_t ka = dif_m ? dif_row(k, dif_m) : k;
-            const size_t kb = dif_m ? dif_row(kk, dif_m) : kk;
-            const T* GX_RESTRICT ar = z + ka * kRow;
-            const T* GX_RESTRICT ai = ar + W;
-            const T* GX_RESTRICT br = z + kb * kRow;
-            const T* GX_RESTRICT bi = br + W;
-            {
-                float* GX_RESTRICT xr = sink.re(static_cast<int>(k));
-                float* GX_RESTRICT xi = sink.im(static_cast<int>(k));
-                GX_SIMD for (int l = 0; l < W; ++l) {
-                    T er = half * (ar[l] + br[l]), ei = half * (ai[l] - bi[l]);
-                    T orr = half * (ar[l] - br[l]), oi = half * (ai[l] + bi[l]);
-                    T tr = oi * c + orr * s;
-                    T ti = oi * s - orr * c;
-                    xr[l] = static_cast<float>(er + tr);
-                    xi[l] = static_cast<float>(ei + ti);
-                }
-                sink.commit(static_cast<int>(k));
-            }
-            if (kk == k) break;
-            float* GX_RESTRICT xr = sink.re(static_cast<int>(kk));
-            float* GX_RESTRICT xi = sink.im(static_cast<int>(kk));
-            GX_SIMD for (int l = 0; l < W; ++l) {
-                T er = half * (br[l] + ar[l]), ei = half * (bi[l] - ai[l]);
-                T orr = half * (br[l] - ar[l]), oi = half * (bi[l] + ai[l]);
-                T tr = oi * c2 + orr * s2;
-                T ti = oi * s2 - orr * c2;
-                xr[l] = static_cast<float>(er + tr);
-                xi[l] = static_cast<float>(ei + ti);
-            }
-            sink.commit(static_cast<int>(kk));
-        }
-    } else {
-    for (size_t k = 1; k < n; ++k) {
-        const T c = split[2 * k], s = split[2 * k + 1];  // w^k = c + i s
-        const size_t ka = dif_m ? dif_row(k, dif_m) : k;
-        const size_t kb = dif_m ? dif_row(n - k, dif_m) : n - k;
-        const T* GX_RESTRICT ar = z + ka * kRow;
+    // X[k] from rows A = Z[k] and B = Z[n - k] (real lanes, imaginary lanes W after them) and
+    // w^k = c + i s, rounded to float32 into xr / xi:
+    // X[k] = E + (-i w^k) O, E = (A + conj B) / 2, O = (A - conj B) / 2.
+    auto split_bin = [half](const T* GX_RESTRICT ar, const T* GX_RESTRICT br, T c, T s,
+                            float* GX_RESTRICT xr, float* GX_RESTRICT xi) {
         const T* GX_RESTRICT ai = ar + W;
-        const T* GX_RESTRICT br = z + kb * kRow;
         const T* GX_RESTRICT bi = br + W;
-        float* GX_RESTRICT xr = sink.re(static_cast<int>(k));
-        float* GX_RESTRICT xi = sink.im(static_cast<int>(k));
         GX_SIMD for (int l = 0; l < W; ++l) {
-            // B = conj(Z[n-k])
             T er = half * (ar[l] + br[l]), ei = half * (ai[l] - bi[l]);
             T orr = half * (ar[l] - br[l]), oi = half * (ai[l] + bi[l]);
             // (-i) O = (oi, -orr); times w = (c, s)
@@ -396,8 +350,32 @@ void emit_bins(const RfftView& f, const T* z, bool even, size_t dif_m, const T* 
             xr[l] = static_cast<float>(er + tr);
             xi[l] = static_cast<float>(ei + ti);
         }
-        sink.commit(static_cast<int>(k));
-    }
+    };
+    if constexpr ((Mode & kOutComplex) == 0) {
+        // Bins k and n - k from one read of rows Z[k] and Z[n - k] (the FFT's output, in L2: the
+        // loop below reads each row twice, n / 2 bins apart). Bin n - k's E and O are bin k's
+        // with exact sign changes (E' = conj E, O' = -conj O), so both bins are bit for bit the
+        // loop below's. Ordered sinks (the complex stft) keep that loop.
+        for (size_t k = 1; k <= n / 2; ++k) {
+            const size_t kk = n - k;
+            const T* a = z + (dif_m ? dif_row(k, dif_m) : k) * kRow;
+            const T* b = z + (dif_m ? dif_row(kk, dif_m) : kk) * kRow;
+            split_bin(a, b, split[2 * k], split[2 * k + 1], sink.re(static_cast<int>(k)),
+                      sink.im(static_cast<int>(k)));
+            sink.commit(static_cast<int>(k));
+            if (kk == k) break;
+            split_bin(b, a, split[2 * kk], split[2 * kk + 1], sink.re(static_cast<int>(kk)),
+                      sink.im(static_cast<int>(kk)));
+            sink.commit(static_cast<int>(kk));
+        }
+    } else {
+        for (size_t k = 1; k < n; ++k) {
+            const T* a = z + (dif_m ? dif_row(k, dif_m) : k) * kRow;
+            const T* b = z + (dif_m ? dif_row(n - k, dif_m) : n - k) * kRow;
+            split_bin(a, b, split[2 * k], split[2 * k + 1], sink.re(static_cast<int>(k)),
+                      sink.im(static_cast<int>(k)));
+            sink.commit(static_cast<int>(k));
+        }
     }
     {
         float* GX_RESTRICT xr = sink.re(static_cast<int>(n));
