@@ -475,7 +475,7 @@ public:
                 double tuning = req.tuning;
                 if (req.estimate_tuning) tuning = estimate_tuning(chroma_peaks, chroma_hist, first, last);
                 out.tunings[g] = tuning;
-                chroma_fbs[g] = cached_chroma_filterbank(req.sr, req.chroma_n_fft, req.n_chroma, tuning,
+                chroma_fbs[g] = cached_chroma_filterbank_t(req.sr, req.chroma_n_fft, req.n_chroma, tuning,
                                                          req.ctroct, req.octwidth, req.base_c);
                 if (static_cast<int64_t>(chroma_fbs[g]->size()) != req.n_chroma * F) {
                     throw std::invalid_argument("chroma filterbank does not match the spectrogram's bins");
@@ -514,7 +514,7 @@ public:
                                               s.view_scratch.data(), rs)
                                  : power_block(b, t0);
             const int nc = req.n_chroma;
-            K.dense_bank(chroma_fbs[group_of(b)]->data(), nc, static_cast<int>(F), S, rs, s.chroma.data());
+            K.dense_bank_t(chroma_fbs[group_of(b)]->data(), nc, static_cast<int>(F), S, rs, s.chroma.data());
             // librosa.util.normalize over the chroma of each lane, in float64; the loops run
             // over the lanes innermost (each lane's sum still goes through c in order)
             const double norm = req.chroma_norm;

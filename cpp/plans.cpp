@@ -333,15 +333,30 @@ std::vector<float> chroma_filterbank(double sr, int n_fft, int n_chroma, double 
     return out;
 }
 
-std::shared_ptr<const std::vector<float>> cached_chroma_filterbank(double sr, int n_fft,
-                                                                   int n_chroma, double tuning,
-                                                                   double ctroct, double octwidth,
-                                                                   bool base_c) {
+namespace {
+
+std::vector<float> chroma_filterbank_t(double sr, int n_fft, int n_chroma, double tuning,
+                                       double ctroct, double octwidth, bool base_c) {
+    const std::vector<float> fb = chroma_filterbank(sr, n_fft, n_chroma, tuning, ctroct, octwidth, base_c);
+    const size_t n_bins = static_cast<size_t>(n_fft / 2 + 1), nc = static_cast<size_t>(n_chroma);
+    std::vector<float> t(fb.size());
+    for (size_t c = 0; c < nc; ++c) {
+        for (size_t k = 0; k < n_bins; ++k) t[k * nc + c] = fb[c * n_bins + k];
+    }
+    return t;
+}
+
+}  // namespace
+
+std::shared_ptr<const std::vector<float>> cached_chroma_filterbank_t(double sr, int n_fft,
+                                                                     int n_chroma, double tuning,
+                                                                     double ctroct, double octwidth,
+                                                                     bool base_c) {
     if (!(std::isfinite(sr) && std::isfinite(tuning) && std::isfinite(ctroct) &&
           std::isfinite(octwidth))) {
         // (a NaN would break the map's ordering; such a bank is not worth keeping anyway)
         return std::make_shared<const std::vector<float>>(
-            chroma_filterbank(sr, n_fft, n_chroma, tuning, ctroct, octwidth, base_c));
+            chroma_filterbank_t(sr, n_fft, n_chroma, tuning, ctroct, octwidth, base_c));
     }
     using Key = std::tuple<double, int, int, double, double, double, bool>;
     static std::mutex mutex;
@@ -353,7 +368,7 @@ std::shared_ptr<const std::vector<float>> cached_chroma_filterbank(double sr, in
         if (it != cache.end()) return it->second;
     }
     auto bank = std::make_shared<const std::vector<float>>(
-        chroma_filterbank(sr, n_fft, n_chroma, tuning, ctroct, octwidth, base_c));
+        chroma_filterbank_t(sr, n_fft, n_chroma, tuning, ctroct, octwidth, base_c));
     std::lock_guard<std::mutex> lock(mutex);
     if (cache.size() > 256) cache.clear();
     cache.emplace(key, bank);

@@ -132,6 +132,11 @@ struct KernelTable {
     void (*dense_bank)(const float* fb, int n_rows, int n_bins, const float* S, size_t rs,
                        float* out);
 
+    // The same with a bin-major bank: out[c][l] = sum_k fbT[k * n_rows + c] * S[k * rs + l]
+    // (bit-identical to dense_bank on the transposed bank).
+    void (*dense_bank_t)(const float* fbT, int n_rows, int n_bins, const float* S, size_t rs,
+                         float* out);
+
     // librosa.feature.spectral_centroid / spectral_bandwidth on magnitudes S (double results,
     // [W] each; bandwidth may be null). `bw_centroid` (nullable) overrides the centroid used by
     // the bandwidth. p is the bandwidth's exponent, norm whether S is normalized first.

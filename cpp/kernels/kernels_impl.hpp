@@ -127,12 +127,43 @@ inline void dense_rows(const float* fb, int n_bins, const float* S, size_t rs, f
     LaneVec acc[G];
     for (int g = 0; g < G; ++g) acc[g] = LaneVec{};
     for (int k = 0; k < n_bins; ++k) {
-        __builtin_prefetch(S + static_cast<size_t>(k + 64) * rs);
+        __builtin_prefetch(S + static_cast<size_t>(k + 64 < n_bins ? k + 64 : k) * rs);
         const LaneVec s = load_lanes(S + static_cast<size_t>(k) * rs);
 #pragma GCC unroll 16
         for (int g = 0; g < G; ++g) acc[g] += fb[static_cast<size_t>(g) * n_bins + k] * s;
     }
     for (int g = 0; g < G; ++g) std::memcpy(out + static_cast<size_t>(g) * W, &acc[g], sizeof(LaneVec));
+}
+
+// dense_rows for a bin-major bank, fbT[k * n_rows + g]: bin k's G weights are consecutive, one
+// pointer for all (the row-major bank's G row offsets took G registers; with 12 rows the
+// compiler spilled them). The same products, summed in the same order.
+template <int G>
+inline void dense_rows_t(const float* fbT, int n_rows, int n_bins, const float* S, size_t rs,
+                         float* out) {
+    LaneVec acc[G];
+    for (int g = 0; g < G; ++g) acc[g] = LaneVec{};
+    const float* w = fbT;
+    for (int k = 0; k < n_bins; ++k, w += n_rows) {
+        __builtin_prefetch(S + static_cast<size_t>(k + 128 < n_bins ? k + 128 : k) * rs);
+        const LaneVec s = load_lanes(S + static_cast<size_t>(k) * rs);
+#pragma GCC unroll 16
+        for (int g = 0; g < G; ++g) acc[g] += w[g] * s;
+    }
+    for (int g = 0; g < G; ++g) std::memcpy(out + static_cast<size_t>(g) * W, &acc[g], sizeof(LaneVec));
+}
+
+void dense_bank_t(const float* fbT, int n_rows, int n_bins, const float* S, size_t rs, float* out) {
+    int c = 0;
+    for (; c + 12 <= n_rows; c += 12) {
+        dense_rows_t<12>(fbT + c, n_rows, n_bins, S, rs, out + static_cast<size_t>(c) * W);
+    }
+    for (; c + 4 <= n_rows; c += 4) {
+        dense_rows_t<4>(fbT + c, n_rows, n_bins, S, rs, out + static_cast<size_t>(c) * W);
+    }
+    for (; c < n_rows; ++c) {
+        dense_rows_t<1>(fbT + c, n_rows, n_bins, S, rs, out + static_cast<size_t>(c) * W);
+    }
 }
 
 void dense_bank(const float* fb, int n_rows, int n_bins, const float* S, size_t rs, float* out) {
@@ -1118,6 +1149,7 @@ const KernelTable kTable = {
     &sparse_bank,
     &complex_sparse_bank,
     &dense_bank,
+    &dense_bank_t,
     &centroid_bandwidth,
     &rolloff,
     &flatness,
