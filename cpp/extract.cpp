@@ -517,13 +517,21 @@ public:
             K.dense_bank_t(chroma_fbs[group_of(b)]->data(), nc, static_cast<int>(F), S, rs, s.chroma.data());
             // librosa.util.normalize over the chroma of each lane, in float64; the loops run
             // over the lanes innermost (each lane's sum still goes through c in order)
+            // chroma_norm: 0 none, inf max, -inf min, -1 the count of non-zero values (norm=0),
+            // else the p-norm
             const double norm = req.chroma_norm;
+            const bool none = norm == 0.0, count = norm == -1.0;
+            const bool max_norm = std::isinf(norm) && norm > 0, min_norm = std::isinf(norm) && norm < 0;
             double length[kMaxLanes];
-            std::fill(length, length + W, norm == 0.0 ? 1.0 : 0.0);
-            for (int c = 0; c < nc && norm != 0.0; ++c) {
+            std::fill(length, length + W, none ? 1.0 : (min_norm ? HUGE_VAL : 0.0));
+            for (int c = 0; c < nc && !none; ++c) {
                 const float* x = s.chroma.data() + c * W;
-                if (std::isinf(norm)) {
+                if (max_norm) {
                     for (int l = 0; l < W; ++l) length[l] = std::max(length[l], std::fabs(static_cast<double>(x[l])));
+                } else if (min_norm) {
+                    for (int l = 0; l < W; ++l) length[l] = std::min(length[l], std::fabs(static_cast<double>(x[l])));
+                } else if (count) {
+                    for (int l = 0; l < W; ++l) length[l] += x[l] != 0.0f ? 1.0 : 0.0;
                 } else if (norm == 2.0) {  // numpy's fast paths for mag ** 2.0 and ** 0.5
                     for (int l = 0; l < W; ++l) length[l] += static_cast<double>(x[l]) * static_cast<double>(x[l]);
                 } else if (norm == 1.0) {
@@ -535,7 +543,7 @@ public:
             for (int l = 0; l < W; ++l) {
                 if (norm == 2.0) {
                     length[l] = std::sqrt(length[l]);
-                } else if (norm != 0.0 && norm != 1.0 && !std::isinf(norm)) {
+                } else if (!none && !count && norm != 1.0 && !max_norm && !min_norm) {
                     length[l] = std::pow(length[l], 1.0 / norm);
                 }
                 if (length[l] < kTinyF32) length[l] = 1.0;

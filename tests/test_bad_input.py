@@ -25,6 +25,8 @@ Y_NAME = r"\by\b"  # the audio argument, as a word ("y", "y=", "`y`", "y.shape" 
 # Expressions are evaluated with: gx (genrefx), np, y (1.5 s float32 noise), y_short (100
 # samples), and the helpers below; the same table drives the no-crash subprocess test.
 CASES = [
+    ("chroma-norm-negative", "gx.feature.chroma_stft(y=y, norm=-1)", "norm", "-1"),
+    ("chroma-norm-string", "gx.feature.chroma_stft(y=y, norm='l2')", "norm", "'l2'"),
     # non-finite audio
     ("stft-nan", "gx.stft(with_value(y, np.nan))", Y_NAME, None),
     ("stft-inf", "gx.stft(with_value(y, np.inf))", Y_NAME, None),

@@ -56,7 +56,7 @@ def test_fused_tuning_silent_batch():
     assert genrefx.estimate_tuning(y=zeros, sr=SR) == librosa.estimate_tuning(y=zeros, sr=SR)
 
 
-@pytest.mark.parametrize("norm", [None, 1, 2, np.inf, 0.5, 3])
+@pytest.mark.parametrize("norm", [None, 1, 2, np.inf, -np.inf, 0, 0.5, 3])
 @pytest.mark.parametrize("n_chroma", [7, 12, 24])
 def test_chroma_norms_with_estimated_tuning(norm, n_chroma):
     y = signals.music(2.05, SR, seed=1)  # 89 frames: a partial last block at W = 8 and 16
