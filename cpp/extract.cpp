@@ -21,11 +21,19 @@ constexpr int64_t kBlocksPerItem = 8;
 constexpr float kTinyF32 = 1.17549435082228750797e-38f;
 
 
-// numpy.pad's value at index i (may be outside [0, n)) of a signal of n > 0 samples.
+// numpy.pad's value at index i (may be outside [0, n)) of a signal of n > 0 samples padded by
+// `width` samples on each side (linear_ramp ramps from 0 at the far end to the edge sample).
 template <typename Sample>
-inline Sample padded_sample(const Sample* y, int64_t n, int64_t i, PadMode mode) {
+inline Sample padded_sample(const Sample* y, int64_t n, int64_t i, PadMode mode, int64_t width) {
     if (i >= 0 && i < n) return y[i];
     switch (mode) {
+        case PadMode::LinearRamp: {
+            // np.linspace(0, edge, width, endpoint=False), reversed on the right
+            if (width <= 0) return Sample(0);
+            const int64_t j = i < 0 ? i + width : width - 1 - (i - n);
+            const double edge = static_cast<double>(i < 0 ? y[0] : y[n - 1]);
+            return j <= 0 ? Sample(0) : static_cast<Sample>(edge * (static_cast<double>(j) / width));
+        }
         case PadMode::Constant: return Sample(0);
         case PadMode::Edge: return y[i < 0 ? 0 : n - 1];
         case PadMode::Reflect: {
@@ -62,7 +70,8 @@ void frame_pointers(const Framing& fr, const Sample* y, int64_t n, int64_t t0, i
             continue;
         }
         Sample* dst = scratch + static_cast<size_t>(l) * fr.n_fft;
-        for (int i = 0; i < fr.n_fft; ++i) dst[i] = padded_sample(y, n, start + i, fr.pad);
+        const int64_t width = fr.center ? fr.n_fft / 2 : 0;
+        for (int i = 0; i < fr.n_fft; ++i) dst[i] = padded_sample(y, n, start + i, fr.pad, width);
         frames[l] = dst;
     }
 }

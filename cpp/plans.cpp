@@ -432,8 +432,10 @@ PadMode parse_pad_mode(const std::string& name) {
     if (name == "reflect") return PadMode::Reflect;
     if (name == "symmetric") return PadMode::Symmetric;
     if (name == "wrap") return PadMode::Wrap;
+    if (name == "linear_ramp") return PadMode::LinearRamp;
     throw std::invalid_argument("pad_mode='" + name +
-                                "' is not supported; use constant, edge, reflect, symmetric or wrap");
+                                "' is not supported; use constant, edge, reflect, symmetric, wrap "
+                                "or linear_ramp");
 }
 
 }  // namespace genrefx

@@ -95,7 +95,7 @@ struct TuningHistogram {
 // Returns 0.0 when there are none.
 double pitch_tuning(const float* freqs, size_t n, double resolution, int bins_per_octave);
 
-enum class PadMode { Constant, Edge, Reflect, Symmetric, Wrap };
+enum class PadMode { Constant, Edge, Reflect, Symmetric, Wrap, LinearRamp };
 PadMode parse_pad_mode(const std::string& name);  // throws std::invalid_argument
 
 }  // namespace genrefx

@@ -374,8 +374,9 @@ def test_center_false(feature, n_fft, hop_length):
         {"window": "blackman", "win_length": 1500},
         {"win_length": 1024, "pad_mode": "reflect"},
         {"pad_mode": "edge", "hop_length": 441},
+        {"pad_mode": "linear_ramp"},
     ],
-    ids=["hamming", "blackman-win1500", "win1024-reflect", "edge-hop441"],
+    ids=["hamming", "blackman-win1500", "win1024-reflect", "edge-hop441", "linear-ramp"],
 )
 def test_window_and_padding(feature, params):
     extra = {"tuning": 0.0} if feature == "chroma_stft" else {}

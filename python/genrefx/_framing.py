@@ -15,9 +15,10 @@ from .filters import stft_window
 
 __all__ = ["PAD_MODES", "Framing", "framing"]
 
-#: np.pad modes the core implements. librosa's stft (and every feature built on it) rejects
-#: "wrap" when centring; rms, which pads with np.pad itself, takes it.
-PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
+#: np.pad modes the core implements (linear_ramp with numpy's default end value 0). librosa's
+#: stft (and every feature built on it) rejects "wrap" when centring; rms, which pads with
+#: np.pad itself, takes it.
+PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "linear_ramp")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -49,7 +49,7 @@ def stft(
     center : bool
         Pad ``n_fft // 2`` samples on both sides so that frame ``t`` is centred at
         ``t * hop_length``.
-    pad_mode : {"constant", "edge", "reflect", "symmetric"}
+    pad_mode : {"constant", "edge", "reflect", "symmetric", "linear_ramp"}
         ``numpy.pad`` mode for the centre padding (librosa's default: "constant", zeros).
     dtype : complex dtype or None
         Output dtype; ``None`` follows librosa: complex64 for float32 (and float16) audio,
