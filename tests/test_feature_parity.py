@@ -709,3 +709,12 @@ def test_bandwidth_of_nearly_single_bin_spectra(leak):
     exact = np.sqrt((S64 * (freq[:, None] - centroid) ** 2).sum(axis=0) / S64.sum(axis=0))
     got = genrefx.feature.spectral_bandwidth(S=S, sr=22050)[0]
     np.testing.assert_allclose(got, exact, rtol=1e-9)
+
+
+@pytest.mark.parametrize("pad_mode", ["maximum", "mean", "median", "minimum", "wrap"])
+def test_rms_takes_the_np_pad_modes_librosa_passes_on(pad_mode):
+    # librosa.feature.rms pads y with np.pad(mode=pad_mode) itself: any of numpy's modes
+    y = signals.get("music")
+    compare("rms", y, f" pad_mode={pad_mode}", pad_mode=pad_mode)
+    Y = np.stack([y, y[::-1].copy()])
+    compare("rms", Y, f" (2, n) pad_mode={pad_mode}", pad_mode=pad_mode)

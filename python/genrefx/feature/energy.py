@@ -12,6 +12,9 @@ from ..exceptions import ParameterError
 
 __all__ = ["rms", "zero_crossing_rate"]
 
+# np.pad modes that rms takes (as librosa's np.pad call does) beyond the core's own
+_NP_PAD_ONLY = ("maximum", "mean", "median", "minimum")
+
 
 def rms(
     *,
@@ -37,6 +40,13 @@ def rms(
     --------
     librosa.feature.rms
     """
+    if y is not None and center and pad_mode in _NP_PAD_ONLY:
+        # librosa pads y with np.pad itself: these modes too (their padding depends on the whole
+        # signal, which the core's framing does not do), then frames the padded signal
+        y = valid_audio(y)
+        width = check_positive_int(frame_length, "frame_length") // 2
+        y = np.pad(y, [(0, 0)] * (y.ndim - 1) + [(width, width)], mode=pad_mode)
+        center, pad_mode = False, "constant"
     if y is not None:
         out = compute(
             ["rms"],
