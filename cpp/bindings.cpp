@@ -219,6 +219,9 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
             r.tuning_bins_per_octave = get<int>(d, "bins_per_octave", 12);
             r.tuning_resolution = get<double>(d, "resolution", 0.01);
             r.tuning_n_fft = get<double>(d, "tuning_n_fft", 0.0);
+            r.tuning_fmin = get<double>(d, "tuning_fmin", 150.0);
+            r.tuning_fmax = get<double>(d, "tuning_fmax", 4000.0);
+            r.tuning_threshold = static_cast<float>(get<double>(d, "tuning_threshold", 0.1));
             if (r.tuning_bins_per_octave < 1) throw std::invalid_argument("bins_per_octave must be positive");
             if (r.tuning_n_fft != 0.0 && static_cast<int64_t>(r.tuning_n_fft) / 2 + 1 != F) {
                 throw std::invalid_argument("tuning_n_fft does not match the spectrum's bins");

@@ -251,8 +251,9 @@ public:
         // Piptrack as estimate_tuning calls it (fmin 150, fmax 4000): chroma_stft's on the
         // power spectrogram with n_fft inferred from the bins; estimate_tuning's own with the
         // n_fft librosa knows (an odd one too)
-        pip = piptrack_view(2.0 * static_cast<double>(F - 1));
-        pip_mag = req.tuning_n_fft > 0.0 ? piptrack_view(req.tuning_n_fft) : pip;
+        pip = piptrack_view(2.0 * static_cast<double>(F - 1), 150.0, 4000.0, 0.1f);
+        pip_mag = piptrack_view(req.tuning_n_fft > 0.0 ? req.tuning_n_fft : 2.0 * static_cast<double>(F - 1),
+                                req.tuning_fmin, req.tuning_fmax, req.tuning_threshold);
 
         n_items_per_signal = (T + W * kBlocksPerItem - 1) / (W * kBlocksPerItem);
         if (n_items_per_signal < 1) n_items_per_signal = 1;
@@ -390,18 +391,21 @@ public:
 
     // piptrack's peaks of one block (power or magnitude rows S) into the item's candidates,
     // with their pitches' bins in hist.
-    PiptrackView piptrack_view(double n_fft) const {
+    // librosa.piptrack's feasible bins, fmin <= freq < fmax after fmin = max(fmin, 0) and
+    // fmax = min(fmax, sr / 2), and its threshold
+    PiptrackView piptrack_view(double n_fft, double fmin_hz, double fmax_hz, float threshold) const {
         PiptrackView v{};
         v.sr = req.sr;
         v.n_fft = n_fft;
-        v.threshold = 0.1f;
-        const double fmax = std::min(4000.0, req.sr / 2.0);
+        v.threshold = threshold;
+        const double fmin = std::max(fmin_hz, 0.0);
+        const double fmax = std::min(fmax_hz, req.sr / 2.0);
         const double val = 1.0 / (n_fft * (1.0 / req.sr));  // numpy.fft.rfftfreq
         v.k_lo = static_cast<int>(F);
         v.k_hi = static_cast<int>(F);
         for (int64_t k = F - 1; k >= 0; --k) {
             const double f = static_cast<double>(k) * val;
-            if (f >= 150.0) v.k_lo = static_cast<int>(k);
+            if (f >= fmin) v.k_lo = static_cast<int>(k);
             if (f >= fmax) v.k_hi = static_cast<int>(k);
         }
         if (v.k_hi < v.k_lo) v.k_hi = v.k_lo;

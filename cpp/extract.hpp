@@ -63,6 +63,9 @@ struct Request {
     // the n_fft that librosa's piptrack takes the bins' frequencies from (y input: the STFT's,
     // odd ones included); 0: inferred from the bins, 2 (n_bins - 1), as for an S input
     double tuning_n_fft = 0.0;
+    // estimate_tuning's piptrack arguments (chroma_stft's estimate always takes the defaults)
+    double tuning_fmin = 150.0, tuning_fmax = 4000.0;
+    float tuning_threshold = 0.1f;
 
     std::vector<int32_t> contrast_lo, contrast_hi, contrast_count;
     bool contrast_linear = false;

@@ -108,6 +108,29 @@ def test_estimate_tuning_with_other_n_fft_equals_librosa(n_fft):
         )
 
 
+@pytest.mark.parametrize(
+    "piptrack",
+    [
+        {"fmin": 100.0},
+        {"fmax": 2000.0},
+        {"fmin": 50.0, "fmax": 8000.0},
+        {"threshold": 0.2},
+        {"fmin": -5.0, "fmax": 1e6},
+        {"fmin": 5000.0, "fmax": 4000.0},
+    ],
+)
+@pytest.mark.filterwarnings("ignore:Trying to estimate tuning from empty:UserWarning")
+def test_estimate_tuning_with_piptrack_arguments_equals_librosa(piptrack):
+    y = clip(seed=2)
+    assert genrefx.estimate_tuning(y=y, sr=22050, **piptrack) == (
+        librosa.estimate_tuning(y=y, sr=22050, **piptrack)
+    )
+    S = np.abs(librosa.stft(y))
+    assert genrefx.estimate_tuning(S=S, sr=22050, **piptrack) == (
+        librosa.estimate_tuning(S=S, sr=22050, **piptrack)
+    )
+
+
 @pytest.mark.parametrize("duration", [3.0, 3.1])
 def test_estimate_tuning_with_many_peaks_equals_librosa(duration):
     # ~10k piptrack peaks (noise): the core takes the median of more than 4096 magnitudes by a
@@ -215,8 +238,10 @@ def test_cqt_bad_audio():
         genrefx.feature.chroma_cqt()
     with pytest.raises(ParameterError, match="win_len_smooth"):
         genrefx.feature.chroma_cens(y=clip(duration=1.0), win_len_smooth=0)
-    with pytest.raises(ParameterError, match="fmax"):
-        genrefx.estimate_tuning(y=clip(duration=1.0), fmax=2000.0)
+    with pytest.raises(ParameterError, match="fmax"):  # (other fmax values are supported)
+        genrefx.estimate_tuning(y=clip(duration=1.0), fmax="2000")
+    with pytest.raises(ParameterError, match="ref"):
+        genrefx.estimate_tuning(y=clip(duration=1.0), ref=np.max)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -50,8 +50,8 @@ def estimate_tuning(
         histogram would have millions of bins).
     bins_per_octave : int > 0
     **kwargs
-        hop_length, win_length, window, center, pad_mode of the STFT; piptrack's fmin, fmax,
-        threshold and ref only at their defaults (150, 4000, 0.1, None).
+        hop_length, win_length, window, center, pad_mode of the STFT; piptrack's fmin,
+        fmax and threshold (150, 4000, 0.1), and its ref at its default None only.
 
     Returns
     -------
@@ -61,14 +61,20 @@ def estimate_tuning(
     --------
     librosa.estimate_tuning, librosa.piptrack, librosa.pitch_tuning
     """
+    piptrack_args = {}
     for name, default in _PIPTRACK_DEFAULTS.items():
-        if name in kwargs:
-            value = kwargs.pop(name)
-            if value != default:
+        value = kwargs.pop(name, default)
+        if name == "ref":
+            if value is not None:
                 raise ParameterError(
-                    f"estimate_tuning supports piptrack's {name}={default!r} only, got "
-                    f"{name}={value!r}"
+                    f"estimate_tuning supports piptrack's ref=None only, got {value!r}"
                 )
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise ParameterError(f"piptrack's {name}={value!r} must be a real number")
+        if not np.isfinite(value) and not (name == "fmax" and value == np.inf):
+            raise ParameterError(f"piptrack's {name}={value!r} must be finite")
+        piptrack_args[f"tuning_{name}"] = float(value)
     bins_per_octave = check_positive_int(bins_per_octave, "bins_per_octave")
     if not 1e-6 <= float(resolution) < 1.0:
         # (librosa takes any value in (0, 1); its histogram has ceil(1 / resolution) bins)
@@ -80,7 +86,7 @@ def estimate_tuning(
     return compute(
         ["estimate_tuning"],
         # (n: the n_fft librosa's piptrack uses, an odd one too, for the bins' frequencies)
-        lambda n, f, shape: {**request, "tuning_n_fft": float(n)},
+        lambda n, f, shape: {**request, **piptrack_args, "tuning_n_fft": float(n)},
         y=y,
         S=S,
         sr=sr,
