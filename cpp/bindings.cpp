@@ -149,7 +149,12 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
                     throw std::invalid_argument("dct matrix must be (n_mfcc, n_mels)");
                 }
                 r.n_mfcc = static_cast<int>(dct.shape(0));
-                r.dct.assign(dct.data(), dct.data() + dct.size());
+                // bin-major (n_mels, n_mfcc), KernelTable::dense_bank's layout
+                const size_t n_mels = static_cast<size_t>(dct.shape(1)), n_mfcc = static_cast<size_t>(r.n_mfcc);
+                r.dct.resize(dct.size());
+                for (size_t c = 0; c < n_mfcc; ++c) {
+                    for (size_t k = 0; k < n_mels; ++k) r.dct[k * n_mfcc + c] = dct.data()[c * n_mels + k];
+                }
                 r.top_db = get<double>(d, "top_db", -1.0);
                 r.db_amin = get<float>(d, "db_amin", 1e-10f);
                 p.out.mfcc = alloc32(f, r.n_mfcc);

@@ -527,7 +527,7 @@ public:
                                               s.view_scratch.data(), rs)
                                  : power_block(b, t0);
             const int nc = req.n_chroma;
-            K.dense_bank_t(chroma_fbs[group_of(b)]->data(), nc, static_cast<int>(F), S, rs, s.chroma.data());
+            K.dense_bank(chroma_fbs[group_of(b)]->data(), nc, static_cast<int>(F), S, rs, s.chroma.data());
             // librosa.util.normalize over the chroma of each lane, in float64; the loops run
             // over the lanes innermost (each lane's sum still goes through c in order)
             // chroma_norm: 0 none, inf max, -inf min, -1 the count of non-zero values (norm=0),

@@ -39,7 +39,7 @@ struct Request {
 
     std::shared_ptr<const SparseBank> mel_bank;  // melspectrogram / mfcc
     bool mel_magnitude = false;  // mel of |X| (power=1) instead of |X|^2
-    std::vector<float> dct;                      // mfcc: n_mfcc x n_mels (lifter folded in)
+    std::vector<float> dct;                      // mfcc: bin-major n_mels x n_mfcc (lifter folded in)
     int n_mfcc = 0;
     float db_amin = 1e-10f;
     double top_db = 80.0;  // < 0: None

@@ -73,7 +73,7 @@ std::vector<float> chroma_filterbank(double sr, int n_fft, int n_chroma, double 
                                      double ctroct, double octwidth, bool base_c);
 
 // The same transposed to bin-major, shape (1 + n_fft // 2, n_chroma) (KernelTable::
-// dense_bank_t's layout), shared from a cache keyed by every argument (thread-safe). Estimated
+// dense_bank's layout), shared from a cache keyed by every argument (thread-safe). Estimated
 // tunings are multiples of 0.01, so a run of clips needs a few dozen banks at most.
 std::shared_ptr<const std::vector<float>> cached_chroma_filterbank_t(double sr, int n_fft,
                                                                    int n_chroma, double tuning,

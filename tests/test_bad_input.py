@@ -27,6 +27,16 @@ Y_NAME = r"\by\b"  # the audio argument, as a word ("y", "y=", "`y`", "y.shape" 
 CASES = [
     ("chroma-norm-negative", "gx.feature.chroma_stft(y=y, norm=-1)", "norm", "-1"),
     ("chroma-norm-string", "gx.feature.chroma_stft(y=y, norm='l2')", "norm", "'l2'"),
+    ("chroma-norm-nan", "gx.feature.chroma_stft(y=y, norm=np.nan)", "norm", "nan"),
+    ("mel-power-zero", "gx.feature.melspectrogram(y=y, power=0)", "power", "0"),
+    ("mfcc-power-negative", "gx.feature.mfcc(y=y, power=-1.5)", "power", "-1.5"),
+    ("mfcc-dct-type-5", "gx.feature.mfcc(y=y, dct_type=5)", "dct_type", "5"),
+    ("mfcc-dct-norm-bogus", "gx.feature.mfcc(y=y, norm='bogus')", "norm", "bogus"),
+    ("rms-pad-empty", "gx.feature.rms(y=y, pad_mode='empty')", "pad_mode", "empty"),
+    ("stft-pad-wrap", "gx.stft(y, pad_mode='wrap')", "pad_mode", "wrap"),
+    ("tuning-fmin-string", "gx.estimate_tuning(y=y, fmin='150')", "fmin", "150"),
+    ("tuning-threshold-nan", "gx.estimate_tuning(y=y, threshold=np.nan)", "threshold", "nan"),
+    ("tuning-ref-callable", "gx.estimate_tuning(y=y, ref=np.max)", "ref", None),
     # non-finite audio
     ("stft-nan", "gx.stft(with_value(y, np.nan))", Y_NAME, None),
     ("stft-inf", "gx.stft(with_value(y, np.inf))", Y_NAME, None),

@@ -128,14 +128,10 @@ struct KernelTable {
     void (*complex_sparse_bank)(const ComplexSparseView& bank, const float* re, const float* im,
                                 float* out_re, float* out_im);
 
-    // Dense product: out[c][l] = sum_k fb[c * n_bins + k] * S[k * rs + l] (chroma).
-    void (*dense_bank)(const float* fb, int n_rows, int n_bins, const float* S, size_t rs,
+    // Dense product with a bin-major bank (chroma's filterbank, mfcc's DCT):
+    // out[c][l] = sum_k fbT[k * n_rows + c] * S[k * rs + l], summed in k order.
+    void (*dense_bank)(const float* fbT, int n_rows, int n_bins, const float* S, size_t rs,
                        float* out);
-
-    // The same with a bin-major bank: out[c][l] = sum_k fbT[k * n_rows + c] * S[k * rs + l]
-    // (bit-identical to dense_bank on the transposed bank).
-    void (*dense_bank_t)(const float* fbT, int n_rows, int n_bins, const float* S, size_t rs,
-                         float* out);
 
     // librosa.feature.spectral_centroid / spectral_bandwidth on magnitudes S (double results,
     // [W] each; bandwidth may be null). `bw_centroid` (nullable) overrides the centroid used by

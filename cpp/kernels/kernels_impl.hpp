@@ -120,26 +120,12 @@ void complex_sparse_bank(const ComplexSparseView& bank, const float* re, const f
     }
 }
 
-// G filterbank rows at once: each spectrum row is loaded once for G accumulators, which stay
-// in registers (as vectors: per-lane arrays indexed by g went through the stack).
+// G rows of a bin-major bank at once, fbT[k * n_rows + g]: each spectrum row is loaded once
+// for G accumulators, which stay in registers, and bin k's G weights are consecutive, one
+// pointer for all (a row-major bank's G row offsets took G registers; with 12 rows the
+// compiler spilled them).
 template <int G>
-inline void dense_rows(const float* fb, int n_bins, const float* S, size_t rs, float* out) {
-    LaneVec acc[G];
-    for (int g = 0; g < G; ++g) acc[g] = LaneVec{};
-    for (int k = 0; k < n_bins; ++k) {
-        __builtin_prefetch(S + static_cast<size_t>(k + 64 < n_bins ? k + 64 : k) * rs);
-        const LaneVec s = load_lanes(S + static_cast<size_t>(k) * rs);
-#pragma GCC unroll 16
-        for (int g = 0; g < G; ++g) acc[g] += fb[static_cast<size_t>(g) * n_bins + k] * s;
-    }
-    for (int g = 0; g < G; ++g) std::memcpy(out + static_cast<size_t>(g) * W, &acc[g], sizeof(LaneVec));
-}
-
-// dense_rows for a bin-major bank, fbT[k * n_rows + g]: bin k's G weights are consecutive, one
-// pointer for all (the row-major bank's G row offsets took G registers; with 12 rows the
-// compiler spilled them). The same products, summed in the same order.
-template <int G>
-inline void dense_rows_t(const float* fbT, int n_rows, int n_bins, const float* S, size_t rs,
+inline void dense_rows(const float* fbT, int n_rows, int n_bins, const float* S, size_t rs,
                          float* out) {
     LaneVec acc[G];
     for (int g = 0; g < G; ++g) acc[g] = LaneVec{};
@@ -153,31 +139,19 @@ inline void dense_rows_t(const float* fbT, int n_rows, int n_bins, const float* 
     for (int g = 0; g < G; ++g) std::memcpy(out + static_cast<size_t>(g) * W, &acc[g], sizeof(LaneVec));
 }
 
-void dense_bank_t(const float* fbT, int n_rows, int n_bins, const float* S, size_t rs, float* out) {
+void dense_bank(const float* fbT, int n_rows, int n_bins, const float* S, size_t rs, float* out) {
     int c = 0;
     for (; c + 12 <= n_rows; c += 12) {
-        dense_rows_t<12>(fbT + c, n_rows, n_bins, S, rs, out + static_cast<size_t>(c) * W);
+        dense_rows<12>(fbT + c, n_rows, n_bins, S, rs, out + static_cast<size_t>(c) * W);
     }
     for (; c + 4 <= n_rows; c += 4) {
-        dense_rows_t<4>(fbT + c, n_rows, n_bins, S, rs, out + static_cast<size_t>(c) * W);
+        dense_rows<4>(fbT + c, n_rows, n_bins, S, rs, out + static_cast<size_t>(c) * W);
     }
     for (; c < n_rows; ++c) {
-        dense_rows_t<1>(fbT + c, n_rows, n_bins, S, rs, out + static_cast<size_t>(c) * W);
+        dense_rows<1>(fbT + c, n_rows, n_bins, S, rs, out + static_cast<size_t>(c) * W);
     }
 }
 
-void dense_bank(const float* fb, int n_rows, int n_bins, const float* S, size_t rs, float* out) {
-    int c = 0;
-    for (; c + 12 <= n_rows; c += 12) {
-        dense_rows<12>(fb + static_cast<size_t>(c) * n_bins, n_bins, S, rs, out + static_cast<size_t>(c) * W);
-    }
-    for (; c + 4 <= n_rows; c += 4) {
-        dense_rows<4>(fb + static_cast<size_t>(c) * n_bins, n_bins, S, rs, out + static_cast<size_t>(c) * W);
-    }
-    for (; c < n_rows; ++c) {
-        dense_rows<1>(fb + static_cast<size_t>(c) * n_bins, n_bins, S, rs, out + static_cast<size_t>(c) * W);
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Spectral shape features
@@ -1150,7 +1124,6 @@ const KernelTable kTable = {
     &sparse_bank,
     &complex_sparse_bank,
     &dense_bank,
-    &dense_bank_t,
     &centroid_bandwidth,
     &rolloff,
     &flatness,

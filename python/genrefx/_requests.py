@@ -73,16 +73,10 @@ def chroma_part(
     tuning = check_tuning(tuning)
     # (the core's codes: 0 none, -1 librosa.util.normalize's norm=0, the count of non-zero
     # values; inf / -inf the largest / smallest magnitude; else the p-norm)
-    if norm is None:
-        chroma_norm = 0.0
-    elif not np.isscalar(norm) or not isinstance(norm, (int, float, np.number)):
+    real = isinstance(norm, (int, float, np.number)) and np.isscalar(norm)
+    if norm is not None and not (real and (norm == 0 or norm == -np.inf or norm > 0)):
         raise ParameterError(f"norm={norm!r} must be None, np.inf, -np.inf, 0 or a positive number")
-    elif norm == 0:
-        chroma_norm = -1.0
-    elif norm == np.inf or norm == -np.inf or norm > 0:
-        chroma_norm = float(norm)
-    else:
-        raise ParameterError(f"norm={norm!r} must be None, np.inf, -np.inf, 0 or a positive number")
+    chroma_norm = 0.0 if norm is None else (-1.0 if norm == 0 else float(norm))
     ctroct, octwidth = octave_weighting(kwargs.get("ctroct", 5.0), kwargs.get("octwidth", 2))
     return {
         "n_chroma": n_chroma,
