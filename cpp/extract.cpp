@@ -417,7 +417,8 @@ public:
         // peaks are strict local maxima: at most one bin in two of the searched range
         const size_t per_frame = static_cast<size_t>(std::max(0, pip.k_hi - pip.k_lo)) / 2 + 1;
         if (peaks.count[item] == 0) {  // (re)size for this call; reuses the memory
-            const size_t capacity = per_frame * static_cast<size_t>(W * kBlocksPerItem);
+            // (+ W: the kernel may write a whole register of lanes past its last peak)
+            const size_t capacity = per_frame * static_cast<size_t>(W * kBlocksPerItem) + W;
             peaks.pitch[item].allocate(capacity);
             peaks.mag[item].allocate(capacity);
             peaks.bin[item].allocate(capacity);
@@ -425,10 +426,12 @@ public:
         const size_t first = peaks.count[item];
         peaks.count[item] = K.piptrack(pip, S, rs, static_cast<int>(F), n_valid,
                                        peaks.pitch[item].data(), peaks.mag[item].data(), first);
-        const float* pitch = peaks.pitch[item].data();
-        int32_t* bin = peaks.bin[item].data();
-        for (size_t j = first; j < peaks.count[item]; ++j) {
-            bin[j] = hist.bin(pitch[j]);
+        int32_t* bin = peaks.bin[item].data() + first;
+        const size_t n_new = peaks.count[item] - first;
+        if (hist.n_hist >= 1) {
+            K.tuning_bins(hist.view(), peaks.pitch[item].data() + first, n_new, bin);
+        } else {
+            std::fill(bin, bin + n_new, -1);
         }
     }
 

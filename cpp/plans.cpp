@@ -11,6 +11,8 @@
 #include <tuple>
 #include <stdexcept>
 
+#include "dispatch.hpp"
+
 namespace genrefx {
 
 namespace {
@@ -385,26 +387,6 @@ TuningHistogram::TuningHistogram(double resolution, int bins_per_octave)
     edges[n_hist] = 0.5;
 }
 
-int TuningHistogram::bin(float f) const {
-    if (!(f > 0.0f) || n_hist < 1) return -1;
-    // float32, as numpy: log2(f / 27.5), times bins_per_octave, mod 1, folded to [-0.5, 0.5)
-    const float octs = std::log2(f / 27.5f);
-    const float x = scale * octs;
-    // fmod(x, 1) as x - trunc(x) (exact, and fmodf's loop is slow): equal for every float32
-    // except the sign of a zero result for negative whole x, which lands in the same bin
-    float res = x - std::trunc(x);
-    if (res != 0.0f && res < 0.0f) res += 1.0f;
-    if (res >= 0.5f) res -= 1.0f;
-    const double v = static_cast<double>(res);
-    if (v < edges[0] || v > edges[n_hist]) return -1;
-    // np.histogram's uniform-bin index with its edge corrections
-    int idx = static_cast<int>((v - edges[0]) * (n_hist / (edges[n_hist] - edges[0])));
-    if (idx == n_hist) idx -= 1;
-    if (v < edges[idx]) idx -= 1;
-    if (idx + 1 <= n_hist && v >= edges[idx + 1] && idx != n_hist - 1) idx += 1;
-    return idx;
-}
-
 double TuningHistogram::estimate(const long long* counts, bool any) const {
     if (!any || n_hist < 1) return 0.0;  // librosa: no frequencies -> 0.0
     int best = 0;
@@ -418,10 +400,13 @@ double pitch_tuning(const float* freqs, size_t n, double resolution, int bins_pe
     const TuningHistogram hist(resolution, bins_per_octave);
     std::vector<long long> counts(std::max(hist.n_hist, 1), 0);
     bool any = false;
-    for (size_t i = 0; i < n; ++i) {
-        any = any || freqs[i] > 0.0f;
-        const int idx = hist.bin(freqs[i]);
-        if (idx >= 0) counts[idx] += 1;
+    for (size_t i = 0; i < n; ++i) any = any || freqs[i] > 0.0f;
+    if (hist.n_hist >= 1) {
+        std::vector<int32_t> bins(n);
+        kernels().tuning_bins(hist.view(), freqs, n, bins.data());
+        for (const int32_t idx : bins) {
+            if (idx >= 0) counts[idx] += 1;
+        }
     }
     return hist.estimate(counts.data(), any);
 }

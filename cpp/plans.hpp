@@ -83,7 +83,7 @@ std::shared_ptr<const std::vector<float>> cached_chroma_filterbank_t(double sr, 
 // librosa.pitch_tuning's histogram of deviations from the (bins_per_octave) semitone grid.
 struct TuningHistogram {
     TuningHistogram(double resolution, int bins_per_octave);
-    int bin(float frequency) const;  // -1: not counted (not > 0, or outside the edges)
+    TuningView view() const { return TuningView{scale, n_hist, edges.data()}; }  // n_hist >= 1
     double estimate(const long long* counts, bool any_positive) const;  // the mode's left edge
     int n_hist;
     float scale;

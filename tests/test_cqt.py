@@ -153,6 +153,39 @@ def test_estimate_tuning_with_many_peaks_equals_librosa(duration):
     assert rel_err(got, librosa.feature.chroma_stft(y=y)) <= 1e-4
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_estimate_tuning_on_dense_peaks_equals_librosa(seed):
+    # noise (with a tone in odd seeds): a third of the lanes peak at a bin, the core's
+    # all-lanes piptrack interpolation and vectorized histogram bins; its flat histogram at a
+    # fine resolution turns on single counts
+    rng = np.random.default_rng(100 + seed)
+    y = (0.1 * rng.standard_normal(3 * 22050)).astype(np.float32)
+    if seed % 2:
+        y += (0.05 * np.sin(2 * np.pi * 440.0 * np.arange(y.size) / 22050)).astype(np.float32)
+    for resolution in (0.01, 0.001):
+        for bins_per_octave in (12, 24):
+            kw = {"sr": 22050, "resolution": resolution, "bins_per_octave": bins_per_octave}
+            assert genrefx.estimate_tuning(y=y, **kw) == librosa.estimate_tuning(y=y, **kw)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize(
+    "frequencies",
+    [
+        [1e-44, 1e-44, 1e-44, 445.0],  # f / 27.5 underflows to 0: log2 -inf, not counted
+        [np.inf, np.nan, -3.0, 0.0, 445.0, 446.0],
+        [3e38, 1e-40, 440.5, 439.0, 439.1],  # extreme but finite: counted
+        [27.5 * 2.0 ** (k / 12) for k in range(-40, 60)],  # on the grid: residual 0
+    ],
+)
+def test_pitch_tuning_counts_what_librosa_counts(frequencies):
+    f = np.array(frequencies, np.float32)
+    for bins_per_octave in (12, 36):
+        assert genrefx._core.pitch_tuning(f, 0.01, bins_per_octave) == librosa.pitch_tuning(
+            f, bins_per_octave=bins_per_octave
+        )
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_chroma_cqt_cens_tonnetz_match_librosa(seed):
     y = clip(seed=seed, duration=6.0)

@@ -75,6 +75,14 @@ struct PiptrackView {
     float threshold;      // 0.1: a peak must exceed threshold * the frame's maximum
 };
 
+// librosa.pitch_tuning's histogram: residuals in [-0.5, 0.5) against n_hist + 1 edges
+// (np.linspace(-0.5, 0.5, n_hist + 1)), for bins_per_octave = scale.
+struct TuningView {
+    float scale;
+    int n_hist;  // >= 1
+    const double* edges;
+};
+
 // What a spectrum call writes (each output nullable). The complex bins go to a frame-major
 // complex64 array (librosa's Fortran-ordered STFT): frame l's bin k at
 // complex_out[2 * (l * frame_stride + k)], l < n_valid. mag/pow are [n_bins][W] lanes arrays of
@@ -188,9 +196,14 @@ struct KernelTable {
     void (*db_rows)(const float* S, size_t rs, int rows, float amin, float floor, float* out);
 
     // piptrack's peaks of a power spectrogram block, for estimate_tuning. For every lane l < n_valid,
-    // appends (pitch, mag) pairs; returns the new count. Capacity is guaranteed by the driver.
+    // appends (pitch, mag) pairs; returns the new count. Capacity is guaranteed by the driver,
+    // plus W elements past the last peak that the kernel may overwrite.
     size_t (*piptrack)(const PiptrackView& pt, const float* S, size_t rs, int n_bins, int n_valid,
                        float* pitch_out, float* mag_out, size_t count);
+
+    // librosa.pitch_tuning's histogram bin of each frequency (-1: not counted: not > 0, or not
+    // finite, or outside the edges), with the residual from log2(f / 27.5) in float32 as numpy.
+    void (*tuning_bins)(const TuningView& h, const float* freq, size_t n, int32_t* bin);
 
     // --- istft and hpss (kernels/inverse_impl.hpp, kernels/median_impl.hpp) ---
 

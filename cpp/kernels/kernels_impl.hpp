@@ -57,6 +57,10 @@ inline LaneVec load_lanes(const float* p) {
 // W lanes of comparison results (0 or all bits set), as GCC vector comparisons give them.
 typedef int32_t LaneMask __attribute__((vector_size(W * sizeof(int32_t))));
 
+// W lanes of float64, and the integers of the same width.
+typedef double LaneVec64 __attribute__((vector_size(W * sizeof(double))));
+typedef int64_t LaneInt64 __attribute__((vector_size(W * sizeof(int64_t))));
+
 // Whether any lane of m is set: one mask test (a float sum of W flags was a chain of W
 // dependent adds per bin).
 inline bool any_lane(LaneMask m) {
@@ -79,6 +83,51 @@ inline bool any_lane(LaneMask m) {
     uint64_t any = 0;
     for (int i = 0; i < W / 2; ++i) any |= parts[i];
     return any != 0;
+}
+
+// The set lanes of m as bits (lane l: bit l).
+inline uint32_t lane_bits(LaneMask m) {
+#if defined(__AVX512F__)
+    if constexpr (W == 16) {
+        __m512i v;
+        std::memcpy(&v, &m, sizeof(v));
+        return _mm512_test_epi32_mask(v, v);
+    }
+#endif
+#if defined(__AVX2__)
+    if constexpr (W == 8) {
+        __m256 v;
+        std::memcpy(&v, &m, sizeof(v));
+        return static_cast<uint32_t>(_mm256_movemask_ps(v));
+    }
+#endif
+    uint32_t bits = 0;
+    for (int l = 0; l < W; ++l) bits |= m[l] != 0 ? uint32_t{1} << l : 0u;
+    return bits;
+}
+
+// Appends the lanes of a[] and b[] whose bit is set in `bits` (in lane order) at a_out + count
+// and b_out + count; returns the new count. With AVX-512 it writes all W lanes of each (the
+// destination needs W elements of room past the new count).
+inline size_t append_lanes(uint32_t bits, const float* a, const float* b, float* a_out,
+                           float* b_out, size_t count) {
+#if defined(__AVX512F__)
+    if constexpr (W == 16) {
+        // compress in a register, then a plain store (a compressing store to memory is
+        // microcoded and slow on AMD's AVX-512 cores)
+        const __mmask16 m = static_cast<__mmask16>(bits);
+        _mm512_storeu_ps(a_out + count, _mm512_maskz_compress_ps(m, _mm512_loadu_ps(a)));
+        _mm512_storeu_ps(b_out + count, _mm512_maskz_compress_ps(m, _mm512_loadu_ps(b)));
+        return count + static_cast<size_t>(__builtin_popcount(bits));
+    }
+#endif
+    for (; bits != 0; bits &= bits - 1) {
+        const int l = __builtin_ctz(bits);
+        a_out[count] = a[l];
+        b_out[count] = b[l];
+        ++count;
+    }
+    return count;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -163,8 +212,7 @@ constexpr float kTinyF32 = 1.17549435082228750797e-38f;  // np.finfo(np.float32)
 // 0.25 ms for 1296 frames in a C++ harness). With AVX2's 16 registers they spilled (0.36 ->
 // 0.49 ms, 0.76 with two chains), so the other levels keep the plain lane loops.
 #if defined(__AVX512F__)
-// W lanes of float64, and a row of W float32 lanes widened to them.
-typedef double LaneVec64 __attribute__((vector_size(W * sizeof(double))));
+// A row of W float32 lanes widened to float64.
 inline LaneVec64 widen_lanes(const float* p) { return __builtin_convertvector(load_lanes(p), LaneVec64); }
 
 constexpr int kChains = 4;
@@ -1020,6 +1068,9 @@ void window_counts(const uint8_t* d, int64_t T, int hop, int len, uint32_t* out)
     for (int64_t t = 0; t < T; ++t) out[t] = byte_sum(d + t * hop, len);
 }
 
+// Peaks at one bin from which piptrack interpolates all lanes at once (fewer: lane by lane)
+constexpr int kDensePeaks = 3;
+
 size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, int n_valid,
                 float* pitch_out, float* mag_out, size_t count) {
     // ref = threshold * column max; peaks of S * (S > ref): x[k] > x[k-1] and x[k] >= x[k+1]
@@ -1064,6 +1115,28 @@ size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, i
         const float* sm = k > 0 ? s0 - rs : s0;
         const float* sp = k + 1 < n_bins ? s0 + rs : s0;
         const bool interior = k > 0 && k + 1 < n_bins;
+        const uint32_t bits = lane_bits(peak);
+        if (interior && __builtin_popcount(bits) >= kDensePeaks) {
+            // many peaks at this bin (noise-like spectra: a third of the lanes or more): the
+            // interpolation below for all lanes at once, then the peaks' lanes appended
+            // (vector types: as a loop the conditional division stayed scalar)
+            const LaneVec vp = load_lanes(sp), vm = load_lanes(sm), v0 = load_lanes(s0);
+            const LaneVec64 a = __builtin_convertvector(vp + vm, LaneVec64) -
+                                2.0 * __builtin_convertvector(v0, LaneVec64);
+            const LaneVec64 b = __builtin_convertvector(vp - vm, LaneVec64) / 2.0;
+            const LaneVec64 abs_a = a < 0.0 ? -a : a, abs_b = b < 0.0 ? -b : b;
+            const LaneMask use = __builtin_convertvector(!(abs_b >= abs_a), LaneMask);
+            const LaneVec shift = use ? __builtin_convertvector(-b / a, LaneVec) : LaneVec{};
+            const LaneVec avg = (vp - vm) / 2.0f;
+            const LaneVec64 bin = static_cast<double>(k) + __builtin_convertvector(shift, LaneVec64);
+            alignas(64) float pitch[W], mag[W];
+            const LaneVec pv = __builtin_convertvector(bin * pt.sr / pt.n_fft, LaneVec);
+            const LaneVec mv = v0 + 0.5f * avg * shift;
+            std::memcpy(pitch, &pv, sizeof(pv));
+            std::memcpy(mag, &mv, sizeof(mv));
+            count = append_lanes(bits, pitch, mag, pitch_out, mag_out, count);
+            continue;
+        }
         for (int l = 0; l < n_valid; ++l) {
             if (peak[l] == 0) continue;
             float shift = 0.0f;
@@ -1083,6 +1156,94 @@ size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, i
         }
     }
     return count;
+}
+
+// log2(x) per lane for positive, finite, normal x, to ~1 ulp of float64: x = m 2^e with m in
+// [sqrt(1/2), sqrt(2)), log2(m) = 2 / ln 2 atanh(t), t = (m - 1) / (m + 1) (|t| < 0.1716, so the
+// series' terms past t^21 are below 2^-53 of the first).
+inline LaneVec64 log2_lanes(LaneVec64 x) {
+    LaneInt64 bits;
+    std::memcpy(&bits, &x, sizeof(bits));
+    LaneInt64 e = ((bits >> 52) & 0x7ff) - 1023;
+    bits = (bits & 0x000fffffffffffffLL) | 0x3ff0000000000000LL;
+    LaneVec64 m;
+    std::memcpy(&m, &bits, sizeof(m));
+    const LaneInt64 big = m > 1.41421356237309504880;
+    m = big ? m * 0.5 : m;
+    e = big ? e + 1 : e;
+    const LaneVec64 t = (m - 1.0) / (m + 1.0);
+    const LaneVec64 t2 = t * t;
+    LaneVec64 p = LaneVec64{} + 1.0 / 21.0;
+    for (int i = 9; i >= 0; --i) p = p * t2 + 1.0 / (2 * i + 1);
+    return __builtin_convertvector(e, LaneVec64) + 2.88539008177792681472 * (t * p);
+}
+
+void tuning_bins(const TuningView& h, const float* freq, size_t n, int32_t* bin) {
+    const double lo = h.edges[0], hi = h.edges[h.n_hist];
+    const double norm = h.n_hist / (hi - lo);
+    for (size_t i0 = 0; i0 < n; i0 += W) {
+        alignas(64) float f[W];
+        const size_t m = n - i0 < static_cast<size_t>(W) ? n - i0 : W;
+        for (int l = 0; l < W; ++l) f[l] = static_cast<size_t>(l) < m ? freq[i0 + l] : 0.0f;
+        const LaneVec vf = load_lanes(f);
+        // counted: 0 < f <= FLT_MAX and f / 27.5 > 0 in float32 (librosa drops f <= 0; inf, nan
+        // and a quotient that underflows to 0 give it a nan residual, which no bin counts)
+        const LaneVec quotient = vf / 27.5f;
+        const LaneMask ok = (vf > 0.0f) & (vf <= 3.40282346638528859812e38f) & (quotient > 0.0f);
+        // log2(f / 27.5) in float32 as numpy (its quotient, then the log correctly rounded)
+        const LaneVec q = ok ? quotient : LaneVec{} + 1.0f;
+        const LaneVec octs = __builtin_convertvector(log2_lanes(__builtin_convertvector(q, LaneVec64)), LaneVec);
+        // np.mod(bins_per_octave * octs, 1.0), folded to [-0.5, 0.5): the mod as x - trunc(x)
+        // (exact; equal to fmodf for every float32 but the sign of a zero result for negative
+        // whole x, which lands in the same bin)
+        // (|x| >= 2^23: a whole number, residual 0)
+        const LaneVec x = h.scale * octs;
+        const LaneMask frac = (x < 8388608.0f) & (x > -8388608.0f);
+        const LaneVec x_int = frac ? x : LaneVec{};
+        LaneVec res = frac ? x - __builtin_convertvector(__builtin_convertvector(x_int, LaneMask), LaneVec) : LaneVec{};
+        res = res < 0.0f ? res + 1.0f : res;
+        res = res >= 0.5f ? res - 1.0f : res;
+        // np.histogram's uniform-bin index with its edge corrections; lanes not counted give -1
+        alignas(64) float r[W];
+        alignas(64) int32_t okay[W], out[W];
+        std::memcpy(r, &res, sizeof(r));
+        std::memcpy(okay, &ok, sizeof(okay));
+        int l0 = 0;
+#if defined(__AVX512F__)
+        // (8 lanes at a time, the two edge lookups as gathers; as a loop it stayed scalar)
+        for (; l0 + 8 <= W; l0 += 8) {
+            const __m512d v = _mm512_cvtps_pd(_mm256_load_ps(r + l0));
+            const __mmask8 in = static_cast<__mmask8>(
+                _mm256_cmpneq_epi32_mask(_mm256_load_si256(reinterpret_cast<const __m256i*>(okay + l0)), _mm256_setzero_si256()) &
+                _mm512_cmp_pd_mask(v, _mm512_set1_pd(lo), _CMP_GE_OQ) &
+                _mm512_cmp_pd_mask(v, _mm512_set1_pd(hi), _CMP_LE_OQ));
+            const __m256i n_hist = _mm256_set1_epi32(h.n_hist), one = _mm256_set1_epi32(1);
+            __m256i idx = _mm256_maskz_mov_epi32(in, _mm512_cvttpd_epi32(_mm512_mul_pd(_mm512_sub_pd(v, _mm512_set1_pd(lo)), _mm512_set1_pd(norm))));
+            idx = _mm256_mask_sub_epi32(idx, _mm256_cmpeq_epi32_mask(idx, n_hist), idx, one);
+            const __m512d e_lo = _mm512_i32gather_pd(idx, h.edges, 8);
+            idx = _mm256_mask_sub_epi32(idx, _mm512_cmp_pd_mask(v, e_lo, _CMP_LT_OQ), idx, one);
+            const __m512d e_hi = _mm512_i32gather_pd(_mm256_add_epi32(idx, one), h.edges, 8);
+            const __mmask8 up = static_cast<__mmask8>(
+                _mm512_cmp_pd_mask(v, e_hi, _CMP_GE_OQ) &
+                _mm256_cmpneq_epi32_mask(idx, _mm256_sub_epi32(n_hist, one)));
+            idx = _mm256_mask_add_epi32(idx, up, idx, one);
+            _mm256_store_si256(reinterpret_cast<__m256i*>(out + l0),
+                               _mm256_mask_blend_epi32(in, _mm256_set1_epi32(-1), idx));
+        }
+#endif
+        for (int l = l0; l < W; ++l) {
+            const double v = r[l];
+            int idx = -1;
+            if (okay[l] != 0 && v >= lo && v <= hi) {
+                idx = static_cast<int>((v - lo) * norm);
+                if (idx == h.n_hist) idx -= 1;
+                if (v < h.edges[idx]) idx -= 1;
+                if (v >= h.edges[idx + 1] && idx != h.n_hist - 1) idx += 1;
+            }
+            out[l] = idx;
+        }
+        std::memcpy(bin + i0, out, m * sizeof(int32_t));
+    }
 }
 
 void db_rows(const float* S, size_t rs, int rows, float amin, float floor, float* out) {
@@ -1137,6 +1298,7 @@ const KernelTable kTable = {
     &window_counts,
     &db_rows,
     &piptrack,
+    &tuning_bins,
     &irfft_frames,
     &irfft_frames64,
     &median_lanes,
