@@ -452,17 +452,26 @@ public:
             }
         }
         const float threshold = median_of(mags);
-        std::vector<long long> counts(std::max(hist.n_hist, 1), 0);
+        // Without branches (half the peaks reach the median, at random): what is not counted
+        // goes to a last, unused slot. Four histograms, peak j into histogram j % 4, so that
+        // consecutive increments of one slot do not wait for each other's stores.
+        const size_t n_slots = static_cast<size_t>(std::max(hist.n_hist, 1));
+        const size_t stride = n_slots + 1;
+        std::vector<long long> counts(4 * stride, 0);
         bool any = false;
         for (size_t i = first; i < last; ++i) {
             const float* p = peaks.pitch[i].data();
             const float* m = peaks.mag[i].data();
             const int32_t* bin = peaks.bin[i].data();
             for (size_t j = 0; j < peaks.count[i]; ++j) {
-                if (!(p[j] > 0.0f) || !(m[j] >= threshold)) continue;
-                any = true;
-                if (bin[j] >= 0) counts[bin[j]] += 1;
+                const bool take = (p[j] > 0.0f) & (m[j] >= threshold);
+                any |= take;
+                const size_t slot = take & (bin[j] >= 0) ? static_cast<size_t>(bin[j]) : n_slots;
+                counts[(j & 3) * stride + slot] += 1;
             }
+        }
+        for (size_t h = 1; h < 4; ++h) {
+            for (size_t k = 0; k < n_slots; ++k) counts[k] += counts[h * stride + k];
         }
         return hist.estimate(counts.data(), any);
     }
