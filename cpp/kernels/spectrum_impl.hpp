@@ -87,6 +87,28 @@ inline void transpose_frames(const float* const* frames, const float* window, in
 // multiply.
 inline void transpose_frames64(const float* const* frames, const double* window, int len,
                                double* x) {
+#if defined(__AVX512F__)
+    // In registers: each transposed row widened and multiplied as it comes out of transpose16
+    // (through a float buffer, each row was stored, loaded back and looped over: ~25 % more
+    // instructions)
+    int i0 = 0;
+    for (; i0 + 16 <= len; i0 += 16) {
+        __m512 r[16];
+        for (int l = 0; l < 16; ++l) r[l] = _mm512_loadu_ps(frames[l] + i0);
+        transpose16(r);
+        for (int c = 0; c < 16; ++c) {
+            const __m512d w = _mm512_set1_pd(window[i0 + c]);
+            double* dst = x + static_cast<size_t>(i0 + c) * W;
+            _mm512_storeu_pd(dst, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(r[c])), w));
+            _mm512_storeu_pd(dst + 8, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_extractf32x8_ps(r[c], 1)), w));
+        }
+    }
+    for (; i0 < len; ++i0) {
+        const double w = window[i0];
+        double* dst = x + static_cast<size_t>(i0) * W;
+        for (int l = 0; l < W; ++l) dst[l] = static_cast<double>(frames[l][i0]) * w;
+    }
+#else
     constexpr int kChunk = 64;
     alignas(64) float rows[kChunk * W];
     const float* at[W];
@@ -101,6 +123,7 @@ inline void transpose_frames64(const float* const* frames, const double* window,
             GX_SIMD for (int l = 0; l < W; ++l) dst[l] = static_cast<double>(src[l]) * w;
         }
     }
+#endif
 }
 
 // x[i * W + l] = frames[l][i] * window[i] for float64 frames, through 64-row chunks that stay
