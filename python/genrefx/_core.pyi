@@ -191,7 +191,10 @@ def pitch_tuning(
     bins_per_octave: int,
 ) -> float:
     """librosa.pitch_tuning of ``frequencies`` (converted to float32), in fractions of a bin;
-    ``resolution`` in [1e-6, 1), ``bins_per_octave`` > 0 (ValueError otherwise)."""
+    ``resolution`` in [1e-6, 1), ``bins_per_octave`` > 0 (ValueError otherwise). As librosa,
+    counts only frequencies > 0 whose residual is a number (not inf, nan, or an ``f / 27.5``
+    that underflows to 0); log2 is rounded correctly from float64, where numpy's float32 log2
+    can be 1 ulp off (a count at an exact histogram edge may then differ)."""
 
 def row_stats(x: npt.ArrayLike, stats: list[str]) -> npt.NDArray[np.float32]:
     """Statistics of each row of a 2-D float32 or float64 array over its frames, stat-major
