@@ -85,6 +85,15 @@ inline bool any_lane(LaneMask m) {
     return any != 0;
 }
 
+// v as the compiler must take it: a product rounded here is not fused into a following add or
+// subtract (-mfma with GCC's default -ffp-contract=fast would), where numpy rounds each step.
+// (A memory operand: any type, any target; one store and load.)
+template <typename V>
+GX_INLINE V rounded(V v) {
+    __asm__("" : "+m"(v));
+    return v;
+}
+
 // The set lanes of m as bits (lane l: bit l).
 inline uint32_t lane_bits(LaneMask m) {
 #if defined(__AVX512F__)
@@ -1131,7 +1140,7 @@ size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, i
             const LaneVec64 bin = static_cast<double>(k) + __builtin_convertvector(shift, LaneVec64);
             alignas(64) float pitch[W], mag[W];
             const LaneVec pv = __builtin_convertvector(bin * pt.sr / pt.n_fft, LaneVec);
-            const LaneVec mv = v0 + 0.5f * avg * shift;
+            const LaneVec mv = v0 + rounded(0.5f * avg * shift);  // numpy: S + dskew
             std::memcpy(pitch, &pv, sizeof(pv));
             std::memcpy(mag, &mv, sizeof(mv));
             count = append_lanes(bits, pitch, mag, pitch_out, mag_out, count);
@@ -1151,7 +1160,7 @@ size_t piptrack(const PiptrackView& pt, const float* S, size_t rs, int n_bins, i
                                                 : (sp[l] - sm[l]) / 2.0f;
             const double bin = static_cast<double>(k) + static_cast<double>(shift);
             pitch_out[count] = static_cast<float>(bin * pt.sr / pt.n_fft);
-            mag_out[count] = s0[l] + 0.5f * avg * shift;
+            mag_out[count] = s0[l] + rounded(0.5f * avg * shift);
             ++count;
         }
     }
@@ -1197,7 +1206,7 @@ void tuning_bins(const TuningView& h, const float* freq, size_t n, int32_t* bin)
         // (exact; equal to fmodf for every float32 but the sign of a zero result for negative
         // whole x, which lands in the same bin)
         // (|x| >= 2^23: a whole number, residual 0)
-        const LaneVec x = h.scale * octs;
+        const LaneVec x = rounded(h.scale * octs);
         const LaneMask frac = (x < 8388608.0f) & (x > -8388608.0f);
         const LaneVec x_int = frac ? x : LaneVec{};
         LaneVec res = frac ? x - __builtin_convertvector(__builtin_convertvector(x_int, LaneMask), LaneVec) : LaneVec{};
