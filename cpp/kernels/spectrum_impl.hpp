@@ -40,6 +40,30 @@ inline void transpose16(__m512* r) {
 }
 #endif
 
+#if defined(__AVX2__) && !defined(__AVX512F__)
+// In-register 8 x 8 transpose: afterwards r[c] holds element c of every input row (lane l =
+// input row l).
+inline void transpose8(__m256* r) {
+    __m256 t[8];
+    for (int l = 0; l < 8; l += 2) {
+        t[l] = _mm256_unpacklo_ps(r[l], r[l + 1]);
+        t[l + 1] = _mm256_unpackhi_ps(r[l], r[l + 1]);
+    }
+    for (int l = 0; l < 8; l += 4) {
+        r[l] = _mm256_shuffle_ps(t[l], t[l + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        r[l + 1] = _mm256_shuffle_ps(t[l], t[l + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        r[l + 2] = _mm256_shuffle_ps(t[l + 1], t[l + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        r[l + 3] = _mm256_shuffle_ps(t[l + 1], t[l + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    // r[b] (b < 4): elements b and 4 + b of rows 0-3; r[4 + b]: the same for rows 4-7.
+    for (int b = 0; b < 4; ++b) {
+        t[b] = _mm256_permute2f128_ps(r[b], r[4 + b], 0x20);
+        t[4 + b] = _mm256_permute2f128_ps(r[b], r[4 + b], 0x31);
+    }
+    for (int c = 0; c < 8; ++c) r[c] = t[c];
+}
+#endif
+
 // x[i * W + l] = frames[l][i] * window[i] for i < len (window null: 1): a blocked transpose
 // into the lanes.
 inline void transpose_frames(const float* const* frames, const float* window, int len, float* x) {
@@ -57,23 +81,10 @@ inline void transpose_frames(const float* const* frames, const float* window, in
     static_assert(W == 8, "the AVX2 transpose assumes 8 lanes");
     for (; i0 + 8 <= len; i0 += 8) {
         const __m256 w = window ? _mm256_loadu_ps(window + i0) : _mm256_set1_ps(1.0f);
-        __m256 r[8], t[8];
+        __m256 r[8];
         for (int l = 0; l < 8; ++l) r[l] = _mm256_mul_ps(_mm256_loadu_ps(frames[l] + i0), w);
-        for (int l = 0; l < 8; l += 2) {
-            t[l] = _mm256_unpacklo_ps(r[l], r[l + 1]);
-            t[l + 1] = _mm256_unpackhi_ps(r[l], r[l + 1]);
-        }
-        for (int l = 0; l < 8; l += 4) {
-            r[l] = _mm256_shuffle_ps(t[l], t[l + 2], _MM_SHUFFLE(1, 0, 1, 0));
-            r[l + 1] = _mm256_shuffle_ps(t[l], t[l + 2], _MM_SHUFFLE(3, 2, 3, 2));
-            r[l + 2] = _mm256_shuffle_ps(t[l + 1], t[l + 3], _MM_SHUFFLE(1, 0, 1, 0));
-            r[l + 3] = _mm256_shuffle_ps(t[l + 1], t[l + 3], _MM_SHUFFLE(3, 2, 3, 2));
-        }
-        // r[b] (b < 4): samples b and 4 + b of lanes 0-3; r[4 + b]: the same for lanes 4-7.
-        for (int b = 0; b < 4; ++b) {
-            _mm256_storeu_ps(x + static_cast<size_t>(i0 + b) * W, _mm256_permute2f128_ps(r[b], r[4 + b], 0x20));
-            _mm256_storeu_ps(x + static_cast<size_t>(i0 + 4 + b) * W, _mm256_permute2f128_ps(r[b], r[4 + b], 0x31));
-        }
+        transpose8(r);
+        for (int c = 0; c < 8; ++c) _mm256_storeu_ps(x + static_cast<size_t>(i0 + c) * W, r[c]);
     }
 #endif
     for (; i0 < len; ++i0) {
@@ -83,15 +94,14 @@ inline void transpose_frames(const float* const* frames, const float* window, in
 }
 
 // x[i * W + l] = frames[l][i] * window[i] in float64 (the products are exact in float64, as
-// librosa's): the float transpose of a chunk of rows into an L1-resident buffer, then a widening
-// multiply.
+// librosa's). AVX-512 / AVX2: each row widened and windowed as it comes out of the in-register
+// transpose (through a float staging buffer, each row was stored, loaded back and looped over:
+// ~25 % more instructions). Baseline: the float transpose of a chunk of rows into an
+// L1-resident buffer, then a widening multiply.
 inline void transpose_frames64(const float* const* frames, const double* window, int len,
                                double* x) {
-#if defined(__AVX512F__)
-    // In registers: each transposed row widened and multiplied as it comes out of transpose16
-    // (through a float buffer, each row was stored, loaded back and looped over: ~25 % more
-    // instructions)
     int i0 = 0;
+#if defined(__AVX512F__)
     for (; i0 + 16 <= len; i0 += 16) {
         __m512 r[16];
         for (int l = 0; l < 16; ++l) r[l] = _mm512_loadu_ps(frames[l] + i0);
@@ -103,20 +113,26 @@ inline void transpose_frames64(const float* const* frames, const double* window,
             _mm512_storeu_pd(dst + 8, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_extractf32x8_ps(r[c], 1)), w));
         }
     }
-    for (; i0 < len; ++i0) {
-        const double w = window[i0];
-        double* dst = x + static_cast<size_t>(i0) * W;
-        for (int l = 0; l < W; ++l) dst[l] = static_cast<double>(frames[l][i0]) * w;
+#elif defined(__AVX2__)
+    for (; i0 + 8 <= len; i0 += 8) {
+        __m256 r[8];
+        for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(frames[l] + i0);
+        transpose8(r);
+        for (int c = 0; c < 8; ++c) {
+            const __m256d w = _mm256_set1_pd(window[i0 + c]);
+            double* dst = x + static_cast<size_t>(i0 + c) * W;
+            _mm256_storeu_pd(dst, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(r[c])), w));
+            _mm256_storeu_pd(dst + 4, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(r[c], 1)), w));
+        }
     }
 #else
     constexpr int kChunk = 64;
     alignas(64) float rows[kChunk * W];
     const float* at[W];
-    for (int i0 = 0; i0 < len; i0 += kChunk) {
-        const int m = len - i0 < kChunk ? len - i0 : kChunk;
+    for (; i0 + kChunk <= len; i0 += kChunk) {
         for (int l = 0; l < W; ++l) at[l] = frames[l] + i0;
-        transpose_frames(at, nullptr, m, rows);
-        for (int i = 0; i < m; ++i) {
+        transpose_frames(at, nullptr, kChunk, rows);
+        for (int i = 0; i < kChunk; ++i) {
             const double w = window[i0 + i];
             const float* src = rows + static_cast<size_t>(i) * W;
             double* dst = x + static_cast<size_t>(i0 + i) * W;
@@ -124,6 +140,11 @@ inline void transpose_frames64(const float* const* frames, const double* window,
         }
     }
 #endif
+    for (; i0 < len; ++i0) {
+        const double w = window[i0];
+        double* dst = x + static_cast<size_t>(i0) * W;
+        for (int l = 0; l < W; ++l) dst[l] = static_cast<double>(frames[l][i0]) * w;
+    }
 }
 
 // x[i * W + l] = frames[l][i] * window[i] for float64 frames, through 64-row chunks that stay
