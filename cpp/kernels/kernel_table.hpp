@@ -201,8 +201,9 @@ struct KernelTable {
     size_t (*piptrack)(const PiptrackView& pt, const float* S, size_t rs, int n_bins, int n_valid,
                        float* pitch_out, float* mag_out, size_t count);
 
-    // librosa.pitch_tuning's histogram bin of each frequency (-1: not counted: not > 0, or not
-    // finite, or outside the edges), with the residual from log2(f / 27.5) in float32 as numpy.
+    // librosa.pitch_tuning's histogram bin of each frequency (-1: not counted: not > 0, not
+    // finite, f / 27.5 underflowing to 0, or outside the edges); the residual in float32 as
+    // numpy's, from log2(f / 27.5) correctly rounded to float32.
     void (*tuning_bins)(const TuningView& h, const float* freq, size_t n, int32_t* bin);
 
     // --- istft and hpss (kernels/inverse_impl.hpp, kernels/median_impl.hpp) ---

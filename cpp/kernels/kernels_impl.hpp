@@ -1199,7 +1199,8 @@ void tuning_bins(const TuningView& h, const float* freq, size_t n, int32_t* bin)
         // and a quotient that underflows to 0 give it a nan residual, which no bin counts)
         const LaneVec quotient = vf / 27.5f;
         const LaneMask ok = (vf > 0.0f) & (vf <= 3.40282346638528859812e38f) & (quotient > 0.0f);
-        // log2(f / 27.5) in float32 as numpy (its quotient, then the log correctly rounded)
+        // log2(f / 27.5): numpy's float32 quotient, then log2 correctly rounded to float32
+        // (numpy's own float32 log2 is up to 1 ulp off: README, parity with librosa)
         const LaneVec q = ok ? quotient : LaneVec{} + 1.0f;
         const LaneVec octs = __builtin_convertvector(log2_lanes(__builtin_convertvector(q, LaneVec64)), LaneVec);
         // np.mod(bins_per_octave * octs, 1.0), folded to [-0.5, 0.5): the mod as x - trunc(x)
