@@ -1191,10 +1191,15 @@ void tuning_bins(const TuningView& h, const float* freq, size_t n, int32_t* bin)
     const double lo = h.edges[0], hi = h.edges[h.n_hist];
     const double norm = h.n_hist / (hi - lo);
     for (size_t i0 = 0; i0 < n; i0 += W) {
-        alignas(64) float f[W];
         const size_t m = n - i0 < static_cast<size_t>(W) ? n - i0 : W;
-        for (int l = 0; l < W; ++l) f[l] = static_cast<size_t>(l) < m ? freq[i0 + l] : 0.0f;
-        const LaneVec vf = load_lanes(f);
+        LaneVec vf;
+        if (m == static_cast<size_t>(W)) {
+            vf = load_lanes(freq + i0);
+        } else {  // the last, partial chunk: zeros (not counted) past the end
+            alignas(64) float f[W] = {};
+            std::memcpy(f, freq + i0, m * sizeof(float));
+            vf = load_lanes(f);
+        }
         // counted: 0 < f <= FLT_MAX and f / 27.5 > 0 in float32 (librosa drops f <= 0; inf, nan
         // and a quotient that underflows to 0 give it a nan residual, which no bin counts)
         const LaneVec quotient = vf / 27.5f;
