@@ -331,18 +331,20 @@ inline void run_stage(Ptrs<T> p, size_t m, size_t ns, size_t ps, const T* twiddl
 // Runs a chain of stages over n points (complex rows). Stage 0 reads `in` with `in_stride`
 // elements between points; every stage writes to the other buffer of (buf0, buf1), starting
 // with buf1. Returns which (0: buf0, 1: buf1) holds the result (0 for no stages: `in`).
+// first > 0 starts at stage `first`, whose input `in` is then the earlier stages' output in the
+// buffer they would have left it in (buf1 for first = 1).
 template <typename T>
 int run_chain(size_t n, const FftStage* stages, int n_stages, const T* in, size_t in_stride,
-              T* buf0, T* buf1, T* scratch) {
-    int cur = 0;
-    for (int st = 0; st < n_stages; ++st) {
+              T* buf0, T* buf1, T* scratch, int first = 0) {
+    int cur = first & 1;
+    for (int st = first; st < n_stages; ++st) {
         const FftStage& stage = stages[st];
         const int R = stage.radix;
         const size_t ns = static_cast<size_t>(stage.ns);
         const size_t m = n / R;
         Ptrs<T> p = cur == 0 ? Ptrs<T>{buf0, buf1} : Ptrs<T>{buf1, buf0};
         size_t ps = kRow;
-        if (st == 0) {
+        if (st == first) {
             p.in = in;
             ps = in_stride;
         }

@@ -147,6 +147,63 @@ inline void transpose_frames64(const float* const* frames, const double* window,
     }
 }
 
+#if defined(__AVX512F__) || defined(__AVX2__)
+// The float64 windowing transpose fused with the chain's first stage, when that is radix 8
+// (ns = 1: no twiddles): point j + r m (m = n / 8) goes into butterfly j's input r. A tile of
+// kTile consecutive points is kTile * 2 samples of every frame, transposed in registers; the
+// 8 tiles of the butterflies j0 .. j0 + kTile - 1 are staged in L1, then their butterflies write
+// stage 0's output to `out`. Unfused, the transpose wrote the block's n rows (256 KB at
+// n_fft 2048 on 16 lanes) and stage 0 read them back from L2. Bit for bit the unfused result:
+// the same products and butterflies. Returns false (nothing done) when the plan does not fit.
+inline bool transpose_first_radix8(const float* const* frames, const double* window,
+                                   const RfftView& f, double* out) {
+#if defined(__AVX512F__)
+    constexpr size_t kTile = 8;  // points per 16 x 16 transpose
+#else
+    constexpr size_t kTile = 4;  // points per 8 x 8 transpose
+#endif
+    const size_t n = static_cast<size_t>(f.n_complex);
+    if (f.n_fft % 2 != 0 || f.blue_sub != nullptr || f.n_stages < 1 || f.stages[0].radix != 8 ||
+        n % (8 * kTile) != 0) {
+        return false;
+    }
+    const size_t m = n / 8;
+    alignas(64) double staging[8 * kTile * kRow];
+    const Ptrs<double> p{staging, out};
+    for (size_t j0 = 0; j0 < m; j0 += kTile) {
+        for (size_t r = 0; r < 8; ++r) {
+            const size_t i0 = 2 * (j0 + r * m);  // the tile's first sample
+            double* dst = staging + r * kTile * kRow;
+#if defined(__AVX512F__)
+            __m512 v[16];
+            for (int l = 0; l < 16; ++l) v[l] = _mm512_loadu_ps(frames[l] + i0);
+            transpose16(v);
+            for (int c = 0; c < 16; ++c) {
+                const __m512d w = _mm512_set1_pd(window[i0 + c]);
+                double* row = dst + static_cast<size_t>(c) * W;
+                _mm512_store_pd(row, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(v[c])), w));
+                _mm512_store_pd(row + 8, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_extractf32x8_ps(v[c], 1)), w));
+            }
+#else
+            __m256 v[8];
+            for (int l = 0; l < 8; ++l) v[l] = _mm256_loadu_ps(frames[l] + i0);
+            transpose8(v);
+            for (int c = 0; c < 8; ++c) {
+                const __m256d w = _mm256_set1_pd(window[i0 + c]);
+                double* row = dst + static_cast<size_t>(c) * W;
+                _mm256_store_pd(row, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(v[c])), w));
+                _mm256_store_pd(row + 4, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(v[c], 1)), w));
+            }
+#endif
+        }
+        for (size_t jj = 0; jj < kTile; ++jj) {
+            radix8_inline<double>(p, jj * kRow, kTile * kRow, (j0 + jj) * 8 * kRow, kRow, nullptr);
+        }
+    }
+    return true;
+}
+#endif
+
 // x[i * W + l] = frames[l][i] * window[i] for float64 frames, through 64-row chunks that stay
 // in L1 (each frame's run read in order, its lane written every W doubles).
 inline void transpose_frames64d(const double* const* frames, const double* window, int len,
@@ -460,6 +517,15 @@ void spectrum_t(const RfftView& f, const T* window, const Sample* const* frames_
     const T* z;
     size_t dif_m = 0;
     if (even) {
+#if defined(__AVX512F__) || defined(__AVX2__)
+        if constexpr (sizeof(T) == sizeof(double) && sizeof(Sample) == sizeof(float)) {
+            if (transpose_first_radix8(frames, window, f, buf1)) {
+                z = run_chain<T>(n, f.stages, f.n_stages, buf1, kRow, buf0, buf1, scratch, 1) == 0 ? buf0 : buf1;
+                emit_any<T>(f, z, even, 0, split_table(f, window), out, n_valid);
+                return;
+            }
+        }
+#endif
         // Sample 2j is the real part and 2j + 1 the imaginary part of point j: the transposed
         // rows are the points' complex rows (kRow apart) as they are.
         transpose_any(frames, window, f.n_fft, buf0);
