@@ -148,56 +148,76 @@ inline void transpose_frames64(const float* const* frames, const double* window,
 }
 
 #if defined(__AVX512F__) || defined(__AVX2__)
-// The float64 windowing transpose fused with the chain's first stage, when that is radix 8
-// (ns = 1: no twiddles): point j + r m (m = n / 8) goes into butterfly j's input r. A tile of
-// kTile consecutive points is kTile * 2 samples of every frame, transposed in registers; the
-// 8 tiles of the butterflies j0 .. j0 + kTile - 1 are staged in L1, then their butterflies write
-// stage 0's output to `out`. Unfused, the transpose wrote the block's n rows (256 KB at
-// n_fft 2048 on 16 lanes) and stage 0 read them back from L2. Bit for bit the unfused result:
-// the same products and butterflies. Returns false (nothing done) when the plan does not fit.
-inline bool transpose_first_radix8(const float* const* frames, const double* window,
-                                   const RfftView& f, double* out) {
+// One tile of the windowing transpose for transpose_first_radix8: samples i0 .. i0 + 2 kTile - 1
+// of every frame, windowed, as 2 kTile rows of W lanes at dst (W apart), in T. float64: the
+// float rows widened and windowed as transpose_frames64 does them; float32: windowed before the
+// transpose as transpose_frames does.
 #if defined(__AVX512F__)
-    constexpr size_t kTile = 8;  // points per 16 x 16 transpose
+constexpr size_t kFusedTile = 8;  // points per 16 x 16 transpose
+inline void window_tile(const float* const* frames, const double* window, size_t i0, double* dst) {
+    __m512 v[16];
+    for (int l = 0; l < 16; ++l) v[l] = _mm512_loadu_ps(frames[l] + i0);
+    transpose16(v);
+    for (int c = 0; c < 16; ++c) {
+        const __m512d w = _mm512_set1_pd(window[i0 + c]);
+        double* row = dst + static_cast<size_t>(c) * W;
+        _mm512_store_pd(row, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(v[c])), w));
+        _mm512_store_pd(row + 8, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_extractf32x8_ps(v[c], 1)), w));
+    }
+}
+inline void window_tile(const float* const* frames, const float* window, size_t i0, float* dst) {
+    const __m512 w = _mm512_loadu_ps(window + i0);
+    __m512 v[16];
+    for (int l = 0; l < 16; ++l) v[l] = _mm512_mul_ps(_mm512_loadu_ps(frames[l] + i0), w);
+    transpose16(v);
+    for (int c = 0; c < 16; ++c) _mm512_store_ps(dst + static_cast<size_t>(c) * W, v[c]);
+}
 #else
-    constexpr size_t kTile = 4;  // points per 8 x 8 transpose
+constexpr size_t kFusedTile = 4;  // points per 8 x 8 transpose
+inline void window_tile(const float* const* frames, const double* window, size_t i0, double* dst) {
+    __m256 v[8];
+    for (int l = 0; l < 8; ++l) v[l] = _mm256_loadu_ps(frames[l] + i0);
+    transpose8(v);
+    for (int c = 0; c < 8; ++c) {
+        const __m256d w = _mm256_set1_pd(window[i0 + c]);
+        double* row = dst + static_cast<size_t>(c) * W;
+        _mm256_store_pd(row, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(v[c])), w));
+        _mm256_store_pd(row + 4, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(v[c], 1)), w));
+    }
+}
+inline void window_tile(const float* const* frames, const float* window, size_t i0, float* dst) {
+    const __m256 w = _mm256_loadu_ps(window + i0);
+    __m256 v[8];
+    for (int l = 0; l < 8; ++l) v[l] = _mm256_mul_ps(_mm256_loadu_ps(frames[l] + i0), w);
+    transpose8(v);
+    for (int c = 0; c < 8; ++c) _mm256_store_ps(dst + static_cast<size_t>(c) * W, v[c]);
+}
 #endif
+
+// The windowing transpose of float frames fused with the chain's first stage, when that is
+// radix 8 (ns = 1: no twiddles): point j + r m (m = n / 8) goes into butterfly j's input r. The
+// 8 tiles of the butterflies j0 .. j0 + kFusedTile - 1 are staged in L1, then their butterflies
+// write stage 0's output to `out`. Unfused, the transpose wrote the block's n rows (256 KB in
+// float64 at n_fft 2048 on 16 lanes) and stage 0 read them back from L2. Bit for bit the unfused
+// result: the same products and butterflies. Returns false (nothing done) when the plan does
+// not fit.
+template <typename T>
+bool transpose_first_radix8(const float* const* frames, const T* window, const RfftView& f,
+                            T* out) {
     const size_t n = static_cast<size_t>(f.n_complex);
     if (f.n_fft % 2 != 0 || f.blue_sub != nullptr || f.n_stages < 1 || f.stages[0].radix != 8 ||
-        n % (8 * kTile) != 0) {
+        n % (8 * kFusedTile) != 0) {
         return false;
     }
     const size_t m = n / 8;
-    alignas(64) double staging[8 * kTile * kRow];
-    const Ptrs<double> p{staging, out};
-    for (size_t j0 = 0; j0 < m; j0 += kTile) {
+    alignas(64) T staging[8 * kFusedTile * kRow];
+    const Ptrs<T> p{staging, out};
+    for (size_t j0 = 0; j0 < m; j0 += kFusedTile) {
         for (size_t r = 0; r < 8; ++r) {
-            const size_t i0 = 2 * (j0 + r * m);  // the tile's first sample
-            double* dst = staging + r * kTile * kRow;
-#if defined(__AVX512F__)
-            __m512 v[16];
-            for (int l = 0; l < 16; ++l) v[l] = _mm512_loadu_ps(frames[l] + i0);
-            transpose16(v);
-            for (int c = 0; c < 16; ++c) {
-                const __m512d w = _mm512_set1_pd(window[i0 + c]);
-                double* row = dst + static_cast<size_t>(c) * W;
-                _mm512_store_pd(row, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(v[c])), w));
-                _mm512_store_pd(row + 8, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_extractf32x8_ps(v[c], 1)), w));
-            }
-#else
-            __m256 v[8];
-            for (int l = 0; l < 8; ++l) v[l] = _mm256_loadu_ps(frames[l] + i0);
-            transpose8(v);
-            for (int c = 0; c < 8; ++c) {
-                const __m256d w = _mm256_set1_pd(window[i0 + c]);
-                double* row = dst + static_cast<size_t>(c) * W;
-                _mm256_store_pd(row, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(v[c])), w));
-                _mm256_store_pd(row + 4, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(v[c], 1)), w));
-            }
-#endif
+            window_tile(frames, window, 2 * (j0 + r * m), staging + r * kFusedTile * kRow);
         }
-        for (size_t jj = 0; jj < kTile; ++jj) {
-            radix8_inline<double>(p, jj * kRow, kTile * kRow, (j0 + jj) * 8 * kRow, kRow, nullptr);
+        for (size_t jj = 0; jj < kFusedTile; ++jj) {
+            radix8_inline<T>(p, jj * kRow, kFusedTile * kRow, (j0 + jj) * 8 * kRow, kRow, nullptr);
         }
     }
     return true;
@@ -518,8 +538,10 @@ void spectrum_t(const RfftView& f, const T* window, const Sample* const* frames_
     size_t dif_m = 0;
     if (even) {
 #if defined(__AVX512F__) || defined(__AVX2__)
-        if constexpr (sizeof(T) == sizeof(double) && sizeof(Sample) == sizeof(float)) {
-            if (transpose_first_radix8(frames, window, f, buf1)) {
+        // (the float32 spectra's decimation-in-frequency plans run their own first pass)
+        if constexpr (sizeof(Sample) == sizeof(float)) {
+            if ((sizeof(T) == sizeof(double) || f.dif_sub == nullptr) &&
+                transpose_first_radix8<T>(frames, window, f, buf1)) {
                 z = run_chain<T>(n, f.stages, f.n_stages, buf1, kRow, buf0, buf1, scratch, 1) == 0 ? buf0 : buf1;
                 emit_any<T>(f, z, even, 0, split_table(f, window), out, n_valid);
                 return;
