@@ -455,3 +455,23 @@ def test_bad_tuning_in_the_single_calls():
     for call in calls:
         with pytest.raises(genrefx.ParameterError, match="tuning"):
             call()
+
+
+def test_cached_set_up_keeps_checking_arguments():
+    """extract caches its filterbanks and framing per argument set: a repeated call gives the
+    same numbers, another sample rate its own, and an argument of the wrong type is still
+    rejected after the right one was cached (20.0 equals 20 but is no integer)."""
+    y = signals.get("music")
+    first = genrefx.extract(y, 22050)
+    again = genrefx.extract(y, 22050)
+    for name in genrefx.FEATURES:
+        np.testing.assert_array_equal(again[name], first[name])
+    other_sr = genrefx.extract(y, 16000, ["spectral_centroid", "melspectrogram"])
+    ref = librosa.feature.spectral_centroid(y=y, sr=16000)
+    assert np.max(np.abs(other_sr["spectral_centroid"] - ref)) <= 1e-5 * np.max(np.abs(ref))
+    assert not np.array_equal(other_sr["melspectrogram"], first["melspectrogram"])
+    for kwargs in ({"n_mfcc": 20.0}, {"n_chroma": 12.0}, {"n_bands": 6.0}, {"n_mfcc": True}):
+        with pytest.raises(genrefx.ParameterError, match=next(iter(kwargs))):
+            genrefx.extract(y, 22050, **kwargs)
+    with pytest.raises(genrefx.ParameterError, match="hop_length"):
+        genrefx.extract(y, 22050, hop_length=512.0)

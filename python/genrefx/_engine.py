@@ -7,6 +7,7 @@ code path and give identical numbers.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,7 @@ def effective_n_fft(n_fft: int, n_bins: int) -> int:
 def frequencies(freq: Any, sr: float, n_fft: int, n_bins: int) -> np.ndarray:
     """The bin frequencies: librosa's ``fft_frequencies`` or a user's 1-D ``freq``."""
     if freq is None:
-        return fft_frequencies(sr=sr, n_fft=n_fft)
+        return _default_frequencies(float(sr), int(n_fft))
     freq = np.atleast_1d(np.asarray(freq, dtype=np.float64))
     if freq.ndim != 1 or freq.shape[0] != n_bins:
         raise ParameterError(
@@ -51,6 +52,14 @@ def frequencies(freq: Any, sr: float, n_fft: int, n_bins: int) -> np.ndarray:
             f"{freq.shape}; genrefx does not support per-frame (2-D) freq"
         )
     return np.ascontiguousarray(freq)
+
+
+@functools.lru_cache(maxsize=64)
+def _default_frequencies(sr: float, n_fft: int) -> np.ndarray:
+    """``fft_frequencies(sr=sr, n_fft=n_fft)``, computed once per pair (read-only)."""
+    freq = fft_frequencies(sr=sr, n_fft=n_fft)
+    freq.setflags(write=False)
+    return freq
 
 
 def _finish(results: dict, lead: tuple[int, ...], input_dtype: np.dtype) -> dict[str, Any]:

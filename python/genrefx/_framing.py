@@ -92,6 +92,20 @@ def framing(
         raise ParameterError(f"pad_mode={pad_mode!r} is not supported; use one of {PAD_MODES}")
     if center and pad_mode == "wrap" and n_fft_name != "frame_length":  # (frame_length: rms)
         raise ParameterError("pad_mode='wrap' is not supported by librosa.stft (nor here)")
+    args = (n_fft, hop_length, win_length, bool(center), str(pad_mode), n_fft_name)
+    try:  # a named window (the usual case): the whole Framing once per set of arguments
+        return _cached_framing(window, type(window), *args)
+    except TypeError:  # an unhashable window (an array of samples)
+        return _build_framing(window, *args)
+
+
+def _build_framing(window, n_fft, hop_length, win_length, center, pad_mode, n_fft_name) -> Framing:
     w = stft_window(window, win_length, n_fft)
-    plan = _plan(n_fft, hop_length, w.tobytes(), bool(center), str(pad_mode))
-    return Framing(n_fft, hop_length, win_length, w, bool(center), str(pad_mode), plan, n_fft_name)
+    plan = _plan(n_fft, hop_length, w.tobytes(), center, pad_mode)
+    return Framing(n_fft, hop_length, win_length, w, center, pad_mode, plan, n_fft_name)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_framing(window, window_type, *args) -> Framing:
+    # (window_type in the key: True and 1, or 1 and 1.0, hash alike but are other windows)
+    return _build_framing(window, *args)

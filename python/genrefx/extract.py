@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,6 +11,7 @@ import numpy as np
 from . import _requests
 from ._engine import compute, zero_crossings_core
 from ._validation import check_positive_int, check_threads, check_tuning, valid_audio
+from .convert import fft_frequencies
 from .exceptions import ParameterError
 
 __all__ = ["FEATURES", "RECIPE_FEATURES", "extract"]
@@ -187,19 +189,15 @@ def extract(
     def build(n, f, shape):
         extra = {"bins_per_octave": _CQT_BINS_PER_OCTAVE, "resolution": 0.01} if fuse_tuning else {}
         extra["independent"] = independent
-        return extra | request_parts(
-            names,
-            float(sr),
-            n,
-            f,
-            n_mels=n_mels,
-            n_mfcc=n_mfcc,
-            n_chroma=n_chroma,
-            tuning=tuning,
-            fmin_contrast=fmin_contrast,
-            n_bands=n_bands,
-            roll_percent=roll_percent,
-        )
+        # f is fft_frequencies(sr, n): the parts depend on the arguments alone, cached (with
+        # each argument's type, so that 20.0 is checked as n_mfcc again, not taken for 20)
+        values = (n_mels, n_mfcc, n_chroma, tuning, fmin_contrast, n_bands, roll_percent)
+        key = tuple((type(v), v) for v in (tuple(names), float(sr), n, *values))
+        try:
+            return extra | _cached_request_parts(key)
+        except TypeError:  # an unhashable argument: no cache (its checks then say what is wrong)
+            kwargs = dict(zip(_PART_ARGS, values, strict=True))
+            return extra | request_parts(names, float(sr), n, f, **kwargs)
 
     out: dict[str, np.ndarray] = {}
     if core_names:
@@ -270,6 +268,18 @@ def extract(
 
 
 _CQT_BINS_PER_OCTAVE = 36  # librosa.feature.chroma_cqt's default
+
+# request_parts' keyword arguments, in the order of _cached_request_parts' key
+_PART_ARGS = ("n_mels", "n_mfcc", "n_chroma", "tuning", "fmin_contrast", "n_bands", "roll_percent")
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_request_parts(key: tuple) -> dict[str, Any]:
+    """request_parts for extract's arguments, once per (typed) argument tuple; the dict is
+    shared, so callers copy it (``extra | parts``) and never change its arrays."""
+    names, sr, n, *values = (v for _, v in key)
+    freq = fft_frequencies(sr=sr, n_fft=n)
+    return request_parts(names, sr, n, freq, **dict(zip(_PART_ARGS, values, strict=True)))
 
 
 def _per_signal(y: np.ndarray, fn) -> dict[str, np.ndarray]:
