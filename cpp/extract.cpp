@@ -901,6 +901,37 @@ void zero_crossing_rate(const KernelTable& K, const float* y, int64_t B, int64_t
             thread_local std::vector<uint8_t> change;
             thread_local std::vector<uint32_t> counts;
             (void)worker;
+            double* dst = out + b * T;
+            const uint32_t first = pad ? 1 : 0;
+            if (frame_length % hop == 0) {
+                // Frames of whole hops: frame t's count over the padded changes d[a + 1 .. a +
+                // frame_length - 1] (a = t hop) is the sum of the q chunk counts of d[a ..
+                // a + frame_length - 1] less d[a] alone; the chunks are counted once, from y.
+                const int64_t q = frame_length / hop;
+                const int64_t n_chunks = T + q - 1;
+                counts.resize(static_cast<size_t>(n_chunks));
+                const float* yb = y + b * n;
+                K.chunk_changes(yb, n, offset, hop, n_chunks, threshold, zero_pos, counts.data());
+                uint32_t window = 0;  // counts[t] .. counts[t + q - 1]
+                for (int64_t c = 0; c < q - 1; ++c) window += counts[c];
+                for (int64_t t = 0; t < T; ++t) {
+                    window += counts[t + q - 1];
+                    const int64_t i = t * hop - offset;  // d[a] is y[i]'s change, if any
+                    uint32_t at_a = 0;
+                    if (i >= 1 && i < n) {
+                        if (zero_pos) {
+                            at_a = (yb[i] < -threshold) != (yb[i - 1] < -threshold);
+                        } else {
+                            const int ca = (yb[i] > threshold) + (yb[i] >= -threshold);
+                            const int cb = (yb[i - 1] > threshold) + (yb[i - 1] >= -threshold);
+                            at_a = ca != cb;
+                        }
+                    }
+                    dst[t] = static_cast<double>(window - at_a + first) / frame_length;
+                    window -= counts[t];
+                }
+                return;
+            }
             // d[i] = 1 where the sign class changes between padded samples i - 1 and i. The edge
             // padding repeats the first and last samples' classes, so it adds no changes.
             change.resize(static_cast<size_t>(padded));
@@ -911,8 +942,6 @@ void zero_crossing_rate(const KernelTable& K, const float* y, int64_t B, int64_t
             // crossings between consecutive samples inside frame t: d[a + 1 .. a + fl - 1]
             counts.resize(static_cast<size_t>(T));
             K.window_counts(d + 1, T, hop, frame_length - 1, counts.data());
-            double* dst = out + b * T;
-            const uint32_t first = pad ? 1 : 0;
             for (int64_t t = 0; t < T; ++t) {
                 dst[t] = static_cast<double>(counts[t] + first) / frame_length;
             }

@@ -1077,6 +1077,35 @@ void window_counts(const uint8_t* d, int64_t T, int hop, int len, uint32_t* out)
     for (int64_t t = 0; t < T; ++t) out[t] = byte_sum(d + t * hop, len);
 }
 
+// (the classes as sign_changes compares them)
+template <bool kZeroPos>
+inline uint32_t changes_in(const float* y, int64_t lo, int64_t hi, float thr) {
+    uint32_t count = 0;
+    if constexpr (kZeroPos) {
+        _Pragma("omp simd reduction(+:count)") for (int64_t i = lo; i < hi; ++i) {
+            count += static_cast<uint32_t>((y[i] < -thr) != (y[i - 1] < -thr));
+        }
+    } else {
+        _Pragma("omp simd reduction(+:count)") for (int64_t i = lo; i < hi; ++i) {
+            const int a = (y[i] > thr) + (y[i] >= -thr);
+            const int b = (y[i - 1] > thr) + (y[i - 1] >= -thr);
+            count += static_cast<uint32_t>(a != b);
+        }
+    }
+    return count;
+}
+
+void chunk_changes(const float* y, int64_t n, int64_t offset, int hop, int64_t n_chunks,
+                   float threshold, bool zero_pos, uint32_t* out) {
+    for (int64_t c = 0; c < n_chunks; ++c) {
+        const int64_t lo = std::max<int64_t>(1, c * hop - offset);
+        const int64_t hi = std::min<int64_t>(n, (c + 1) * hop - offset);
+        out[c] = lo >= hi ? 0u
+                          : (zero_pos ? changes_in<true>(y, lo, hi, threshold)
+                                      : changes_in<false>(y, lo, hi, threshold));
+    }
+}
+
 // Peaks at one bin from which piptrack interpolates all lanes at once (fewer: lane by lane)
 constexpr int kDensePeaks = 3;
 
@@ -1311,6 +1340,7 @@ const KernelTable kTable = {
     &divide,
     &sign_changes,
     &window_counts,
+    &chunk_changes,
     &db_rows,
     &piptrack,
     &tuning_bins,
