@@ -930,6 +930,9 @@ void zero_crossing_rate(const KernelTable& K, const float* y, int64_t B, int64_t
                     dst[t] = static_cast<double>(window - at_a + first) / frame_length;
                     window -= counts[t];
                 }
+                if (counts.capacity() > (size_t{16} << 20)) {  // (as below: 64 MB of counts)
+                    std::vector<uint32_t>().swap(counts);
+                }
                 return;
             }
             // d[i] = 1 where the sign class changes between padded samples i - 1 and i. The edge

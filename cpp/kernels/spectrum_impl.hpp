@@ -148,8 +148,9 @@ inline void transpose_frames64(const float* const* frames, const double* window,
 }
 
 #if defined(__AVX512F__) || defined(__AVX2__)
-// One tile of the windowing transpose for transpose_first_radix8: samples i0 .. i0 + 2 kTile - 1
-// of every frame, windowed, as 2 kTile rows of W lanes at dst (W apart), in T. float64: the
+// One tile of the windowing transpose for transpose_first_radix8: samples i0 .. i0 +
+// 2 kFusedTile - 1 of every frame, windowed, as 2 kFusedTile rows of W lanes at dst (W apart),
+// in T. float64: the
 // float rows widened and windowed as transpose_frames64 does them; float32: windowed before the
 // transpose as transpose_frames does.
 #if defined(__AVX512F__)
@@ -162,7 +163,8 @@ inline void window_tile(const float* const* frames, const double* window, size_t
         const __m512d w = _mm512_set1_pd(window[i0 + c]);
         double* row = dst + static_cast<size_t>(c) * W;
         _mm512_store_pd(row, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(v[c])), w));
-        _mm512_store_pd(row + 8, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_extractf32x8_ps(v[c], 1)), w));
+        const __m256 upper = _mm512_extractf32x8_ps(v[c], 1);
+        _mm512_store_pd(row + 8, _mm512_mul_pd(_mm512_cvtps_pd(upper), w));
     }
 }
 inline void window_tile(const float* const* frames, const float* window, size_t i0, float* dst) {
@@ -542,7 +544,8 @@ void spectrum_t(const RfftView& f, const T* window, const Sample* const* frames_
         if constexpr (sizeof(Sample) == sizeof(float)) {
             if ((sizeof(T) == sizeof(double) || f.dif_sub == nullptr) &&
                 transpose_first_radix8<T>(frames, window, f, buf1)) {
-                z = run_chain<T>(n, f.stages, f.n_stages, buf1, kRow, buf0, buf1, scratch, 1) == 0 ? buf0 : buf1;
+                const int which = run_chain<T>(n, f.stages, f.n_stages, buf1, kRow, buf0, buf1, scratch, 1);
+                z = which == 0 ? buf0 : buf1;
                 emit_any<T>(f, z, even, 0, split_table(f, window), out, n_valid);
                 return;
             }

@@ -107,5 +107,6 @@ def _build_framing(window, n_fft, hop_length, win_length, center, pad_mode, n_ff
 
 @functools.lru_cache(maxsize=64)
 def _cached_framing(window, window_type, *args) -> Framing:
-    # (window_type in the key: True and 1, or 1 and 1.0, hash alike but are other windows)
+    # (window_type in the key, conservatively: values that hash alike but differ in type, such
+    # as 1 and 1.0, each get an entry of their own)
     return _build_framing(window, *args)

@@ -9,9 +9,8 @@ from typing import Any
 import numpy as np
 
 from . import _requests
-from ._engine import compute, zero_crossings_core
+from ._engine import compute, frequencies, zero_crossings_core
 from ._validation import check_positive_int, check_threads, check_tuning, valid_audio
-from .convert import fft_frequencies
 from .exceptions import ParameterError
 
 __all__ = ["FEATURES", "RECIPE_FEATURES", "extract"]
@@ -195,7 +194,8 @@ def extract(
         key = tuple((type(v), v) for v in (tuple(names), float(sr), n, *values))
         try:
             return extra | _cached_request_parts(key)
-        except TypeError:  # an unhashable argument: no cache (its checks then say what is wrong)
+        except TypeError:  # an unhashable argument (or a TypeError of request_parts itself):
+            # uncached, so that request_parts' checks say what is wrong
             kwargs = dict(zip(_PART_ARGS, values, strict=True))
             return extra | request_parts(names, float(sr), n, f, **kwargs)
 
@@ -278,7 +278,7 @@ def _cached_request_parts(key: tuple) -> dict[str, Any]:
     """request_parts for extract's arguments, once per (typed) argument tuple; the dict is
     shared, so callers copy it (``extra | parts``) and never change its arrays."""
     names, sr, n, *values = (v for _, v in key)
-    freq = fft_frequencies(sr=sr, n_fft=n)
+    freq = frequencies(None, sr, n, n // 2 + 1)
     return request_parts(names, sr, n, freq, **dict(zip(_PART_ARGS, values, strict=True)))
 
 
