@@ -64,27 +64,65 @@ inline void transpose8(__m256* r) {
 }
 #endif
 
+#if defined(__AVX512F__) || defined(__AVX2__)
+// One tile of the windowing transpose: samples i0 .. i0 + 2 kFusedTile - 1 of every frame,
+// times w_tile (that stretch of the window; float32: null for none), as 2 kFusedTile rows of
+// W lanes at dst (W apart), in T. float64: each row widened and windowed as it comes out of the
+// in-register transpose (the products are exact in float64, as librosa's; through a float
+// staging buffer, each row stored, loaded back and looped over, it took ~25 % more
+// instructions); float32: windowed before the transpose.
+#if defined(__AVX512F__)
+constexpr size_t kFusedTile = 8;  // points per 16 x 16 transpose
+inline void window_tile(const float* const* frames, size_t i0, const double* w_tile, double* dst) {
+    __m512 v[16];
+    for (int l = 0; l < 16; ++l) v[l] = _mm512_loadu_ps(frames[l] + i0);
+    transpose16(v);
+    for (int c = 0; c < 16; ++c) {
+        const __m512d w = _mm512_set1_pd(w_tile[c]);
+        double* row = dst + static_cast<size_t>(c) * W;
+        _mm512_storeu_pd(row, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(v[c])), w));
+        const __m256 upper = _mm512_extractf32x8_ps(v[c], 1);
+        _mm512_storeu_pd(row + 8, _mm512_mul_pd(_mm512_cvtps_pd(upper), w));
+    }
+}
+inline void window_tile(const float* const* frames, size_t i0, const float* w_tile, float* dst) {
+    const __m512 w = w_tile != nullptr ? _mm512_loadu_ps(w_tile) : _mm512_set1_ps(1.0f);
+    __m512 v[16];
+    for (int l = 0; l < 16; ++l) v[l] = _mm512_mul_ps(_mm512_loadu_ps(frames[l] + i0), w);
+    transpose16(v);
+    for (int c = 0; c < 16; ++c) _mm512_storeu_ps(dst + static_cast<size_t>(c) * W, v[c]);
+}
+#else
+constexpr size_t kFusedTile = 4;  // points per 8 x 8 transpose
+inline void window_tile(const float* const* frames, size_t i0, const double* w_tile, double* dst) {
+    __m256 v[8];
+    for (int l = 0; l < 8; ++l) v[l] = _mm256_loadu_ps(frames[l] + i0);
+    transpose8(v);
+    for (int c = 0; c < 8; ++c) {
+        const __m256d w = _mm256_set1_pd(w_tile[c]);
+        double* row = dst + static_cast<size_t>(c) * W;
+        _mm256_storeu_pd(row, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(v[c])), w));
+        _mm256_storeu_pd(row + 4, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(v[c], 1)), w));
+    }
+}
+inline void window_tile(const float* const* frames, size_t i0, const float* w_tile, float* dst) {
+    const __m256 w = w_tile != nullptr ? _mm256_loadu_ps(w_tile) : _mm256_set1_ps(1.0f);
+    __m256 v[8];
+    for (int l = 0; l < 8; ++l) v[l] = _mm256_mul_ps(_mm256_loadu_ps(frames[l] + i0), w);
+    transpose8(v);
+    for (int c = 0; c < 8; ++c) _mm256_storeu_ps(dst + static_cast<size_t>(c) * W, v[c]);
+}
+#endif
+#endif
+
 // x[i * W + l] = frames[l][i] * window[i] for i < len (window null: 1): a blocked transpose
 // into the lanes.
 inline void transpose_frames(const float* const* frames, const float* window, int len, float* x) {
     int i0 = 0;
-#if defined(__AVX512F__)
-    static_assert(W == 16, "the AVX-512 transpose assumes 16 lanes");
-    for (; i0 + 16 <= len; i0 += 16) {
-        const __m512 w = window ? _mm512_loadu_ps(window + i0) : _mm512_set1_ps(1.0f);
-        __m512 r[16];
-        for (int l = 0; l < 16; ++l) r[l] = _mm512_mul_ps(_mm512_loadu_ps(frames[l] + i0), w);
-        transpose16(r);
-        for (int c = 0; c < 16; ++c) _mm512_storeu_ps(x + static_cast<size_t>(i0 + c) * W, r[c]);
-    }
-#elif defined(__AVX2__)
-    static_assert(W == 8, "the AVX2 transpose assumes 8 lanes");
-    for (; i0 + 8 <= len; i0 += 8) {
-        const __m256 w = window ? _mm256_loadu_ps(window + i0) : _mm256_set1_ps(1.0f);
-        __m256 r[8];
-        for (int l = 0; l < 8; ++l) r[l] = _mm256_mul_ps(_mm256_loadu_ps(frames[l] + i0), w);
-        transpose8(r);
-        for (int c = 0; c < 8; ++c) _mm256_storeu_ps(x + static_cast<size_t>(i0 + c) * W, r[c]);
+#if defined(__AVX512F__) || defined(__AVX2__)
+    for (; i0 + 2 * static_cast<int>(kFusedTile) <= len; i0 += 2 * static_cast<int>(kFusedTile)) {
+        window_tile(frames, static_cast<size_t>(i0), window ? window + i0 : nullptr,
+                    x + static_cast<size_t>(i0) * W);
     }
 #endif
     for (; i0 < len; ++i0) {
@@ -94,36 +132,14 @@ inline void transpose_frames(const float* const* frames, const float* window, in
 }
 
 // x[i * W + l] = frames[l][i] * window[i] in float64 (the products are exact in float64, as
-// librosa's). AVX-512 / AVX2: each row widened and windowed as it comes out of the in-register
-// transpose (through a float staging buffer, each row was stored, loaded back and looped over:
-// ~25 % more instructions). Baseline: the float transpose of a chunk of rows into an
-// L1-resident buffer, then a widening multiply.
+// librosa's). AVX-512 / AVX2: window_tile's tiles. Baseline: the float transpose of a chunk of
+// rows into an L1-resident buffer, then a widening multiply.
 inline void transpose_frames64(const float* const* frames, const double* window, int len,
                                double* x) {
     int i0 = 0;
-#if defined(__AVX512F__)
-    for (; i0 + 16 <= len; i0 += 16) {
-        __m512 r[16];
-        for (int l = 0; l < 16; ++l) r[l] = _mm512_loadu_ps(frames[l] + i0);
-        transpose16(r);
-        for (int c = 0; c < 16; ++c) {
-            const __m512d w = _mm512_set1_pd(window[i0 + c]);
-            double* dst = x + static_cast<size_t>(i0 + c) * W;
-            _mm512_storeu_pd(dst, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(r[c])), w));
-            _mm512_storeu_pd(dst + 8, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_extractf32x8_ps(r[c], 1)), w));
-        }
-    }
-#elif defined(__AVX2__)
-    for (; i0 + 8 <= len; i0 += 8) {
-        __m256 r[8];
-        for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(frames[l] + i0);
-        transpose8(r);
-        for (int c = 0; c < 8; ++c) {
-            const __m256d w = _mm256_set1_pd(window[i0 + c]);
-            double* dst = x + static_cast<size_t>(i0 + c) * W;
-            _mm256_storeu_pd(dst, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(r[c])), w));
-            _mm256_storeu_pd(dst + 4, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(r[c], 1)), w));
-        }
+#if defined(__AVX512F__) || defined(__AVX2__)
+    for (; i0 + 2 * static_cast<int>(kFusedTile) <= len; i0 += 2 * static_cast<int>(kFusedTile)) {
+        window_tile(frames, static_cast<size_t>(i0), window + i0, x + static_cast<size_t>(i0) * W);
     }
 #else
     constexpr int kChunk = 64;
@@ -148,54 +164,6 @@ inline void transpose_frames64(const float* const* frames, const double* window,
 }
 
 #if defined(__AVX512F__) || defined(__AVX2__)
-// One tile of the windowing transpose for transpose_first_radix8: samples i0 .. i0 +
-// 2 kFusedTile - 1 of every frame, windowed, as 2 kFusedTile rows of W lanes at dst (W apart),
-// in T. float64: the
-// float rows widened and windowed as transpose_frames64 does them; float32: windowed before the
-// transpose as transpose_frames does.
-#if defined(__AVX512F__)
-constexpr size_t kFusedTile = 8;  // points per 16 x 16 transpose
-inline void window_tile(const float* const* frames, const double* window, size_t i0, double* dst) {
-    __m512 v[16];
-    for (int l = 0; l < 16; ++l) v[l] = _mm512_loadu_ps(frames[l] + i0);
-    transpose16(v);
-    for (int c = 0; c < 16; ++c) {
-        const __m512d w = _mm512_set1_pd(window[i0 + c]);
-        double* row = dst + static_cast<size_t>(c) * W;
-        _mm512_store_pd(row, _mm512_mul_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(v[c])), w));
-        const __m256 upper = _mm512_extractf32x8_ps(v[c], 1);
-        _mm512_store_pd(row + 8, _mm512_mul_pd(_mm512_cvtps_pd(upper), w));
-    }
-}
-inline void window_tile(const float* const* frames, const float* window, size_t i0, float* dst) {
-    const __m512 w = _mm512_loadu_ps(window + i0);
-    __m512 v[16];
-    for (int l = 0; l < 16; ++l) v[l] = _mm512_mul_ps(_mm512_loadu_ps(frames[l] + i0), w);
-    transpose16(v);
-    for (int c = 0; c < 16; ++c) _mm512_store_ps(dst + static_cast<size_t>(c) * W, v[c]);
-}
-#else
-constexpr size_t kFusedTile = 4;  // points per 8 x 8 transpose
-inline void window_tile(const float* const* frames, const double* window, size_t i0, double* dst) {
-    __m256 v[8];
-    for (int l = 0; l < 8; ++l) v[l] = _mm256_loadu_ps(frames[l] + i0);
-    transpose8(v);
-    for (int c = 0; c < 8; ++c) {
-        const __m256d w = _mm256_set1_pd(window[i0 + c]);
-        double* row = dst + static_cast<size_t>(c) * W;
-        _mm256_store_pd(row, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(v[c])), w));
-        _mm256_store_pd(row + 4, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(v[c], 1)), w));
-    }
-}
-inline void window_tile(const float* const* frames, const float* window, size_t i0, float* dst) {
-    const __m256 w = _mm256_loadu_ps(window + i0);
-    __m256 v[8];
-    for (int l = 0; l < 8; ++l) v[l] = _mm256_mul_ps(_mm256_loadu_ps(frames[l] + i0), w);
-    transpose8(v);
-    for (int c = 0; c < 8; ++c) _mm256_store_ps(dst + static_cast<size_t>(c) * W, v[c]);
-}
-#endif
-
 // The windowing transpose of float frames fused with the chain's first stage, when that is
 // radix 8 (ns = 1: no twiddles): point j + r m (m = n / 8) goes into butterfly j's input r. The
 // 8 tiles of the butterflies j0 .. j0 + kFusedTile - 1 are staged in L1, then their butterflies
@@ -216,7 +184,8 @@ bool transpose_first_radix8(const float* const* frames, const T* window, const R
     const Ptrs<T> p{staging, out};
     for (size_t j0 = 0; j0 < m; j0 += kFusedTile) {
         for (size_t r = 0; r < 8; ++r) {
-            window_tile(frames, window, 2 * (j0 + r * m), staging + r * kFusedTile * kRow);
+            const size_t i0 = 2 * (j0 + r * m);  // the tile's first sample
+            window_tile(frames, i0, window + i0, staging + r * kFusedTile * kRow);
         }
         for (size_t jj = 0; jj < kFusedTile; ++jj) {
             radix8_inline<T>(p, jj * kRow, kFusedTile * kRow, (j0 + jj) * 8 * kRow, kRow, nullptr);
