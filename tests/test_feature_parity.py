@@ -718,3 +718,34 @@ def test_rms_takes_the_np_pad_modes_librosa_passes_on(pad_mode):
     compare("rms", y, f" pad_mode={pad_mode}", pad_mode=pad_mode)
     Y = np.stack([y, y[::-1].copy()])
     compare("rms", Y, f" (2, n) pad_mode={pad_mode}", pad_mode=pad_mode)
+
+
+@pytest.mark.parametrize("center", [True, False])
+@pytest.mark.parametrize(
+    ("frame_length", "hop_length"),
+    [(2048, 512), (2048, 300), (300, 100), (301, 100), (64, 64), (5, 1), (4, 3)],
+)
+@pytest.mark.parametrize("name", ["music", "noise", "zeros", "short"])
+def test_zero_crossing_rate_frame_and_hop_lengths(name, frame_length, hop_length, center):
+    """Frames of whole hops count each hop's crossings once and sum them (with the change at
+    a frame's first sample taken out); other frames count their own. Both equal librosa's."""
+    y = signals.get(name)
+    if not center and y.shape[-1] < frame_length:
+        pytest.skip("shorter than one frame")
+    kw = {"frame_length": frame_length, "hop_length": hop_length, "center": center}
+    ref = librosa.feature.zero_crossing_rate(y, **kw)
+    got = genrefx.feature.zero_crossing_rate(y, **kw)
+    np.testing.assert_array_equal(got, ref)
+
+
+@pytest.mark.parametrize(("n_fft", "hop_length"), [(16, 4), (30, 8), (16384, 4096)])
+def test_rolloff_at_small_and_large_n_fft(n_fft, hop_length):
+    # rolloff keeps every 16th running sum (fewer bins than that: none; n_fft 16384: every
+    # 32nd, the stack holding 256 of them) and recounts the stretch that reaches the threshold
+    compare(
+        "spectral_rolloff",
+        signals.get("music"),
+        f" n_fft={n_fft}",
+        n_fft=n_fft,
+        hop_length=hop_length,
+    )
