@@ -113,6 +113,8 @@ inline void window_tile(const float* const* frames, size_t i0, const float* w_ti
     for (int c = 0; c < 8; ++c) _mm256_storeu_ps(dst + static_cast<size_t>(c) * W, v[c]);
 }
 #endif
+// (a tile is one in-register transpose of as many samples as there are lanes)
+static_assert(W == 2 * static_cast<int>(kFusedTile), "the tile transposes assume W lanes");
 #endif
 
 // x[i * W + l] = frames[l][i] * window[i] for i < len (window null: 1): a blocked transpose
