@@ -898,7 +898,7 @@ void zero_crossing_rate(const KernelTable& K, const float* y, int64_t B, int64_t
         double* out;
         void operator()(int64_t b, int worker) {
             // kept per OS thread: fresh pages every call would cost a fault each
-            thread_local std::vector<uint8_t> change;
+            thread_local std::vector<uint8_t> change;  // (the whole-hop path: chunk starts)
             thread_local std::vector<uint32_t> counts;
             (void)worker;
             double* dst = out + b * T;
@@ -906,49 +906,38 @@ void zero_crossing_rate(const KernelTable& K, const float* y, int64_t B, int64_t
             if (frame_length % hop == 0) {
                 // Frames of whole hops: frame t's count over the padded changes d[a + 1 .. a +
                 // frame_length - 1] (a = t hop) is the sum of the q chunk counts of d[a ..
-                // a + frame_length - 1] less d[a] alone; the chunks are counted once, from y.
+                // a + frame_length - 1] less d[a] alone (chunk t's first change); the chunks
+                // are counted once, from y.
                 const int64_t q = frame_length / hop;
                 const int64_t n_chunks = T + q - 1;
                 counts.resize(static_cast<size_t>(n_chunks));
-                const float* yb = y + b * n;
-                K.chunk_changes(yb, n, offset, hop, n_chunks, threshold, zero_pos, counts.data());
+                change.resize(static_cast<size_t>(n_chunks));
+                K.chunk_changes(y + b * n, n, offset, hop, n_chunks, threshold, zero_pos,
+                                counts.data(), change.data());
                 uint32_t window = 0;  // counts[t] .. counts[t + q - 1]
                 for (int64_t c = 0; c < q - 1; ++c) window += counts[c];
                 for (int64_t t = 0; t < T; ++t) {
                     window += counts[t + q - 1];
-                    const int64_t i = t * hop - offset;  // d[a] is y[i]'s change, if any
-                    uint32_t at_a = 0;
-                    if (i >= 1 && i < n) {
-                        if (zero_pos) {
-                            at_a = (yb[i] < -threshold) != (yb[i - 1] < -threshold);
-                        } else {
-                            const int ca = (yb[i] > threshold) + (yb[i] >= -threshold);
-                            const int cb = (yb[i - 1] > threshold) + (yb[i - 1] >= -threshold);
-                            at_a = ca != cb;
-                        }
-                    }
-                    dst[t] = static_cast<double>(window - at_a + first) / frame_length;
+                    dst[t] = static_cast<double>(window - change[t] + first) / frame_length;
                     window -= counts[t];
                 }
-                if (counts.capacity() > (size_t{16} << 20)) {  // (as below: 64 MB of counts)
-                    std::vector<uint32_t>().swap(counts);
+            } else {
+                // d[i] = 1 where the sign class changes between padded samples i - 1 and i. The
+                // edge padding repeats the first and last samples' classes: no changes there.
+                change.resize(static_cast<size_t>(padded));
+                uint8_t* d = change.data();
+                std::memset(d, 0, static_cast<size_t>(offset));  // sign_changes writes the rest
+                std::memset(d + offset + n, 0, static_cast<size_t>(padded - offset - n));
+                K.sign_changes(y + b * n, n, threshold, zero_pos, d + offset);
+                // crossings between consecutive samples inside frame t: d[a + 1 .. a + fl - 1]
+                counts.resize(static_cast<size_t>(T));
+                K.window_counts(d + 1, T, hop, frame_length - 1, counts.data());
+                for (int64_t t = 0; t < T; ++t) {
+                    dst[t] = static_cast<double>(counts[t] + first) / frame_length;
                 }
-                return;
             }
-            // d[i] = 1 where the sign class changes between padded samples i - 1 and i. The edge
-            // padding repeats the first and last samples' classes, so it adds no changes.
-            change.resize(static_cast<size_t>(padded));
-            uint8_t* d = change.data();
-            std::memset(d, 0, static_cast<size_t>(offset));  // sign_changes writes the rest
-            std::memset(d + offset + n, 0, static_cast<size_t>(padded - offset - n));
-            K.sign_changes(y + b * n, n, threshold, zero_pos, d + offset);
-            // crossings between consecutive samples inside frame t: d[a + 1 .. a + fl - 1]
-            counts.resize(static_cast<size_t>(T));
-            K.window_counts(d + 1, T, hop, frame_length - 1, counts.data());
-            for (int64_t t = 0; t < T; ++t) {
-                dst[t] = static_cast<double>(counts[t] + first) / frame_length;
-            }
-            if (change.capacity() > (size_t{64} << 20)) {  // do not keep a huge signal's scratch
+            // do not keep a huge signal's scratch (64 MB)
+            if (change.capacity() > (size_t{64} << 20) || counts.capacity() > (size_t{16} << 20)) {
                 std::vector<uint8_t>().swap(change);
                 std::vector<uint32_t>().swap(counts);
             }

@@ -194,9 +194,10 @@ struct KernelTable {
 
     // sign_changes counted per chunk of a padded signal, without the byte array: out[c] = the
     // number of i in [c * hop - offset, (c + 1) * hop - offset) with 1 <= i < n whose class
-    // differs from y[i - 1]'s (the samples of y sit at offset .. offset + n - 1), c < n_chunks.
+    // differs from y[i - 1]'s (the samples of y sit at offset .. offset + n - 1), c < n_chunks;
+    // first[c] = 1 when the chunk's first i is one of them.
     void (*chunk_changes)(const float* y, int64_t n, int64_t offset, int hop, int64_t n_chunks,
-                          float threshold, bool zero_pos, uint32_t* out);
+                          float threshold, bool zero_pos, uint32_t* out, uint8_t* first);
 
     // power_to_db rows: out[k][l] = max(10 log10(max(amin, S[k * rs + l])), floor).
     void (*db_rows)(const float* S, size_t rs, int rows, float amin, float floor, float* out);

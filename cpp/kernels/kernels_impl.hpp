@@ -1072,20 +1072,29 @@ void divide(const float* GX_RESTRICT x, size_t n, double divisor, float* GX_REST
     }
 }
 
+// The sign class of v for zero crossings: zero_pos, negative or not (below -thr);
+// otherwise negative / zero / positive with |v| <= thr as zero.
+template <bool kZeroPos>
+GX_INLINE int sign_class(float v, float thr) {
+    if constexpr (kZeroPos) return v < -thr;
+    return (v > thr) + (v >= -thr);
+}
+
+template <bool kZeroPos>
+void sign_changes_t(const float* y, int64_t n, float thr, uint8_t* d) {
+    GX_SIMD for (int64_t i = 1; i < n; ++i) {
+        d[i] = static_cast<uint8_t>(sign_class<kZeroPos>(y[i], thr) !=
+                                    sign_class<kZeroPos>(y[i - 1], thr));
+    }
+}
+
 void sign_changes(const float* y, int64_t n, float threshold, bool zero_pos, uint8_t* d) {
     if (n <= 0) return;
     d[0] = 0;
-    const float thr = threshold;
     if (zero_pos) {
-        GX_SIMD for (int64_t i = 1; i < n; ++i) {
-            d[i] = static_cast<uint8_t>((y[i] < -thr) != (y[i - 1] < -thr));
-        }
+        sign_changes_t<true>(y, n, threshold, d);
     } else {
-        GX_SIMD for (int64_t i = 1; i < n; ++i) {
-            const int a = (y[i] > thr) + (y[i] >= -thr);
-            const int b = (y[i - 1] > thr) + (y[i - 1] >= -thr);
-            d[i] = static_cast<uint8_t>(a != b);
-        }
+        sign_changes_t<false>(y, n, threshold, d);
     }
 }
 
@@ -1093,33 +1102,31 @@ void window_counts(const uint8_t* d, int64_t T, int hop, int len, uint32_t* out)
     for (int64_t t = 0; t < T; ++t) out[t] = byte_sum(d + t * hop, len);
 }
 
-// (the classes as sign_changes compares them)
 template <bool kZeroPos>
-inline uint32_t changes_in(const float* y, int64_t lo, int64_t hi, float thr) {
-    uint32_t count = 0;
-    if constexpr (kZeroPos) {
+void chunk_changes_t(const float* y, int64_t n, int64_t offset, int hop, int64_t n_chunks,
+                     float thr, uint32_t* out, uint8_t* first) {
+    for (int64_t c = 0; c < n_chunks; ++c) {
+        const int64_t start = c * hop - offset, end = (c + 1) * hop - offset;
+        const int64_t lo = start > 1 ? start : 1;
+        const int64_t hi = end < n ? end : n;
+        uint32_t count = 0;
         _Pragma("omp simd reduction(+:count)") for (int64_t i = lo; i < hi; ++i) {
-            count += static_cast<uint32_t>((y[i] < -thr) != (y[i - 1] < -thr));
+            count += static_cast<uint32_t>(sign_class<kZeroPos>(y[i], thr) !=
+                                           sign_class<kZeroPos>(y[i - 1], thr));
         }
-    } else {
-        _Pragma("omp simd reduction(+:count)") for (int64_t i = lo; i < hi; ++i) {
-            const int a = (y[i] > thr) + (y[i] >= -thr);
-            const int b = (y[i - 1] > thr) + (y[i - 1] >= -thr);
-            count += static_cast<uint32_t>(a != b);
-        }
+        out[c] = count;
+        first[c] = static_cast<uint8_t>(lo == start && lo < hi &&
+                                        sign_class<kZeroPos>(y[lo], thr) !=
+                                            sign_class<kZeroPos>(y[lo - 1], thr));
     }
-    return count;
 }
 
 void chunk_changes(const float* y, int64_t n, int64_t offset, int hop, int64_t n_chunks,
-                   float threshold, bool zero_pos, uint32_t* out) {
-    for (int64_t c = 0; c < n_chunks; ++c) {
-        const int64_t first = c * hop - offset, last = (c + 1) * hop - offset;
-        const int64_t lo = first > 1 ? first : 1;
-        const int64_t hi = last < n ? last : n;
-        out[c] = lo >= hi ? 0u
-                          : (zero_pos ? changes_in<true>(y, lo, hi, threshold)
-                                      : changes_in<false>(y, lo, hi, threshold));
+                   float threshold, bool zero_pos, uint32_t* out, uint8_t* first) {
+    if (zero_pos) {
+        chunk_changes_t<true>(y, n, offset, hop, n_chunks, threshold, out, first);
+    } else {
+        chunk_changes_t<false>(y, n, offset, hop, n_chunks, threshold, out, first);
     }
 }
 
