@@ -116,6 +116,75 @@ def zero_crossings_core(
     return restore_shape(out, lead)
 
 
+def zero_crossing_rate_of(
+    y, frame_length, hop_length, center, threshold, pad, zero_pos, n_threads, check_finite=True
+):
+    """librosa's zero-crossing rate of validated audio ``y`` for a threshold already scaled by
+    ``ref_magnitude``: a number, or an array that broadcasts against the frames' ``(..., 1, T)``
+    (a per-frame threshold); returns ``(..., 1, T)`` float64, equal to librosa's bit for bit.
+
+    librosa compares the samples with the threshold in the dtype numpy gives the pair (float32
+    audio with a Python float: float32; float64 audio, or a numpy float64 threshold: float64),
+    zeroes ``-threshold <= y <= threshold`` (nothing when the threshold is negative or NaN), then
+    compares signs (``np.signbit`` with ``zero_pos``, so -0.0 left unzeroed is negative; else
+    ``np.sign``). The core does float32 audio with a float32 threshold >= 0 itself; other cases
+    map each sample to its sign class (-1, 0, +1) in librosa's dtype and count the classes'
+    changes with the core at threshold 0; per-frame thresholds are counted in numpy.
+    """
+    try:
+        dtype = np.result_type(y.dtype, threshold)
+    except TypeError:
+        raise ParameterError(f"threshold={threshold!r} must be a real number") from None
+    if not np.issubdtype(dtype, np.floating):
+        raise ParameterError(f"threshold={threshold!r} must be a real number")
+    # (librosa's kernel has float32 and float64 loops: numpy picks the one that holds both)
+    dtype = np.dtype(np.float64 if dtype.itemsize > 4 else np.float32)
+    args = (frame_length, hop_length, center)
+    t = dtype.type(threshold) if np.ndim(threshold) == 0 else None
+    if y.dtype == np.float32 and dtype == np.float32 and t is not None and 0 <= t < np.inf:
+        return zero_crossings_core(y, *args, float(t), pad, zero_pos, n_threads, check_finite)
+    if check_finite and not np.isfinite(y).all():
+        raise ParameterError("y is not finite everywhere (it contains NaN or Inf samples)")
+    if t is None:
+        return _zero_crossing_rate_frames(y, *args, threshold, pad, zero_pos, dtype)
+    yc = y.astype(dtype, copy=False)
+    clipped = (-t <= yc) & (yc <= t)
+    if zero_pos:
+        classes = np.where(np.signbit(yc) & ~clipped, np.float32(-1), np.float32(1))
+    else:
+        classes = np.where(clipped, np.float32(0), np.sign(yc).astype(np.float32))
+    return zero_crossings_core(classes, *args, 0.0, pad, zero_pos, n_threads, False)
+
+
+def _zero_crossing_rate_frames(
+    y, frame_length, hop_length, center, threshold, pad, zero_pos, dtype
+):
+    """librosa's zero-crossing rate with a per-frame threshold, in numpy (rare: a callable
+    ``ref_magnitude`` that returns one value per frame)."""
+    frames = frames_of(y, frame_length, hop_length, center).astype(dtype)
+    t = np.asarray(threshold, dtype=dtype)
+    try:
+        clipped = (-t <= frames) & (frames <= t)
+    except ValueError:
+        raise ParameterError(
+            f"threshold * ref_magnitude has shape {t.shape}, which does not broadcast against "
+            f"the frames' {frames.shape}"
+        ) from None
+    classes = np.signbit(frames) & ~clipped if zero_pos else np.where(clipped, 0, np.sign(frames))
+    changes = np.count_nonzero(classes[..., 1:, :] != classes[..., :-1, :], axis=-2)
+    return ((changes + bool(pad)) / frame_length)[..., np.newaxis, :]
+
+
+def frames_of(y: np.ndarray, frame_length: int, hop_length: int, center: bool) -> np.ndarray:
+    """zero_crossing_rate's frames of ``y`` as librosa makes them (edge padding when centred):
+    a read-only view ``(..., frame_length, T)``."""
+    if center:
+        half = frame_length // 2
+        y = np.pad(y, [(0, 0)] * (y.ndim - 1) + [(half, half)], mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(y, frame_length, axis=-1)
+    return np.swapaxes(windows[..., ::hop_length, :], -1, -2)
+
+
 def compute(
     names: list[str],
     build,
@@ -186,7 +255,10 @@ def compute(
     # ~6e-5 when the float32 FFT's floor, weighted by f up to Nyquist, adds to it. Frames of
     # float32-subnormal audio (a decay's tail) keep their spectrum only in float64, which the
     # magnitude features (centroid, bandwidth, rolloff, ...) see; the power features (mel,
-    # chroma, rms) square it to zero as librosa does, and are fine in float32.
+    # chroma, rms) square it to zero as librosa does, and are fine in float32 - except where
+    # their own floor reaches below the float32 FFT's: mfcc's 80 dB (top_db) of a magnitude
+    # mel (power=1) keeps bins down to 1e-8 of the loudest, and chroma's norm=-inf divides by a
+    # frame's smallest chroma value.
     req["fft64"] = bool(
         {
             "spectral_contrast",
@@ -196,6 +268,8 @@ def compute(
             "spectral_rolloff",
         }
         & set(names)
+        or ("mfcc" in names and req.get("mel_power", 2.0) < 2.0)
+        or ("chroma_stft" in names and req.get("chroma_norm") == -np.inf)
     )
     return from_signal(y, fr, req, n_threads)
 

@@ -88,6 +88,8 @@ def framing(
     ``n_fft_name`` is the name the caller's users know n_fft by (``frame_length`` for rms).
     """
     n_fft, win_length, hop_length = frame_lengths(n_fft, win_length, hop_length, n_fft_name)
+    if not center:  # librosa pads only centred frames: any pad_mode goes unused
+        pad_mode = "constant"
     if callable(pad_mode) or pad_mode not in PAD_MODES:
         raise ParameterError(f"pad_mode={pad_mode!r} is not supported; use one of {PAD_MODES}")
     if center and pad_mode == "wrap" and n_fft_name != "frame_length":  # (frame_length: rms)

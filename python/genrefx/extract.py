@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from . import _requests
-from ._engine import compute, frequencies, zero_crossings_core
+from ._engine import compute, frequencies, zero_crossing_rate_of
 from ._validation import check_positive_int, check_threads, check_tuning, valid_audio
 from .exceptions import ParameterError
 
@@ -225,7 +225,7 @@ def extract(
             raise ParameterError(
                 f"y has {y.shape[-1]} samples, fewer than n_fft={frame_length} with center=False"
             )
-        out["zero_crossing_rate"] = zero_crossings_core(
+        out["zero_crossing_rate"] = zero_crossing_rate_of(
             y,
             frame_length,
             hop,

@@ -111,6 +111,12 @@ def _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm):
         raise ParameterError(f"fmin={fmin} must be non-negative")
     if fmax is not None and fmax <= fmin:
         raise ParameterError(f"fmax={fmax} must be greater than fmin={fmin}")
+    if not (norm is None or isinstance(norm, str)):
+        real = np.isscalar(norm) and np.isreal(norm) and not isinstance(norm, bool)
+        if not (real and (norm > 0 or norm == 0 or norm == -np.inf)):  # librosa.util.normalize's
+            raise ParameterError(
+                f"norm={norm!r} must be 'slaney', None, np.inf, -np.inf, 0 or a positive number"
+            )
     return (
         float(sr),
         int(n_fft),
@@ -173,15 +179,40 @@ def chroma(
 ) -> np.ndarray:
     """Chroma filterbank (n_chroma, 1 + n_fft // 2); mirrors ``librosa.filters.chroma``.
 
-    Only ``norm=2`` (librosa's default, and what ``chroma_stft`` uses) is supported.
+    ``norm=2`` (librosa's default, and what ``chroma_stft`` uses) comes from the core's cached
+    filterbank; other norms (``librosa.util.normalize``'s: None, np.inf, -np.inf, 0, p > 0)
+    follow librosa's steps in numpy.
     """
-    if norm != 2:
-        raise ParameterError(f"norm={norm!r} is not supported by genrefx.filters.chroma; use 2")
     ctroct_, octwidth_ = octave_weighting(ctroct, octwidth)
+    if norm != 2:
+        return _chroma_numpy(
+            float(sr), int(n_fft), int(n_chroma), float(tuning), ctroct_, octwidth_, norm, base_c
+        ).astype(dtype)
     fb = _core.chroma_filterbank(
         float(sr), int(n_fft), int(n_chroma), float(tuning), ctroct_, octwidth_, bool(base_c)
     )
     return fb.astype(dtype, copy=False)
+
+
+def _chroma_numpy(sr, n_fft, n_chroma, tuning, ctroct, octwidth, norm, base_c) -> np.ndarray:
+    """librosa.filters.chroma's steps in float64, for the norms the core does not build."""
+    from .util import normalize
+
+    frequencies = np.linspace(0, sr, n_fft, endpoint=False)[1:]
+    a440 = 440.0 * 2.0 ** (tuning / n_chroma)
+    frqbins = n_chroma * np.log2(frequencies / (a440 / 16))
+    # the 0 Hz bin: 1.5 octaves below bin 1
+    frqbins = np.concatenate(([frqbins[0] - 1.5 * n_chroma], frqbins))
+    binwidthbins = np.concatenate((np.maximum(frqbins[1:] - frqbins[:-1], 1.0), [1]))
+    D = np.subtract.outer(frqbins, np.arange(0, n_chroma, dtype="d")).T
+    half = np.round(float(n_chroma) / 2)
+    D = np.remainder(D + half + 10 * n_chroma, n_chroma) - half
+    wts = normalize(np.exp(-0.5 * (2 * D / np.tile(binwidthbins, (n_chroma, 1))) ** 2), norm=norm)
+    if octwidth:  # (octave_weighting's 0: None, no weighting)
+        wts = wts * np.exp(-0.5 * (((frqbins / n_chroma - ctroct) / octwidth) ** 2))
+    if base_c:
+        wts = np.roll(wts, -3 * (n_chroma // 12), axis=0)
+    return np.ascontiguousarray(wts[:, : int(1 + n_fft / 2)])
 
 
 @functools.lru_cache(maxsize=32)

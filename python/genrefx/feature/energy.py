@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .._engine import compute, zero_crossings_core
+from .._engine import compute, frames_of, zero_crossing_rate_of
 from .._validation import check_positive_int, check_threads, valid_audio
 from ..exceptions import ParameterError
 
@@ -93,7 +93,9 @@ def zero_crossing_rate(
     Frames are centred with EDGE padding (librosa's choice for this feature, unlike the STFT's
     zeros); samples with ``|y| <= threshold`` count as zero (positive with ``zero_pos=True``);
     the count over the frame is divided by ``frame_length``. The result is exact: it equals
-    librosa's bit for bit.
+    librosa's bit for bit, comparing in librosa's dtype (float64 audio in float64; float32
+    audio in float32 unless the threshold is a numpy float64), with librosa's rules for a
+    negative threshold (nothing is zeroed; -0.0 counts as negative with ``zero_pos``).
 
     Parameters
     ----------
@@ -102,7 +104,9 @@ def zero_crossing_rate(
     center : bool
     **kwargs
         ``threshold`` (1e-10), ``ref_magnitude`` (None, a number, or a callable applied to
-        ``|y|``), ``pad`` (False), ``zero_pos`` (True), as ``librosa.zero_crossings``.
+        the absolute values of the ``(..., frame_length, t)`` frames, as librosa does; it may
+        return one value per frame), ``pad`` (False), ``zero_pos`` (True), as
+        ``librosa.zero_crossings``.
 
     Returns
     -------
@@ -124,22 +128,19 @@ def zero_crossing_rate(
             f"y has {y.shape[-1]} samples, fewer than frame_length={frame_length} with center=False"
         )
     threshold = kwargs.get("threshold", 1e-10)
+    if threshold is None or isinstance(threshold, bool) or np.ndim(threshold) != 0:
+        raise ParameterError(f"threshold={threshold!r} must be a real number")
     ref = kwargs.get("ref_magnitude")
-    if threshold is None:
-        threshold = 0.0
-    if callable(ref):
-        # |y| of the edge-padded signal has the same values as |y|
-        threshold = threshold * ref(np.abs(y))
+    if callable(ref):  # applied to librosa's frames (edge-padded when centred)
+        threshold = threshold * ref(np.abs(frames_of(y, frame_length, hop_length, bool(center))))
     elif ref is not None:
         threshold = threshold * ref
-    if not np.isscalar(threshold) and np.ndim(threshold) != 0:
-        raise ParameterError("zero_crossing_rate supports only a scalar threshold * ref_magnitude")
-    return zero_crossings_core(
+    return zero_crossing_rate_of(
         y,
         frame_length,
         hop_length,
         bool(center),
-        float(threshold),
+        threshold,
         bool(kwargs.get("pad", False)),
         bool(kwargs.get("zero_pos", True)),
         n_threads,

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import scipy.fft
 
-from .. import _requests
+from .. import _requests, filters
 from .._engine import compute
 from ..exceptions import ParameterError
 from ..spectrum import power_to_db, stft
@@ -53,6 +53,9 @@ def melspectrogram(
         "center": center,
         "pad_mode": pad_mode,
     }
+    dtype = np.dtype(kwargs.pop("dtype", np.float32))
+    if dtype != np.float32:  # a filterbank in another dtype: librosa's product, in numpy
+        return _mel_in_dtype(y, sr, S, power, framing_args, kwargs, dtype)
     if S is None and y is not None and power not in (1, 1.0, 2, 2.0):
         if not np.isscalar(power) or not power > 0:
             raise ParameterError(f"power={power!r} must be a positive number")
@@ -69,6 +72,23 @@ def melspectrogram(
         sr=sr,
         **framing_args,
     )["melspectrogram"]
+
+
+def _mel_in_dtype(y, sr, S, power, framing_args, mel_kwargs, dtype):
+    """melspectrogram with ``filters.mel(..., dtype=dtype)``: ``einsum(S, mel_basis)`` as
+    librosa, so that the result takes the filterbank's dtype (float64 for float32 audio too)."""
+    if S is None:
+        if not np.isscalar(power) or not power > 0:
+            raise ParameterError(f"power={power!r} must be a positive number")
+        S = np.abs(stft(y, **framing_args)) ** power
+        n_fft = framing_args["n_fft"]
+    else:
+        S = np.asarray(S)
+        if S.ndim < 2:
+            raise ParameterError(f"S must have shape (..., n_bins, n_frames), got {S.shape}")
+        n_fft = 2 * (S.shape[-2] - 1)
+    bank = filters.mel(sr=sr, n_fft=n_fft, dtype=dtype, **mel_kwargs)
+    return np.einsum("...ft,mf->...mt", S, bank, optimize=True)
 
 
 def mfcc(
@@ -111,8 +131,22 @@ def mfcc(
     framing_args.setdefault("hop_length", 512)
     power = kwargs.pop("power", 2.0)
     mel_kwargs = dict(kwargs, norm=mel_norm)
-    if power not in (1, 1.0, 2, 2.0):
-        mel = melspectrogram(y=y, sr=sr, power=power, **framing_args, **mel_kwargs)
+    dtype = np.dtype(mel_kwargs.pop("dtype", np.float32))
+    if dtype != np.float32 or power not in (1, 2):
+        # the mel spectrogram on its own (another filterbank dtype, or |D|**power), from the
+        # float64 FFT for float32 audio as librosa's: the 80 dB floor for power < 2 reaches
+        # bins below the float32 FFT's round-off
+        f32 = isinstance(y, np.ndarray) and y.dtype == np.float32
+        mel = melspectrogram(
+            y=y.astype(np.float64) if f32 else y,
+            sr=sr,
+            power=power,
+            dtype=dtype,
+            **framing_args,
+            **mel_kwargs,
+        )
+        if f32 and dtype == np.float32:
+            mel = mel.astype(np.float32)
         return mfcc(S=power_to_db(mel), n_mfcc=n_mfcc, dct_type=dct_type, norm=norm, lifter=lifter)
 
     def build(n, f, shape):
