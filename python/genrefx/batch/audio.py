@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import numpy as np
 import soundfile
 import soxr
@@ -24,6 +27,68 @@ def _reason(exc: BaseException) -> str:
 _BLOCK = 1 << 16  # frames per read: multichannel audio is downmixed block by block
 
 
+class _Guarded:
+    """What libsndfile reads through: ``raw``'s read / seek / tell, keeping their exceptions
+    (a corrupt archive member, an I/O error) instead of raising them inside libsndfile's
+    callbacks, where they would print a traceback and look like the end of the file.
+
+    After the first failure, reads give nothing; :meth:`check` raises the failure.
+    """
+
+    def __init__(self, raw):
+        self._raw = raw
+        self._position = 0
+        self.failure: BaseException | None = None
+
+    def _call(self, method, *args):
+        if self.failure is None:
+            try:
+                return method(*args)
+            except Exception as exc:
+                self.failure = exc
+        return None
+
+    def readinto(self, buffer) -> int:
+        count = self._call(self._raw.readinto, buffer) or 0
+        self._position += count
+        return count
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._call(self._raw.read, size) or b""
+        self._position += len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        position = self._call(self._raw.seek, offset, whence)
+        if position is not None:
+            self._position = position
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def check(self) -> None:
+        """Raise the first failure of ``raw``, if any."""
+        if self.failure is not None:
+            raise self.failure
+
+
+@contextlib.contextmanager
+def _decoding(source: Source):
+    """``soundfile.SoundFile`` on ``source``; a failure to read the input (rather than to
+    decode what was read) is raised as itself: an ``OSError`` for an unreadable file or archive
+    member."""
+    with open_source(source) as raw:
+        guarded = _Guarded(raw)
+        try:
+            with soundfile.SoundFile(guarded) as f:
+                yield f
+        except Exception:
+            guarded.check()
+            raise
+        guarded.check()
+
+
 class DecodeError(Exception):
     """An input could not be decoded (corrupt, truncated, empty, unsupported or not audio)."""
 
@@ -37,7 +102,7 @@ def seconds(source: Source, *, offset: float = 0.0, duration: float | None = Non
         When the input is unreadable.
     """
     try:
-        with open_source(source) as raw, soundfile.SoundFile(raw) as f:
+        with _decoding(source) as f:
             total = f.frames / f.samplerate
     except (soundfile.LibsndfileError, RuntimeError, ValueError, EOFError) as exc:
         raise DecodeError(f"cannot decode: {_reason(exc)}") from None
@@ -66,7 +131,7 @@ def stream(
     """
     got_any = False
     try:
-        with open_source(source) as raw, soundfile.SoundFile(raw) as f:
+        with _decoding(source) as f:
             native = int(f.samplerate)
             target = native if sr is None else int(sr)
             resampler = (
@@ -166,7 +231,7 @@ def load(
         When the input is unreadable, or has no samples in the requested span.
     """
     try:
-        with open_source(source) as raw, soundfile.SoundFile(raw) as f:
+        with _decoding(source) as f:
             native = int(f.samplerate)
             if offset > 0:
                 f.seek(min(int(offset * native), f.frames))

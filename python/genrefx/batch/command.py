@@ -12,7 +12,7 @@ import soundfile
 
 from ..exceptions import ParameterError
 from ..extract import FEATURES
-from .features import BatchOptions
+from .features import BatchOptions, utf8_text
 from .runner import run_batch, terminal_progress
 from .summary import DEFAULT_STATS, STATS
 
@@ -104,12 +104,22 @@ def make_demo_archive(folder: str, n_clips: int = 8, seconds: float = 5.0) -> li
     return [*paths[: n_clips // 2], archive]
 
 
+def _rate(text: str | None, preset: str | None) -> int | float | None:
+    """``--sr``: None for 'native' (and by default with the fma preset), else the number (a
+    whole float such as 16000.0 too; :class:`BatchOptions` checks it)."""
+    if text is None:
+        return None if preset == "fma" else 22050
+    if text.strip().lower() == "native":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
 def _run(args: argparse.Namespace) -> int:
     try:
-        if args.sr is None:
-            sr = None if args.preset == "fma" else 22050
-        else:
-            sr = None if str(args.sr).lower() == "native" else int(args.sr)
+        sr = _rate(args.sr, args.preset)
     except ValueError:
         print(
             f"genrefx batch-extract: --sr {args.sr!r} must be a number or 'native'", file=sys.stderr
@@ -167,10 +177,10 @@ def _run(args: argparse.Namespace) -> int:
                 f"genrefx batch-extract: {result.n_ok} ok, {result.n_failed} failed of "
                 f"{result.n_inputs} inputs, {result.n_rows} rows, "
                 f"{result.audio_seconds / 3600:.3f} h of audio in {result.wall_seconds:.1f} s "
-                f"({speed:.0f}x real time) -> {result.output}"
+                f"({speed:.0f}x real time) -> {utf8_text(result.output)}"
             )
             if result.n_failed:
-                print(f"failures: {result.errors_path}")
+                print(f"failures: {utf8_text(result.errors_path)}")
             if args.demo:
                 import pyarrow.parquet as pq
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
+import numbers
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -29,6 +31,7 @@ __all__ = [
     "process_array",
     "process_source",
     "schema",
+    "utf8_text",
 ]
 
 # Frame-level arrays that --save-frames can write: name -> (feature, transform). "mel" is the
@@ -49,6 +52,9 @@ METADATA_KEY = b"genrefx"
 #: Recipes of published tables (``--preset``).
 PRESETS = ("fma", "gtzan")
 
+#: Fields of :class:`BatchOptions` that are frame and filter sizes: positive integers.
+_SIZE_FIELDS = ("n_fft", "hop_length", "n_mels", "n_mfcc", "n_chroma", "n_bands")
+
 _META_COLUMNS = [
     ("path", pa.string()),
     ("segment", pa.int32()),
@@ -66,6 +72,9 @@ class BatchOptions:
     ``sr=None`` keeps each file's own rate. ``segment`` cuts each track into windows of that
     many seconds every ``segment_hop`` seconds (default: back to back); only whole windows are
     kept, except that a track shorter than one window gives a single, shorter segment.
+    ``features``, ``stats`` and ``frames`` take one name or a sequence of names. Every field
+    is checked here (see :meth:`_check_numbers`): bad options raise ParameterError before any
+    file is read.
     """
 
     sr: int | None = 22050
@@ -87,6 +96,9 @@ class BatchOptions:
     fma_compat: bool = False
 
     def __post_init__(self):
+        for name in ("features", "stats", "frames"):  # a single name is one item
+            value = getattr(self, name)
+            object.__setattr__(self, name, (value,) if isinstance(value, str) else tuple(value))
         if self.preset is not None:
             self._apply_preset()
         elif self.fma_compat:
@@ -98,16 +110,7 @@ class BatchOptions:
                 raise ParameterError(f"features: unknown or empty {unknown}; choose from {known}")
             object.__setattr__(self, "features", tuple(dict.fromkeys(self.features)))
             object.__setattr__(self, "stats", check_stats(self.stats))
-        if self.sr is not None and not (isinstance(self.sr, int) and self.sr > 0):
-            raise ParameterError(f"sr={self.sr!r} must be a positive integer or None (native)")
-        if self.offset < 0:
-            raise ParameterError(f"offset={self.offset} must be >= 0 seconds")
-        if self.duration is not None and not self.duration > 0:
-            raise ParameterError(f"duration={self.duration} must be > 0 seconds")
-        if self.segment is not None and not self.segment > 0:
-            raise ParameterError(f"segment={self.segment} must be > 0 seconds")
-        if self.segment_hop is not None and (self.segment is None or not self.segment_hop > 0):
-            raise ParameterError(f"segment_hop={self.segment_hop} needs segment and must be > 0")
+        self._check_numbers()
         frames = tuple(dict.fromkeys(self.frames))
         unknown = [f for f in frames if f not in FRAME_ARRAYS]
         if unknown:
@@ -115,6 +118,26 @@ class BatchOptions:
         if bool(frames) != (self.save_frames is not None):
             raise ParameterError("save_frames (a folder) and frames (array names) go together")
         object.__setattr__(self, "frames", frames)
+
+    def _check_numbers(self) -> None:
+        """Check the rate, times and sizes, and store them as int / float.
+
+        ``sr`` is a positive whole number (an integral float such as 16000.0 or a numpy
+        integer too) or None; ``offset`` a finite number of seconds >= 0; ``duration``,
+        ``segment`` and ``segment_hop`` finite numbers of seconds > 0 (or None); the frame and
+        filter sizes (``n_fft``, ``hop_length``, ``n_mels``, ``n_mfcc``, ``n_chroma``,
+        ``n_bands``) positive integers. Booleans are none of these.
+        """
+        object.__setattr__(self, "sr", _check_rate(self.sr))
+        object.__setattr__(self, "offset", _check_seconds(self.offset, "offset", zero=True))
+        for name in ("duration", "segment", "segment_hop"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, _check_seconds(value, name))
+        if self.segment_hop is not None and self.segment is None:
+            raise ParameterError(f"segment_hop={self.segment_hop} needs segment")
+        for name in _SIZE_FIELDS:
+            object.__setattr__(self, name, check_positive_int(getattr(self, name), name))
 
     def _apply_preset(self) -> None:
         """A preset fixes the features, statistics and rate (see :mod:`.presets`)."""
@@ -174,6 +197,45 @@ class BatchOptions:
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         del values["save_frames"], values["frames"]
         return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _check_rate(sr: Any) -> int | None:
+    """``sr`` as an int (None for each file's native rate), or raise unless a whole number > 0."""
+    if sr is None:
+        return None
+    if not (_is_real(sr) and math.isfinite(sr) and sr == int(sr) and 0 < sr <= 2**31 - 1):
+        raise ParameterError(f"sr={sr!r} must be a positive integer or None (native)")
+    return int(sr)
+
+
+def _check_seconds(value: Any, name: str, *, zero: bool = False) -> float:
+    """``value`` as a float, or raise naming ``name`` unless it is a finite number of seconds
+    > 0 (>= 0 when ``zero``)."""
+    if not (_is_real(value) and math.isfinite(value) and (value > 0 or (zero and value == 0))):
+        bound = ">= 0" if zero else "> 0"
+        raise ParameterError(f"{name}={value!r} must be a finite number of seconds {bound}")
+    return float(value)
+
+
+def utf8_text(text: str) -> str:
+    """``text`` as valid UTF-8 text: a file name's undecodable bytes (which Python keeps as
+    surrogate escapes, e.g. ``b"caf\\xe9.wav"`` read as ``"caf\\udce9.wav"``) become
+    backslash escapes (``"caf\\\\xe9.wav"``), other lone surrogates ``\\udXXX`` escapes; valid
+    text is returned unchanged. The result still identifies the file, and Parquet, CSV and
+    the terminal can hold it.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # surrogates that are not escaped bytes
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def schema(options: BatchOptions) -> pa.Schema:
@@ -436,9 +498,10 @@ def _segment_row(source, index, start, y, sr, options):
 
 def frames_path(folder: str, source: Source, segment: int | None, name: str) -> str:
     """Where --save-frames writes array ``name`` of ``source`` (and segment): the file's base
-    name, a short hash of its full path (unique across folders and archives), the segment."""
+    name, a short hash of its full path (the table's ``path``, :func:`utf8_text`; unique across
+    folders and archives), the segment."""
     base = os.path.basename(source.member) or "audio"
-    digest = hashlib.sha1(source.name.encode("utf-8")).hexdigest()[:10]
+    digest = hashlib.sha1(utf8_text(source.name).encode("utf-8")).hexdigest()[:10]
     seg = f".seg{segment:04d}" if segment is not None else ""
     return os.path.join(folder, f"{base}-{digest}{seg}.{name}.npy")
 
@@ -457,11 +520,16 @@ def _save_frames(source: Source, segment: int | None, pieces: dict, options: Bat
 
 
 def rows_to_table(rows: Sequence[dict[str, Any]], options: BatchOptions) -> pa.Table:
-    """A feature table from :func:`process_source` rows (an empty one for no rows)."""
+    """A feature table from :func:`process_source` rows (an empty one for no rows).
+
+    The ``path`` column is valid UTF-8 text: a file name that is not (``b"caf\\xe9.wav"``)
+    appears with its undecodable bytes as backslash escapes (``caf\\xe9.wav``), see
+    :func:`utf8_text`.
+    """
     sch = schema(options)
     n_meta = len(_META_COLUMNS)
-    columns: list[Any] = []
-    for i, (_name, typ) in enumerate(_META_COLUMNS):
+    columns: list[Any] = [pa.array([utf8_text(r["meta"][0]) for r in rows], type=pa.string())]
+    for i, (_name, typ) in enumerate(_META_COLUMNS[1:], start=1):
         columns.append(pa.array([r["meta"][i] for r in rows], type=typ))
     n_feat = len(sch) - n_meta
     values = np.stack([r["values"] for r in rows]) if rows else np.zeros((0, n_feat), np.float32)

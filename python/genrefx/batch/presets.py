@@ -9,6 +9,7 @@ clip or 3-s segment, plus its file name and genre label).
 from __future__ import annotations
 
 import os
+import re
 
 import numpy as np
 
@@ -46,6 +47,7 @@ FMA_FEATURES = {
 FMA_STATS = ("kurtosis", "max", "mean", "median", "min", "skew", "std")
 
 _N_FFT, _HOP = 2048, 512
+_TRACK_ID = re.compile(r"[0-9]+")
 
 
 def _fused(y, sr, names, pad, *, tuning_bpo=None):
@@ -138,9 +140,10 @@ def fma_features(y: np.ndarray, sr: int, *, compat: bool = False) -> dict[str, n
 
 def track_id(name: str) -> int | str:
     """FMA's track id from a file name (``.../000002.mp3`` -> 2); the name itself when its
-    stem is not a number."""
+    stem is not a number written in ASCII digits (``²3.wav``, ``٣.mp3`` and ``track 3.mp3``
+    keep their name)."""
     stem = os.path.splitext(os.path.basename(name.split("::")[-1]))[0]
-    return int(stem) if stem.isdigit() else name
+    return int(stem) if _TRACK_ID.fullmatch(stem) else name
 
 
 def write_fma_csv(table, errors, path: str) -> None:

@@ -1,24 +1,36 @@
 """Batch runs: many inputs to one feature table, in parallel, crash-safe and resumable.
 
-A run splits its inputs (in a fixed order) into shards of ``shard_size`` inputs. Each shard's
-rows (``.npz``) and errors (``.json``) are written by a worker to ``OUT.parts/`` under
-temporary names and renamed into place when complete, rows last; the final table is
-assembled from the shards at the end.
-After a crash (even ``kill -9``), ``resume=True`` finds the completed shards, processes only the
-others, and the final table holds every input exactly once.
+A run splits its inputs (in a fixed order) into shards of ``shard_size`` inputs. A worker
+writes each shard's rows and errors to one ``.npz`` file in ``OUT.parts/`` under a temporary
+name of its own (with its process id) and renames it into place when complete: that one atomic
+rename commits the shard. ``OUT.parts/`` is created already holding ``manifest.json`` (the
+inputs and options), and shards are never used without it. The final table is assembled from
+the shards at the end and written by atomic renames (an existing OUT is replaced only then);
+the parts folder is then renamed to ``OUT.parts.trash-*`` and deleted, so that a crash at any
+point leaves either an interrupted run or a finished one, never a half-deleted folder (the next
+run removes trash a crash left).
+After a crash (even ``kill -9``), ``resume=True`` finds the committed shards, processes only the
+others, and the final table holds every input exactly once. Worker processes end when the run's
+process dies.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import csv
 import dataclasses
+import functools
 import json
 import os
 import shutil
 import sys
+import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,27 +40,38 @@ import pyarrow.parquet as pq
 import threadpoolctl
 
 from ..exceptions import ParameterError
-from .features import BatchOptions, describe_error, process_source, rows_to_table
+from .features import BatchOptions, describe_error, process_source, rows_to_table, utf8_text
 from .presets import write_fma_csv, write_gtzan_csv
 from .sources import Source, expand_inputs
 
 __all__ = ["BatchResult", "extract_files", "run_batch"]
 
 ERROR_COLUMNS = ("path", "error", "message")
+_META_KEYS = ("path", "segment", "start", "duration", "sr", "n_frames")
+#: Seconds between a pool worker's checks that the run's process is still alive.
+PARENT_POLL_SECONDS = 0.5
 
 
-def _as_sources(paths: Iterable[Any]) -> list[Source]:
+def _as_list(paths: Any) -> list[Any]:
+    """``paths`` as a list of inputs: one str, bytes, os.PathLike or Source is one input."""
+    if isinstance(paths, (str, bytes, os.PathLike, Source)):
+        return [paths]
+    return list(paths)
+
+
+def _as_sources(paths: Any) -> list[Source]:
     sources: list[Source] = []
     plain: list[str] = []
-    for p in paths:
+    for p in _as_list(paths):
         if isinstance(p, Source):
             sources.append(p)
         else:
-            plain.append(os.fspath(p))
+            plain.append(os.fsdecode(p))
     return sources + expand_inputs(plain) if plain else sources
 
 
 def _process_many(sources: Sequence[Source], options: BatchOptions):
+    """Rows, errors ``(path, error, message)`` as valid UTF-8 text, and audio seconds."""
     rows: list[dict[str, Any]] = []
     errors: list[tuple[str, str, str]] = []
     seconds = 0.0
@@ -56,20 +79,22 @@ def _process_many(sources: Sequence[Source], options: BatchOptions):
         try:
             new = process_source(source, options)
         except Exception as exc:  # one bad input never stops the run
-            errors.append((source.name, *describe_error(exc)))
+            kind, message = describe_error(exc)
+            errors.append((utf8_text(source.name), kind, utf8_text(message)))
             continue
         rows.extend(new)
         seconds += sum(r["meta"][3] for r in new)
     return rows, errors, seconds
 
 
-def extract_files(paths: Iterable[Any], *, errors: list | None = None, **options: Any) -> pa.Table:
+def extract_files(paths: Any, *, errors: list | None = None, **options: Any) -> pa.Table:
     """The feature table of ``paths`` in this process (for Ray, Spark or your own pool).
 
     Parameters
     ----------
-    paths : iterable of str, os.PathLike or Source
-        Files, directories, glob patterns, ``@list`` files, archives, ``ARCHIVE::MEMBER``.
+    paths : str, os.PathLike, Source or an iterable of them
+        Files, directories, glob patterns, ``@list`` files, archives, ``ARCHIVE::MEMBER``; a
+        single str or path is one input.
     errors : list or None
         If a list, failed inputs are appended to it as ``(path, error, message)`` and skipped;
         if None, the first failure raises.
@@ -81,7 +106,9 @@ def extract_files(paths: Iterable[Any], *, errors: list | None = None, **options
     -------
     pyarrow.Table
         One row per input (or segment): path, segment, start, duration, sr, n_frames and the
-        float32 feature statistics ``{feature}_{stat}[_{index:02d}]``.
+        float32 feature statistics ``{feature}_{stat}[_{index:02d}]``. ``path`` (also in
+        ``errors``) is valid UTF-8 text: a file name's undecodable bytes appear as backslash
+        escapes (``b"caf\xe9.wav"`` gives ``caf\\xe9.wav``).
     """
     opts = BatchOptions(**options)
     sources = _as_sources(paths)
@@ -108,47 +135,77 @@ class BatchResult:
     wall_seconds: float
 
 
-def _shard_name(parts: str, index: int, kind: str) -> str:
+# --- shards ------------------------------------------------------------------------------------
+
+
+def _shard_name(parts: str, index: int, kind: str = "npz") -> str:
     return os.path.join(parts, f"shard-{index:06d}.{kind}")
 
 
 def _run_shard(index: int, sources: Sequence[Source], options: BatchOptions, parts: str):
-    """Process one shard in a worker and commit it atomically (errors first, rows last).
+    """Process one shard in a worker and commit it: rows and errors in one ``.npz``, written
+    under a name unique to this process and renamed into place.
 
-    Rows are kept as a plain float32 matrix plus the meta columns (``.npz``): a Parquet file
-    of ~1500 feature columns per shard would cost more than the shard's features.
+    Rows are kept as a plain float32 matrix plus the meta columns: a Parquet file of ~1500
+    feature columns per shard would cost more than the shard's features. The errors and the
+    audio seconds are a JSON string in the same file, so that a shard is complete or absent.
     """
     # one thread for BLAS too (chroma_cqt's and tonnetz's small products): the workers are the
     # parallelism, and an idle BLAS pool's wake-ups cost more than these products
     with threadpoolctl.threadpool_limits(limits=1):
         rows, errors, seconds = _process_many(sources, options)
-    errors_path = _shard_name(parts, index, "errors.json")
-    rows_path = _shard_name(parts, index, "npz")
-    with open(errors_path + ".tmp", "w", encoding="utf-8") as f:
-        json.dump({"errors": errors, "seconds": seconds}, f)
-    os.replace(errors_path + ".tmp", errors_path)
-    n_feat = len(options.feature_columns())
-    meta = list(zip(*(r["meta"] for r in rows), strict=True)) if rows else [()] * 6
-    with open(rows_path + ".tmp", "wb") as f:
-        np.savez(
-            f,
-            values=np.stack([r["values"] for r in rows]) if rows else np.zeros((0, n_feat), "f4"),
-            path=np.array(meta[0], dtype=object).astype(str) if rows else np.zeros(0, "U1"),
-            segment=np.asarray(meta[1], dtype=np.int32),
-            start=np.asarray(meta[2], dtype=np.float64),
-            duration=np.asarray(meta[3], dtype=np.float64),
-            sr=np.asarray(meta[4], dtype=np.int32),
-            n_frames=np.asarray(meta[5], dtype=np.int32),
-        )
-    os.replace(rows_path + ".tmp", rows_path)
+    path = _shard_name(parts, index)
+    # a name of its own: a stale worker of a killed run never writes to this run's file
+    tmp = f"{path}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        with open(tmp, "wb") as f:
+            np.savez(f, **_shard_arrays(rows, errors, seconds, options))
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(tmp)
     return index, len(sources) - len(errors), len(errors), seconds
 
 
-def _read_shard(path: str) -> list[dict[str, Any]]:
-    with np.load(path, allow_pickle=False) as z:
+def _shard_arrays(rows, errors, seconds: float, options: BatchOptions) -> dict[str, np.ndarray]:
+    n_feat = len(options.feature_columns())
+    meta = list(zip(*(r["meta"] for r in rows), strict=True)) if rows else [()] * 6
+    record = json.dumps({"errors": [[utf8_text(t) for t in e] for e in errors], "seconds": seconds})
+    return {
+        "values": np.stack([r["values"] for r in rows]) if rows else np.zeros((0, n_feat), "f4"),
+        "path": np.array([utf8_text(p) for p in meta[0]], dtype=str),
+        "segment": np.asarray(meta[1], dtype=np.int32),
+        "start": np.asarray(meta[2], dtype=np.float64),
+        "duration": np.asarray(meta[3], dtype=np.float64),
+        "sr": np.asarray(meta[4], dtype=np.int32),
+        "n_frames": np.asarray(meta[5], dtype=np.int32),
+        "errors": np.array(record),
+    }
+
+
+def _is_committed(parts: str, index: int) -> bool:
+    """Whether shard ``index`` is complete: its ``.npz`` holds the errors (or, from genrefx
+    versions that wrote them apart, its ``.errors.json`` is there too)."""
+    try:
+        with np.load(_shard_name(parts, index), allow_pickle=False) as z:
+            if "errors" in z.files:
+                return True
+    except (OSError, ValueError, zipfile.BadZipFile):
+        return False
+    return os.path.isfile(_shard_name(parts, index, "errors.json"))
+
+
+def _read_shard(parts: str, index: int):
+    """A committed shard's rows, errors and audio seconds."""
+    with np.load(_shard_name(parts, index), allow_pickle=False) as z:
         values = z["values"]
-        cols = [z[k] for k in ("path", "segment", "start", "duration", "sr", "n_frames")]
-    return [
+        cols = [z[k] for k in _META_KEYS]
+        text = z["errors"].item() if "errors" in z.files else None
+    if text is None:
+        with open(_shard_name(parts, index, "errors.json"), encoding="utf-8") as f:
+            text = f.read()
+    record = json.loads(text)
+    rows = [
         {
             "meta": (
                 str(cols[0][i]),
@@ -162,32 +219,72 @@ def _read_shard(path: str) -> list[dict[str, Any]]:
         }
         for i in range(values.shape[0])
     ]
+    errors = [tuple(utf8_text(t) for t in e) for e in record["errors"]]
+    return rows, errors, record["seconds"]
 
 
-def _execute(todo, shards, options, parts, workers, engine, scheduler):
-    """Run the shards ``todo``; yields each one's (index, ok, failed, seconds) as it completes."""
-    if not todo:
-        return
-    if engine == "dask":
-        yield from _execute_dask(todo, shards, options, parts, workers, scheduler)
-    elif workers == 1:
+# --- engines -----------------------------------------------------------------------------------
+
+
+def _exit_with_parent(poll: float = PARENT_POLL_SECONDS) -> None:
+    """Pool initializer: end this worker as soon as the process that started it dies.
+
+    A daemon thread compares the parent process id with the one at start every ``poll``
+    seconds: after the run's process is killed (even ``kill -9``) the worker is re-parented and
+    exits at once, instead of finishing the queued shards and then waiting forever.
+    """
+    parent = os.getppid()
+    if parent == 1:  # already re-parented to init: the run died while this worker started
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="genrefx-parent-watch", daemon=True).start()
+
+
+def _execute_local(todo, shards, options, parts, *, workers: int) -> Iterator[tuple]:
+    """Run the shards ``todo`` in this process or a pool of ``workers`` processes; yields each
+    one's (index, ok, failed, seconds) as it completes."""
+    if workers == 1:
         for i in todo:
             yield _run_shard(i, shards[i], options, parts)
-    else:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_run_shard, i, shards[i], options, parts) for i in todo]
-            for fut in concurrent.futures.as_completed(futures):
-                yield fut.result()
+        return
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=min(workers, len(todo)), initializer=_exit_with_parent
+    ) as pool:
+        futures = [pool.submit(_run_shard, i, shards[i], options, parts) for i in todo]
+        for fut in concurrent.futures.as_completed(futures):
+            yield fut.result()
 
 
-def _execute_dask(todo, shards, options, parts, workers, scheduler):
+def _execute_dask(client, todo, shards, options, parts) -> Iterator[tuple]:
+    """Run the shards ``todo`` on a dask.distributed ``client``, as :func:`_execute_local`."""
+    from dask.distributed import as_completed
+
+    futures = [client.submit(_run_shard, i, shards[i], options, parts, pure=False) for i in todo]
+    for fut in as_completed(futures):
+        yield fut.result()
+
+
+@contextlib.contextmanager
+def _dask_client(workers: int, scheduler: str | None):
+    """A client of the cluster at ``scheduler``, or of a LocalCluster of ``workers`` processes.
+
+    Raises
+    ------
+    ParameterError
+        When dask.distributed is not installed or the scheduler cannot be reached (after
+        dask's ``distributed.comm.timeouts.connect``).
+    """
     try:
-        from dask.distributed import Client, LocalCluster, as_completed
+        from dask.distributed import Client, LocalCluster
     except ImportError:
         raise ParameterError(
             "engine='dask' needs dask.distributed: pip install 'genrefx[dask]'"
         ) from None
-    cluster = None
     if scheduler is None:
         cluster = LocalCluster(
             n_workers=workers,
@@ -196,17 +293,33 @@ def _execute_dask(todo, shards, options, parts, workers, scheduler):
             host="127.0.0.1",
             dashboard_address=None,
         )
-    client = Client(cluster if cluster is not None else scheduler)
+        client = Client(cluster)
+    else:
+        cluster = None
+        try:
+            client = Client(scheduler)
+        except OSError as exc:  # refused, unreachable, timed out
+            raise ParameterError(f"cannot reach the dask scheduler {scheduler}: {exc}") from None
     try:
-        futures = [
-            client.submit(_run_shard, i, shards[i], options, parts, pure=False) for i in todo
-        ]
-        for fut in as_completed(futures):
-            yield fut.result()
+        yield client
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+@contextlib.contextmanager
+def _engine(engine: str, workers: int, scheduler: str | None):
+    """The function ``execute(todo, shards, options, parts)`` that runs shards, with its
+    cluster (dask) connected before the run touches any file."""
+    if engine == "dask":
+        with _dask_client(workers, scheduler) as client:
+            yield functools.partial(_execute_dask, client)
+    else:
+        yield functools.partial(_execute_local, workers=workers)
+
+
+# --- the output and the parts folder -----------------------------------------------------------
 
 
 def _manifest(sources: Sequence[Source], options: BatchOptions, shard_size: int) -> dict:
@@ -218,6 +331,104 @@ def _manifest(sources: Sequence[Source], options: BatchOptions, shard_size: int)
     }
 
 
+def _check_output(output: str, errors_path: str) -> None:
+    """Raise ParameterError unless ``output`` and ``errors_path`` can be written: neither is a
+    folder, and the nearest existing folder above them takes new files (missing folders are
+    made when the run starts)."""
+    for path in (output, errors_path):
+        if os.path.isdir(path):
+            raise ParameterError(f"output {path} is a directory")
+    folder = os.path.dirname(output)
+    while not os.path.exists(folder):
+        folder = os.path.dirname(folder)
+    if not os.path.isdir(folder):
+        raise ParameterError(f"cannot write {output}: {folder} is not a directory")
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".genrefx-", suffix=".probe")
+        os.close(fd)
+        os.remove(probe)
+    except OSError as exc:
+        reason = f"cannot create files in {folder} ({exc.strerror or exc})"
+        raise ParameterError(f"cannot write {output}: {reason}") from None
+
+
+def _check_existing(output: str, parts: str, *, resume: bool, overwrite: bool) -> None:
+    """Refuse to replace a finished output or an interrupted run unless asked to."""
+    if overwrite:
+        return
+    if not resume:
+        if os.path.exists(output):
+            raise ParameterError(f"{output} exists; pass --overwrite to replace it or --resume")
+        if os.path.isdir(parts):
+            raise ParameterError(
+                f"{parts} holds an interrupted run; pass --resume to finish it or --overwrite"
+            )
+    elif os.path.exists(output) and not os.path.isdir(parts):
+        raise ParameterError(f"{output} is already complete; nothing to resume")
+
+
+def _discard(folder: str) -> None:
+    """Delete ``folder`` crash-safely: rename it (atomically) to a trash name first, so that it
+    is whole or gone; :func:`_remove_leftovers` deletes the trash a crash leaves."""
+    if not os.path.isdir(folder):
+        return
+    trash = f"{folder}.trash-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    os.replace(folder, trash)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _remove_leftovers(parts: str) -> None:
+    """Delete the trash (``PARTS.trash-*``) and unfinished new folders (``PARTS.new-*``) that
+    runs killed while creating or deleting ``parts`` left."""
+    folder, base = os.path.split(parts)
+    with contextlib.suppress(FileNotFoundError):
+        for name in os.listdir(folder):
+            if name.startswith((f"{base}.trash-", f"{base}.new-")):
+                shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+
+
+def _read_manifest(parts: str) -> Any:
+    """The manifest of the run in ``parts``, or None when it is missing or unreadable."""
+    try:
+        with open(os.path.join(parts, "manifest.json"), encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def _create_parts(parts: str, manifest: dict) -> None:
+    """Make ``parts`` with its ``manifest.json`` in one rename: never one without the other."""
+    new = f"{parts}.new-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    os.makedirs(new)
+    with open(os.path.join(new, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f)
+    os.replace(new, parts)
+
+
+def _prepare_parts(parts: str, manifest: dict, *, fresh: bool) -> None:
+    """Make ``parts`` the shard folder of the run ``manifest``: an interrupted run's with the
+    same manifest (its shards are kept), else a new one. With ``fresh`` an interrupted run is
+    discarded; so is a folder without a readable manifest, whose shards cannot be checked.
+
+    Raises
+    ------
+    ParameterError
+        When ``parts`` holds an interrupted run of other inputs or options (and not ``fresh``).
+    """
+    _remove_leftovers(parts)
+    if os.path.isdir(parts) and not fresh:
+        found = _read_manifest(parts)
+        if found == json.loads(json.dumps(manifest)):
+            return
+        if found is not None:
+            raise ParameterError(
+                f"--resume: the inputs or options differ from the interrupted run in {parts}"
+            )
+    _discard(parts)
+    os.makedirs(os.path.dirname(parts), exist_ok=True)
+    _create_parts(parts, manifest)
+
+
 def _write_atomic(table: pa.Table, path: str, fmt: str) -> None:
     tmp = path + ".tmp"
     if fmt == "csv":
@@ -225,6 +436,48 @@ def _write_atomic(table: pa.Table, path: str, fmt: str) -> None:
     else:
         pq.write_table(table, tmp)
     os.replace(tmp, path)
+
+
+def _write_errors(errors: Sequence[Sequence[str]], path: str) -> None:
+    with open(path + ".tmp", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(ERROR_COLUMNS)
+        writer.writerows(errors)
+    os.replace(path + ".tmp", path)
+
+
+def _write_outputs(table, errors, output: str, errors_path: str, options, fmt: str) -> None:
+    """The table (in a preset's CSV layout if so) and the errors, each by an atomic rename."""
+    if options.preset == "fma" and fmt == "csv":
+        write_fma_csv(table, errors, output)
+    elif options.preset == "gtzan" and fmt == "csv":
+        write_gtzan_csv(table, output, segmented=options.segment is not None)
+    else:
+        _write_atomic(table, output, fmt)
+    _write_errors(errors, errors_path)
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def _check_arguments(options, *, fmt, workers, shard_size, engine, scheduler) -> int:
+    """Validate the run's arguments; returns the number of workers."""
+    if engine not in ("process", "dask"):
+        raise ParameterError(f"engine={engine!r} must be 'process' or 'dask'")
+    if scheduler is not None and engine != "dask":
+        raise ParameterError("scheduler is only used with engine='dask'")
+    if fmt not in ("parquet", "csv"):
+        raise ParameterError(f"format={fmt!r} must be 'parquet' or 'csv'")
+    if shard_size < 1:
+        raise ParameterError(f"shard_size={shard_size} must be >= 1")
+    if options.preset == "fma" and fmt == "csv" and options.segment is not None:
+        raise ParameterError(
+            "FMA's features.csv layout has one row per track: write segments to Parquet"
+        )
+    workers = os.cpu_count() or 1 if workers is None else workers
+    if workers < 1:
+        raise ParameterError(f"workers={workers} must be >= 1")
+    return workers
 
 
 def run_batch(
@@ -247,92 +500,54 @@ def run_batch(
     ``scheduler`` (its workers must see the inputs and the output's folder at the same paths),
     or a LocalCluster of ``workers`` single-threaded processes on 127.0.0.1.
 
+    Everything is checked before any file is changed: the arguments, the output's location,
+    the inputs, an existing output or interrupted run, the dask scheduler. With ``overwrite``
+    an interrupted run's shards are discarded when the run starts, and an existing output is
+    kept until the new one replaces it (an atomic rename at the end): a run that fails or is
+    killed leaves the old table in place (and its own shards, for ``resume``).
+
     Raises
     ------
     ParameterError
-        Bad inputs or options, an existing output without ``overwrite``/``resume``, or a
-        ``resume`` whose inputs or options differ from the interrupted run's.
+        Bad inputs or options, an output that cannot be written (a directory, a path below a
+        file, a folder without write access), an existing output without
+        ``overwrite``/``resume``, a ``resume`` whose inputs or options differ from the
+        interrupted run's, or a dask scheduler that cannot be reached.
     """
-    if engine not in ("process", "dask"):
-        raise ParameterError(f"engine={engine!r} must be 'process' or 'dask'")
-    if scheduler is not None and engine != "dask":
-        raise ParameterError("scheduler is only used with engine='dask'")
-    if fmt not in ("parquet", "csv"):
-        raise ParameterError(f"format={fmt!r} must be 'parquet' or 'csv'")
-    if shard_size < 1:
-        raise ParameterError(f"shard_size={shard_size} must be >= 1")
-    if options.preset == "fma" and fmt == "csv" and options.segment is not None:
-        raise ParameterError(
-            "FMA's features.csv layout has one row per track: write segments to Parquet"
-        )
-    workers = os.cpu_count() or 1 if workers is None else workers
-    if workers < 1:
-        raise ParameterError(f"workers={workers} must be >= 1")
+    workers = _check_arguments(
+        options, fmt=fmt, workers=workers, shard_size=shard_size, engine=engine, scheduler=scheduler
+    )
     start_time = time.perf_counter()
     output = os.path.abspath(output)
     parts = output + ".parts"
     errors_path = os.path.splitext(output)[0] + ".errors.csv"
-    if overwrite:
-        for p in (output, errors_path):
-            if os.path.exists(p):
-                os.remove(p)
-        shutil.rmtree(parts, ignore_errors=True)
-    elif os.path.exists(output) and not resume:
-        raise ParameterError(f"{output} exists; pass --overwrite to replace it or --resume")
-    elif os.path.isdir(parts) and not resume:
-        raise ParameterError(
-            f"{parts} holds an interrupted run; pass --resume to finish it or --overwrite"
-        )
-    sources = expand_inputs(inputs)
-    manifest = _manifest(sources, options, shard_size)
-    manifest_path = os.path.join(parts, "manifest.json")
-    if resume and os.path.exists(output) and not os.path.isdir(parts):
-        raise ParameterError(f"{output} is already complete; nothing to resume")
-    os.makedirs(parts, exist_ok=True)
-    if os.path.exists(manifest_path):
-        with open(manifest_path, encoding="utf-8") as f:
-            if json.load(f) != json.loads(json.dumps(manifest)):
-                raise ParameterError(
-                    f"--resume: the inputs or options differ from the interrupted run in {parts}"
-                )
-    else:
-        with open(manifest_path + ".tmp", "w", encoding="utf-8") as f:
-            json.dump(manifest, f)
-        os.replace(manifest_path + ".tmp", manifest_path)
-
-    shards = [sources[i : i + shard_size] for i in range(0, len(sources), shard_size)]
-    todo = [i for i in range(len(shards)) if not os.path.exists(_shard_name(parts, i, "npz"))]
-    done_inputs = sum(len(shards[i]) for i in range(len(shards)) if i not in set(todo))
-    if progress:
-        progress(done_inputs, len(sources), 0.0)
-    seconds_new = 0.0
-    for _, ok, bad, sec in _execute(todo, shards, options, parts, workers, engine, scheduler):
-        done_inputs += ok + bad
-        seconds_new += sec
+    _check_output(output, errors_path)
+    sources = expand_inputs([os.fsdecode(p) for p in _as_list(inputs)])
+    _check_existing(output, parts, resume=resume, overwrite=overwrite)
+    with _engine(engine, workers, scheduler) as execute:
+        _prepare_parts(parts, _manifest(sources, options, shard_size), fresh=overwrite)
+        shards = [sources[i : i + shard_size] for i in range(0, len(sources), shard_size)]
+        todo = [i for i in range(len(shards)) if not _is_committed(parts, i)]
+        done = len(sources) - sum(len(shards[i]) for i in todo)
         if progress:
-            progress(done_inputs, len(sources), seconds_new)
+            progress(done, len(sources), 0.0)
+        seconds_new = 0.0
+        for _, ok, bad, sec in execute(todo, shards, options, parts) if todo else ():
+            done += ok + bad
+            seconds_new += sec
+            if progress:
+                progress(done, len(sources), seconds_new)
 
     # assemble: every shard in order, then the errors
     rows, errors, seconds = [], [], 0.0
     for i in range(len(shards)):
-        rows.extend(_read_shard(_shard_name(parts, i, "npz")))
-        with open(_shard_name(parts, i, "errors.json"), encoding="utf-8") as f:
-            record = json.load(f)
-        errors.extend(record["errors"])
-        seconds += record["seconds"]
+        shard_rows, shard_errors, shard_seconds = _read_shard(parts, i)
+        rows.extend(shard_rows)
+        errors.extend(shard_errors)
+        seconds += shard_seconds
     table = rows_to_table(rows, options)
-    if options.preset == "fma" and fmt == "csv":
-        write_fma_csv(table, errors, output)
-    elif options.preset == "gtzan" and fmt == "csv":
-        write_gtzan_csv(table, output, segmented=options.segment is not None)
-    else:
-        _write_atomic(table, output, fmt)
-    with open(errors_path + ".tmp", "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(ERROR_COLUMNS)
-        writer.writerows(errors)
-    os.replace(errors_path + ".tmp", errors_path)
-    shutil.rmtree(parts, ignore_errors=True)
+    _write_outputs(table, errors, output, errors_path, options, fmt)
+    _discard(parts)
     return BatchResult(
         output=output,
         errors_path=errors_path,
@@ -346,16 +561,24 @@ def run_batch(
 
 
 def terminal_progress(stream=sys.stderr) -> Callable[[int, int, float], None]:
-    """A one-line progress display (tracks/s, audio hours, ETA) for a terminal."""
-    start = time.perf_counter()
+    """A one-line progress display (tracks/s, audio hours, ETA) for a terminal.
+
+    The rate and the ETA count only this run's work: the first call gives the inputs already
+    done (by an interrupted run, on resume) and starts the clock.
+    """
+    first: list[tuple[float, int]] = []  # (time, inputs done) at the first call
 
     def show(done: int, total: int, audio_seconds: float) -> None:
-        elapsed = max(time.perf_counter() - start, 1e-9)
-        rate = done / elapsed
-        eta = (total - done) / rate if rate > 0 else float("inf")
+        now = time.perf_counter()
+        if not first:
+            first.append((now, done))
+        start, done_before = first[0]
+        elapsed = now - start
+        rate = (done - done_before) / elapsed if elapsed > 0 else 0.0
+        eta = f"{(total - done) / rate:.0f} s" if rate > 0 else "?"
         stream.write(
             f"\r{done}/{total} inputs  {rate:.1f} tracks/s  {audio_seconds / 3600:.2f} h audio"
-            f"  ETA {eta:.0f} s   "
+            f"  ETA {eta}   "
         )
         stream.flush()
         if done >= total:
