@@ -310,6 +310,8 @@ BAD_OPTIONS = [
     ("n_fft", 2048.0),
     ("hop_length", 0),
     ("hop_length", True),
+    ("n_fft", 10**9),  # its FFT plan alone would take tens of GB
+    ("hop_length", 2**23),
     ("n_mels", 0),
     ("n_mfcc", -1),
     ("n_chroma", 0),

@@ -49,6 +49,10 @@ FRAME_ARRAYS = {
 #: extract the same features from new audio.
 METADATA_KEY = b"genrefx"
 
+#: Largest ``n_fft`` / ``hop_length`` of a feature table: frames of minutes are no feature of
+#: music, and their FFT plans and buffers grow to gigabytes.
+MAX_FRAME = 1 << 22
+
 #: Recipes of published tables (``--preset``).
 PRESETS = ("fma", "gtzan")
 
@@ -126,7 +130,8 @@ class BatchOptions:
         integer too) or None; ``offset`` a finite number of seconds >= 0; ``duration``,
         ``segment`` and ``segment_hop`` finite numbers of seconds > 0 (or None); the frame and
         filter sizes (``n_fft``, ``hop_length``, ``n_mels``, ``n_mfcc``, ``n_chroma``,
-        ``n_bands``) positive integers. Booleans are none of these.
+        ``n_bands``) positive integers, ``n_fft`` and ``hop_length`` at most
+        :data:`MAX_FRAME`. Booleans are none of these.
         """
         object.__setattr__(self, "sr", _check_rate(self.sr))
         object.__setattr__(self, "offset", _check_seconds(self.offset, "offset", zero=True))
@@ -138,6 +143,12 @@ class BatchOptions:
             raise ParameterError(f"segment_hop={self.segment_hop} needs segment")
         for name in _SIZE_FIELDS:
             object.__setattr__(self, name, check_positive_int(getattr(self, name), name))
+        for name in ("n_fft", "hop_length"):  # (a plan of 2**30 points needs tens of GB)
+            if getattr(self, name) > MAX_FRAME:
+                raise ParameterError(
+                    f"{name}={getattr(self, name)} is too large for a feature table "
+                    f"(at most {MAX_FRAME} samples, {MAX_FRAME / 22050:.0f} s at 22050 Hz)"
+                )
 
     def _apply_preset(self) -> None:
         """A preset fixes the features, statistics and rate (see :mod:`.presets`)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from ..exceptions import ParameterError
@@ -88,7 +89,8 @@ def add_parsers(commands) -> None:
             "(or its log-mel patches), run the model with ONNX Runtime and write per track the "
             "top genre and the top-k genres with their probabilities (segments and patches "
             "averaged). Failed inputs go to OUT.errors.csv. Exit status: 0 all ok, 3 some "
-            "failed, 2 usage."
+            "failed, 2 usage (nothing written). A reader that stops early (| head) ends it "
+            "quietly."
         ),
     )
     p.add_argument("model", metavar="MODEL", help="ONNX model with genrefx metadata")
@@ -131,6 +133,8 @@ def _train(args: argparse.Namespace) -> int:
     except ParameterError as exc:
         print(f"genrefx train: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    for note in result.notes:
+        print(f"genrefx train: note: {note}", file=sys.stderr)
     _dropped("train", result.report)
     print(result.report.text())
     print()
@@ -169,9 +173,18 @@ def _predict(args: argparse.Namespace) -> int:
         result = predict_files(
             args.model, args.inputs, output=args.output, top_k=args.top_k, stream=sys.stdout
         )
+        sys.stdout.flush()
     except ParameterError as exc:
         print(f"genrefx predict: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # the reader of stdout stopped early (genrefx predict ... | head): as other command
+        # line tools, stop quietly; stdout goes to /dev/null so that its final flush at exit
+        # does not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_OK
     for path, kind, message in result.errors:
         print(f"genrefx predict: {path}: {kind}: {message}", file=sys.stderr)
     if result.output is not None:

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..exceptions import ParameterError
 from .dataset import Labelled
+from .models import fit
 
 __all__ = ["MAX_SPLITS", "cross_val_probabilities", "folds", "n_splits"]
 
@@ -49,10 +50,28 @@ def folds(data: Labelled, *, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray
     return list(cv.split(data.X, data.y, groups=data.groups))
 
 
-def cross_val_probabilities(pipeline, data: Labelled, *, seed: int = 0) -> tuple[np.ndarray, int]:
+def cross_val_probabilities(
+    pipeline,
+    data: Labelled,
+    *,
+    seed: int = 0,
+    params: dict | None = None,
+    notes: list[str] | None = None,
+) -> tuple[np.ndarray, int]:
     """Out-of-fold class probabilities of every row.
 
-    Each fold of :func:`folds` is predicted by a clone of ``pipeline`` fitted on the others.
+    Each fold of :func:`folds` is predicted by a clone of ``pipeline`` fitted on the others
+    (by :func:`~genrefx.classify.models.fit`, which fits the model to small folds).
+
+    Parameters
+    ----------
+    pipeline : sklearn.pipeline.Pipeline
+    data : Labelled
+    seed : int
+    params : dict or None
+        The user's classifier parameters, named when fitting fails.
+    notes : list or None
+        Receives the notes of :func:`~genrefx.classify.models.fit` (each once).
 
     Returns
     -------
@@ -69,7 +88,9 @@ def cross_val_probabilities(pipeline, data: Labelled, *, seed: int = 0) -> tuple
             # a label that no track (or every track) of a training fold has is learnt as
             # constant: OneVsRest warns per fold; the test fold's score shows the cost
             warnings.filterwarnings("ignore", "Label .* is present in all training examples")
-            model.fit(data.X[train], data.y[train])
+            said = fit(model, data.X[train], data.y[train], params=params)
+        if notes is not None:
+            notes.extend(n for n in said if n not in notes)
         proba = model.predict_proba(data.X[test])
         if data.multilabel:
             out[test] = proba

@@ -21,8 +21,11 @@ __all__ = [
     "KEYS",
     "META_COLUMNS",
     "Labelled",
+    "extra_columns",
     "join_labels",
+    "normalized",
     "read_table",
+    "same_value",
     "table_options",
     "track_means",
 ]
@@ -56,25 +59,65 @@ def read_table(path: str) -> pa.Table:
     return table
 
 
-def _parse_column(name: str) -> tuple[str, str, int]:
-    """(feature, stat, index) of a feature column; index 0 for a one-row feature."""
+def _parse_column(name: str) -> tuple[str, str, int] | None:
+    """(feature, stat, index) of a feature column (index 0 for a one-row feature), or None
+    when ``name`` is not one (an extra column such as ``track_id``)."""
     for feature in sorted(FEATURES, key=len, reverse=True):
         if name.startswith(feature + "_"):
             stat, _, index = name[len(feature) + 1 :].partition("_")
-            if stat in STATS and (not index or index.isdigit()):
+            if stat in STATS and (not index or _is_number(index)):
                 return feature, stat, int(index or 0)
-    raise ParameterError(f"column {name!r} is not a genrefx feature column")
+    return None
 
 
-def _inferred_options(table: pa.Table, n_fft: int, hop_length: int) -> BatchOptions:
-    """The options of a table without genrefx metadata (a CSV table), from its columns."""
-    columns = [c for c in table.column_names if c not in META_COLUMNS]
+def normalized(extraction: dict[str, Any]) -> dict[str, Any]:
+    """``extraction`` (:meth:`BatchOptions.extraction`) with ``segment_hop`` None when it equals
+    ``segment``: back-to-back segments, however they were asked for, compare and record equal."""
+    out = dict(extraction)
+    hop, segment = out.get("segment_hop"), out.get("segment")
+    if hop is not None and segment is not None and np.isclose(hop, segment, rtol=0, atol=1e-6):
+        out["segment_hop"] = None
+    return out
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two extraction values are equal (numbers within 1e-6: times read from a table)."""
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, b)):
+        return bool(np.isclose(a, b, rtol=1e-9, atol=1e-6))
+    return a == b
+
+
+def _inferred_options(
+    table: pa.Table,
+    n_fft: int,
+    hop_length: int,
+    *,
+    defaults: BatchOptions | None = None,
+    notes: list[str] | None = None,
+) -> BatchOptions:
+    """The options of a table without genrefx metadata (a CSV table), from its columns.
+
+    The features, statistics and sizes come from the feature columns (columns that are not
+    genrefx feature columns, such as ``track_id``, are left out), the rate from ``sr``, the
+    segments from ``segment`` / ``start`` / ``duration``. What the columns do not show
+    (``offset``, ``duration``, the sizes of absent features) is taken from ``defaults``
+    (batch-extract's defaults when None). When every track of an unsegmented table lasts
+    exactly the same time, the table may have been cut by ``--duration`` / ``--offset``, which
+    a CSV table does not record: a note saying so is appended to ``notes``.
+    """
+    columns = [c for c in table.column_names if c not in META_COLUMNS and _parse_column(c)]
+    if not columns:
+        raise ParameterError("the table has no genrefx feature columns")
     parsed = [_parse_column(c) for c in columns]
     features = tuple(dict.fromkeys(f for f, _, _ in parsed))
     stats = tuple(dict.fromkeys(s for _, s, _ in parsed))
     rows = {f: max(max(i for g, _, i in parsed if g == f), 1) for f in features}
     sizes = {"melspectrogram": "n_mels", "mfcc": "n_mfcc", "chroma_stft": "n_chroma"}
-    kwargs: dict[str, Any] = {sizes[f]: rows[f] for f in features if f in sizes}
+    base = {} if defaults is None else defaults.extraction()
+    for name in ("preset", "fma_compat"):
+        base.pop(name, None)
+    kwargs: dict[str, Any] = {**base, "segment": None, "segment_hop": None}
+    kwargs.update({sizes[f]: rows[f] for f in features if f in sizes})
     if "spectral_contrast" in features:
         kwargs["n_bands"] = rows["spectral_contrast"] - 1
     rates = set(table.column("sr").to_pylist()) if "sr" in table.column_names else set()
@@ -83,16 +126,16 @@ def _inferred_options(table: pa.Table, n_fft: int, hop_length: int) -> BatchOpti
         # batch-extract writes a track's segments in order: segment 1 follows segment 0
         second = np.flatnonzero(segments == 1)
         starts = table.column("start").to_numpy()
-        kwargs["segment"] = float(np.median(table.column("duration").to_numpy()[second]))
-        kwargs["segment_hop"] = float(np.median(starts[second] - starts[second - 1]))
-    options = BatchOptions(
+        kwargs["segment"] = round(float(np.median(table.column("duration").to_numpy()[second])), 6)
+        kwargs["segment_hop"] = round(float(np.median(starts[second] - starts[second - 1])), 6)
+    kwargs.update(
         sr=rates.pop() if len(rates) == 1 else None,
         features=features,
         stats=stats,
         n_fft=n_fft,
         hop_length=hop_length,
-        **kwargs,
     )
+    options = BatchOptions(**normalized(kwargs))
     if options.feature_columns() != columns:
         raise ParameterError(
             "the table's feature columns are not those of a batch-extract table "
@@ -101,21 +144,56 @@ def _inferred_options(table: pa.Table, n_fft: int, hop_length: int) -> BatchOpti
     if "n_frames" in table.column_names and table.num_rows:
         samples = np.rint(table.column("duration").to_numpy() * table.column("sr").to_numpy())
         if not np.array_equal(1 + samples.astype(np.int64) // hop_length, table["n_frames"]):
+            how = (
+                "give the hop length it was extracted with"
+                if defaults is None
+                else "the model's; the table was extracted with another hop length"
+            )
             raise ParameterError(
-                f"the table's n_frames do not match hop_length={hop_length}; give the hop "
-                "length it was extracted with"
+                f"the table's n_frames do not match hop_length={hop_length} ({how})"
+            )
+    if notes is not None and options.segment is None and "duration" in table.column_names:
+        lengths = table.column("duration").to_numpy()  # one row per track
+        if lengths.size > 1 and np.ptp(lengths) < 1e-6:
+            notes.append(
+                f"all {lengths.size} tracks of the CSV table last exactly {lengths[0]:g} s: if "
+                "it was extracted with --duration or --offset, the model does not record it (a "
+                "CSV table keeps no options) and predict will analyse whole tracks; train on "
+                "the Parquet table instead, which records its options"
             )
     return options
 
 
 def table_options(
-    table: pa.Table, *, n_fft: int | None = None, hop_length: int | None = None
+    table: pa.Table,
+    *,
+    n_fft: int | None = None,
+    hop_length: int | None = None,
+    defaults: BatchOptions | None = None,
+    notes: list[str] | None = None,
 ) -> BatchOptions:
     """The options ``table`` was extracted with.
 
     batch-extract records them in a Parquet table's metadata. A table without (CSV) has its
-    features, statistics, sizes, rate and segments read from its columns, and ``n_fft`` /
-    ``hop_length`` from the arguments (batch-extract's defaults 2048 / 512 when None).
+    features, statistics, sizes, rate and segments read from its feature columns (other
+    columns, e.g. ``track_id``, are ignored), and ``n_fft`` / ``hop_length`` from the
+    arguments (batch-extract's defaults 2048 / 512 when None; ``hop_length`` is checked
+    against the ``n_frames`` column).
+
+    A CSV table does not show whether it was extracted with ``--offset`` or ``--duration``:
+    the options say neither (``offset`` 0, ``duration`` None, or ``defaults``' values), and
+    when every track of an unsegmented table lasts the same time (as a ``--duration`` cut
+    leaves them) a note recommending the Parquet table is appended to ``notes``.
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+    n_fft, hop_length : int or None
+    defaults : BatchOptions or None
+        For a table without metadata: the values of the fields its columns do not show
+        (offset, duration, the sizes of features it lacks); batch-extract's defaults when None.
+    notes : list or None
+        Receives notes (str) on what could not be read from a table without metadata.
 
     Raises
     ------
@@ -125,13 +203,27 @@ def table_options(
     """
     options = options_of(table.schema)
     if options is None:
-        return _inferred_options(table, n_fft or 2048, hop_length or 512)
+        base = BatchOptions() if defaults is None else defaults
+        return _inferred_options(
+            table,
+            base.n_fft if n_fft is None else n_fft,
+            base.hop_length if hop_length is None else hop_length,
+            defaults=defaults,
+            notes=notes,
+        )
     for name, value in (("n_fft", n_fft), ("hop_length", hop_length)):
         if value is not None and value != getattr(options, name):
             raise ParameterError(
                 f"{name}={value}, but the table records {name}={getattr(options, name)}"
             )
     return options
+
+
+def extra_columns(table: pa.Table, options: BatchOptions) -> list[str]:
+    """Columns of ``table`` that are neither meta columns nor feature columns of ``options``
+    (e.g. ``track_id``): a model trained on the table does not take them."""
+    produced = set(options.feature_columns())
+    return [c for c in table.column_names if c not in META_COLUMNS and c not in produced]
 
 
 @dataclasses.dataclass
@@ -165,17 +257,23 @@ class Labelled:
     multilabel: bool
 
 
+def _is_number(text: str) -> bool:
+    """Whether ``text`` is a non-negative integer in ASCII digits (``str.isdigit`` also takes
+    ``'²3'``, which ``int`` refuses)."""
+    return text.isascii() and text.isdigit()
+
+
 def _track_id(path: str) -> int | None:
     """FMA's track id from a file name: ``000002.mp3`` -> 2 (None when the stem is not one)."""
     stem = os.path.splitext(os.path.basename(path.rsplit(MEMBER_SEPARATOR, 1)[-1]))[0]
-    return int(stem) if stem.isdigit() else None
+    return int(stem) if _is_number(stem) else None
 
 
 def _read_labels(path: str, key: str, label_column: str, group_column: str | None):
     """{key value: (label text, group)} from LABELS.csv."""
     path = os.fspath(path)
     try:
-        with open(path, newline="", encoding="utf-8") as f:
+        with open(path, newline="", encoding="utf-8-sig") as f:  # Excel writes a BOM
             reader = csv.DictReader(f)
             header = list(reader.fieldnames or [])
             wanted = [key, label_column] + ([group_column] if group_column else [])
@@ -193,7 +291,7 @@ def _read_labels(path: str, key: str, label_column: str, group_column: str | Non
     for line, record in enumerate(records, start=2):
         raw = (record[key] or "").strip()
         if key == "track_id":
-            if not raw.isdigit():
+            if not _is_number(raw):
                 raise ParameterError(f"LABELS {path!r} line {line}: track_id={raw!r} is no integer")
             value: Any = int(raw)
         else:
@@ -283,6 +381,13 @@ def join_labels(
         raise ParameterError(
             f"the table lacks {len(absent)} of the model's {len(names)} feature columns "
             f"(e.g. {absent[:3]}); it was extracted with other features or statistics"
+        )
+    numeric = (pa.types.is_integer, pa.types.is_floating)
+    text = [c for c in names if not any(t(table.schema.field(c).type) for t in numeric)]
+    if text:
+        raise ParameterError(
+            f"the table's feature column {text[0]!r} holds {table.schema.field(text[0]).type}, "
+            "not numbers"
         )
     entries = _read_labels(labels, key, label_column, group_column)
     keys = _row_keys(table, key, entries)

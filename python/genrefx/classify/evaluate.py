@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from ..batch.features import options_of
 from ..exceptions import ParameterError
-from .dataset import join_labels, read_table, track_means
+from .dataset import join_labels, normalized, read_table, same_value, table_options, track_means
 from .model import GenreModel
 from .report import Report, make_report
 from .train import check_plot, track_truth
@@ -31,13 +30,17 @@ def evaluate(
         A model made by ``genrefx train``.
     features : str or pyarrow.Table
         A feature table with (at least) the model's feature columns, extracted with the same
-        options (rate, STFT, sizes, segments ...; checked when the table records them).
+        options (rate, STFT, sizes, segments ...). They are read as for training: from a
+        Parquet table's metadata, or from a CSV table's columns (its ``n_frames`` must fit
+        the model's hop length; the ``n_fft``, ``offset``, ``duration`` and sizes of features
+        it lacks, which its columns do not show, are assumed to be the model's). Back-to-back
+        segments compare equal however ``segment_hop`` was given.
     labels : str
         LABELS.csv, joined on ``key`` as by ``genrefx train``; its labels must be among the
         model's classes.
     key, label_column : str
     plot : str or None
-        Also save the confusion matrix as a PNG there.
+        Also save the confusion matrix as a PNG there (its folder must exist; checked first).
 
     Returns
     -------
@@ -50,26 +53,27 @@ def evaluate(
         Not a genrefx feature model, a table whose columns or extraction options differ from
         the model's, unusable labels.
     """
-    check_plot(plot)
+    inputs = [labels] + ([] if isinstance(features, pa.Table) else [features])
+    if not isinstance(model, GenreModel):
+        inputs.append(model)
+    check_plot(plot, inputs=inputs)
     model = model if isinstance(model, GenreModel) else GenreModel.load(model)
     if model.kind != "features":
         raise ParameterError(f"{model.path} is a {model.kind} model; evaluate takes feature models")
     table = features if isinstance(features, pa.Table) else read_table(features)
-    recorded = options_of(table.schema)
-    if recorded is not None:  # features and stats only decide the columns, checked below
-        expected = model.options.extraction()
-        differ = [
-            k
-            for k, v in recorded.extraction().items()
-            if k not in ("features", "stats") and expected.get(k) != v
-        ]
-        if differ:
-            raise ParameterError(
-                "the table was extracted with other options than the model's training table: "
-                + ", ".join(
-                    f"{k}={recorded.extraction()[k]!r} (model: {expected[k]!r})" for k in differ
-                )
-            )
+    # as for training; a CSV table shows no n_fft, offset or duration: the model's are assumed
+    recorded = normalized(table_options(table, defaults=model.options).extraction())
+    expected = normalized(model.options.extraction())
+    differ = [  # features and stats only decide the columns, checked below
+        k
+        for k, v in recorded.items()
+        if k not in ("features", "stats") and not same_value(expected.get(k), v)
+    ]
+    if differ:
+        raise ParameterError(
+            "the table was extracted with other options than the model's training table: "
+            + ", ".join(f"{k}={recorded[k]!r} (model: {expected.get(k)!r})" for k in differ)
+        )
     data = join_labels(
         table,
         labels,

@@ -74,6 +74,24 @@ def _input_rank_and_dims(model) -> tuple[int, list[int | None]]:
     return len(dims), [d.dim_value if d.HasField("dim_value") else None for d in dims]
 
 
+def _check_extraction(extraction: dict[str, Any], where: str) -> None:
+    """The ``extraction`` of a features model must make :class:`~genrefx.batch.BatchOptions`
+    with exactly the fields of :meth:`~genrefx.batch.BatchOptions.extraction`."""
+    from ..batch.features import BatchOptions
+
+    known = BatchOptions().extraction()
+    unknown = sorted(set(extraction) - set(known))
+    if unknown:
+        raise ParameterError(
+            f"{where}: genrefx metadata extraction has unknown options {unknown}; known: "
+            f"{sorted(known)}"
+        )
+    try:
+        BatchOptions(**extraction)
+    except (TypeError, ValueError) as exc:  # ParameterError is a ValueError
+        raise ParameterError(f"{where}: genrefx metadata extraction is invalid: {exc}") from None
+
+
 def _check(meta: dict[str, Any], model, where: str) -> dict[str, Any]:
     """Validate ``meta`` against ``model``; return it."""
 
@@ -99,7 +117,9 @@ def _check(meta: dict[str, Any], model, where: str) -> dict[str, Any]:
     rank, dims = _input_rank_and_dims(model)
     if kind == "features":
         columns = need("feature_columns", list)
-        need("extraction", dict)
+        if not columns or not all(isinstance(c, str) for c in columns):
+            raise ParameterError(f"{where}: genrefx metadata feature_columns must be column names")
+        _check_extraction(need("extraction", dict), where)
         if rank != 2 or dims[1] not in (None, len(columns)):
             raise ParameterError(
                 f"{where}: input shape {dims} does not take {len(columns)} feature columns"
@@ -164,6 +184,8 @@ def save_model(model, meta: dict[str, Any], path: str) -> None:
         with open(tmp, "wb") as f:
             f.write(model.SerializeToString())
         os.replace(tmp, path)
+    except OSError as exc:
+        raise ParameterError(f"output {path!r}: cannot write: {exc}") from None
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Any
+
+import numpy as np
 
 from ..exceptions import ParameterError
 
-__all__ = ["MODELS", "make_pipeline"]
+__all__ = ["MODELS", "fit", "make_pipeline"]
 
 #: Model kinds, by their ``--model`` names.
 MODELS = ("logreg", "svm", "rf", "knn", "hgb", "mlp")
@@ -78,7 +81,10 @@ def make_pipeline(
     Raises
     ------
     ParameterError
-        An unknown ``kind`` or parameter name.
+        An unknown ``kind`` or parameter name, or a value that scikit-learn's declared
+        constraints reject (``C=-1``, ``n_estimators="abc"``). Values that only conflict with
+        each other or with the data (``penalty="l1"`` with the lbfgs solver) are found when
+        the model is fitted: see :func:`fit`.
     """
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.pipeline import Pipeline
@@ -98,5 +104,105 @@ def make_pipeline(
             estimator.set_params(**{target: value})
         except (TypeError, ValueError) as exc:
             raise ParameterError(f"params: {name}={value!r}: {exc}") from None
+    _validate(estimator, kind, params or {})
     model = OneVsRestClassifier(estimator) if multilabel else estimator
     return Pipeline([("scale", StandardScaler()), ("model", model)])
+
+
+def _validate(estimator, kind: str, params: dict[str, Any]) -> None:
+    """Check the parameter values against scikit-learn's declared constraints before any work.
+
+    scikit-learn validates them only when fitting; every estimator has ``_validate_params``
+    (scikit-learn >= 1.2), which is called when present, for the calibrated SVC of ``svm``
+    too. Its InvalidParameterError is a ValueError and a TypeError.
+    """
+    if not params:
+        return
+    for part in (estimator, getattr(estimator, "estimator", None)):
+        validate = getattr(part, "_validate_params", None)
+        if validate is None:
+            continue
+        try:
+            validate()
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"params {_shown(params)}: {kind}: {exc}") from None
+
+
+def _shown(params: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in params.items())
+
+
+def _fewest_per_class(y: np.ndarray) -> int:
+    """Rows of the rarest class present in ``y`` (multilabel: of the rarer of each label's
+    yes / no, among labels that are not constant)."""
+    if y.ndim == 2:  # a label all or none of the rows have is learnt as constant
+        positives = y.sum(axis=0)
+        fewer = np.minimum(positives, y.shape[0] - positives)
+        return int(fewer[fewer > 0].min()) if (fewer > 0).any() else y.shape[0]
+    counts = np.bincount(y)
+    return int(counts[counts > 0].min())
+
+
+def fit(pipeline, X: np.ndarray, y: np.ndarray, *, params: dict[str, Any] | None = None):
+    """Fit a :func:`make_pipeline` Pipeline on ``X``, ``y``, fitting it to small data.
+
+    * ``svm``: the calibration's internal folds (``cv``, 3) need as many rows of every class;
+      ``cv`` is lowered to the rows of the rarest class (at least 2).
+    * ``knn``: ``n_neighbors`` is lowered to the training rows when it exceeds them.
+
+    Parameters
+    ----------
+    pipeline : sklearn.pipeline.Pipeline
+        Changed in place (the lowered parameters) and fitted.
+    X, y : np.ndarray
+    params : dict or None
+        The parameters the user gave: an error of scikit-learn while fitting is theirs, and
+        is reported naming them.
+
+    Returns
+    -------
+    list of str
+        Notes on the parameters that were lowered (empty when none was).
+
+    Raises
+    ------
+    ParameterError
+        ``svm`` with a class of fewer than 2 rows, or ``params`` that scikit-learn rejects
+        when fitting (e.g. ``penalty="l1"`` with the lbfgs solver).
+    """
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.neighbors import KNeighborsClassifier
+
+    notes = []
+    model = pipeline.steps[-1][1]
+    prefix = "model__estimator__" if isinstance(model, OneVsRestClassifier) else "model__"
+    inner = model.estimator if isinstance(model, OneVsRestClassifier) else model
+    if isinstance(inner, CalibratedClassifierCV) and isinstance(inner.cv, Integral):
+        fewest = _fewest_per_class(y)
+        if fewest < 2:
+            raise ParameterError(
+                f"model svm calibrates its probabilities on internal folds and needs at least 2 "
+                f"rows of every class in each training set; one has {fewest} (with grouped "
+                "cross-validation: give at least 3 tracks per class, or choose another --model)"
+            )
+        if inner.cv > fewest:
+            notes.append(
+                f"svm: the calibration's cv={inner.cv} was lowered to the rows of the rarest "
+                "class where there were fewer"
+            )
+            pipeline.set_params(**{prefix + "cv": fewest})
+    if isinstance(inner, KNeighborsClassifier) and inner.n_neighbors > X.shape[0]:
+        notes.append(
+            f"knn: n_neighbors={inner.n_neighbors} was lowered to the training rows where there "
+            "were fewer (then every row votes)"
+        )
+        pipeline.set_params(**{prefix + "n_neighbors": X.shape[0]})
+    try:
+        pipeline.fit(X, y)
+    except (TypeError, ValueError) as exc:
+        if not params:
+            raise
+        kind = type(inner).__name__
+        raise ParameterError(f"params {_shown(params)}: {kind} cannot be fitted: {exc}") from None
+    return notes

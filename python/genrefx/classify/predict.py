@@ -13,6 +13,7 @@ import numpy as np
 from ..exceptions import ParameterError
 from .model import GenreModel
 from .report import THRESHOLD
+from .train import check_output
 
 __all__ = ["PredictResult", "predict_files"]
 
@@ -54,6 +55,10 @@ def _write_csv(path: str, header: Sequence[str], rows: Sequence[Sequence]) -> No
             os.remove(tmp)
 
 
+def _errors_path(output: str) -> str:
+    return os.path.splitext(output)[0] + ".errors.csv"
+
+
 def predict_files(
     model: str | GenreModel,
     inputs: Sequence[str],
@@ -71,8 +76,10 @@ def predict_files(
         Files, directories, glob patterns, ``@list`` files, zip/tar archives,
         ``ARCHIVE::MEMBER``, as for batch-extract.
     output : str or None
-        The CSV to write (atomically); failed inputs go to ``OUT.errors.csv`` beside it
-        (path, error, message), as for batch-extract. When None, the CSV goes to ``stream``.
+        The CSV to write (atomically; the name must end in ``.csv``); failed inputs go to
+        ``OUT.errors.csv`` beside it (path, error, message), as for batch-extract. Both are
+        checked before any work: their folder must exist, and they must not be the model or
+        an input. When None, the CSV goes to ``stream``.
     top_k : int > 0
         Most probable classes listed per track (at most the number of classes).
     stream : text stream or None
@@ -88,10 +95,19 @@ def predict_files(
     Raises
     ------
     ParameterError
-        A bad model, ``top_k`` or input (one that names nothing).
+        A bad model, ``top_k``, ``output`` or input (one that names nothing).
     """
     if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
         raise ParameterError(f"top_k={top_k!r} must be a positive integer")
+    if output is not None:  # before any work: extraction can take hours
+        output = os.fspath(output)
+        if not output.lower().endswith(".csv"):
+            raise ParameterError(
+                f"output {output!r}: predict writes CSV; give a name ending in .csv"
+            )
+        sources = [model, *inputs]
+        check_output(output, "output", inputs=sources)
+        check_output(_errors_path(output), "output's errors file", inputs=sources)
     model = model if isinstance(model, GenreModel) else GenreModel.load(model)
     errors: list[tuple[str, str, str]] = []
     names, probabilities = model.track_probabilities(list(inputs), errors=errors)
@@ -115,8 +131,7 @@ def predict_files(
             writer.writerow(header)
             writer.writerows(rows)
     else:
-        output = os.fspath(output)
-        errors_path = os.path.splitext(output)[0] + ".errors.csv"
+        errors_path = _errors_path(output)
         _write_csv(output, header, rows)
         _write_csv(errors_path, ERROR_COLUMNS, errors)
     return PredictResult(header, rows, errors, output, errors_path)

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from ..exceptions import ParameterError
+
 __all__ = ["THRESHOLD", "Report", "make_report"]
 
 #: A multi-label model predicts every class whose probability is at least this.
@@ -109,6 +111,8 @@ class Report:
         try:
             fig.savefig(tmp, dpi=100)
             os.replace(tmp, path)
+        except OSError as exc:
+            raise ParameterError(f"plot {path!r}: cannot write: {exc}") from None
         finally:
             plt.close(fig)
             if os.path.exists(tmp):

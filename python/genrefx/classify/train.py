@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -13,13 +14,21 @@ import pyarrow as pa
 from .._core import __version__
 from ..exceptions import ParameterError
 from .crossval import cross_val_probabilities
-from .dataset import Labelled, join_labels, read_table, table_options, track_means
+from .dataset import (
+    Labelled,
+    extra_columns,
+    join_labels,
+    normalized,
+    read_table,
+    table_options,
+    track_means,
+)
 from .export import INPUT_NAME, OUTPUT_NAME, to_onnx
 from .metadata import FORMAT, save_model
-from .models import make_pipeline
+from .models import fit, make_pipeline
 from .report import Report, make_report
 
-__all__ = ["TrainResult", "check_plot", "track_truth", "train"]
+__all__ = ["TrainResult", "check_output", "check_plot", "track_truth", "train"]
 
 
 @dataclasses.dataclass
@@ -36,18 +45,63 @@ class TrainResult:
         The genrefx metadata written into the model.
     export_difference : float
         ``max |ONNX Runtime - scikit-learn|`` of the class probabilities on the training rows.
+    notes : list of str
+        What the user should know: columns of the table that are not features and were
+        ignored, parameters lowered to fit small data, options a CSV table cannot show.
     """
 
     report: Report
     pipeline: Any
     metadata: dict[str, Any]
     export_difference: float
+    notes: list[str] = dataclasses.field(default_factory=list)
 
 
-def check_plot(plot: str | None) -> None:
-    """Fail early when a plot is asked for without matplotlib."""
+def check_output(path: str, name: str, *, inputs: Sequence[Any] = ()) -> str:
+    """Fail early, before any work, when ``path`` cannot be written.
+
+    Parameters
+    ----------
+    path : str
+        A file to write (atomically: a temporary file beside it, then a rename).
+    name : str
+        How the message names it (``"output"``, ``"plot"``).
+    inputs : sequence
+        Files the command reads: ``path`` must not be one of them.
+
+    Returns
+    -------
+    str
+        ``path`` as a string.
+
+    Raises
+    ------
+    ParameterError
+        When ``path`` is empty or a folder, its folder does not exist or cannot be written, or
+        it is one of ``inputs``.
+    """
+    path = os.fspath(path)
+    if not path:
+        raise ParameterError(f"{name}: an empty file name")
+    if os.path.isdir(path):
+        raise ParameterError(f"{name} {path!r} is a folder; give a file name")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ParameterError(f"{name} {path!r}: the folder {folder!r} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ParameterError(f"{name} {path!r}: cannot write in the folder {folder!r}")
+    existing = [s for s in inputs if isinstance(s, str | os.PathLike) and os.path.exists(s)]
+    if os.path.exists(path) and any(os.path.samefile(path, s) for s in existing):
+        raise ParameterError(f"{name} {path!r} is an input of the command; it would be overwritten")
+    return path
+
+
+def check_plot(plot: str | None, *, inputs: Sequence[Any] = ()) -> None:
+    """Fail early when a plot is asked for without matplotlib, or cannot be written (see
+    :func:`check_output`)."""
     if plot is None:
         return
+    check_output(plot, "plot", inputs=inputs)
     try:
         import matplotlib  # noqa: F401
     except ImportError:
@@ -97,7 +151,8 @@ def train(
         LABELS.csv; see :func:`~genrefx.classify.dataset.join_labels` for ``key``,
         ``label_column``, ``group_column`` and ``multilabel``.
     output : str
-        The ONNX file to write (replaced atomically).
+        The ONNX file to write (replaced atomically); its folder must exist, and it must not
+        be the table or the labels (checked before any work, as ``plot``).
     model : str
         A kind from :data:`~genrefx.classify.MODELS`.
     params : dict or None
@@ -106,8 +161,14 @@ def train(
         Seeds the folds and the classifier.
     n_fft, hop_length : int or None
         Only for tables without genrefx metadata (CSV): the STFT they were extracted with.
+        A CSV table does not show ``--offset`` / ``--duration``: the model records neither,
+        and a note says so when the table's tracks all cover the same time (train on the
+        Parquet table, which records every option).
     plot : str or None
         Also save the confusion matrix as a PNG there (needs matplotlib).
+
+    The model takes exactly the feature columns of the table's extraction options; other
+    columns (e.g. ``track_id``) are ignored, with a note in :attr:`TrainResult.notes`.
 
     Returns
     -------
@@ -116,13 +177,34 @@ def train(
     Raises
     ------
     ParameterError
-        Unknown model or parameters, unreadable or unusable table or labels, a single class,
-        too few tracks per class for grouped cross-validation.
+        Unknown model or parameters (or parameters scikit-learn rejects when fitting), an
+        output that cannot be written, unreadable or unusable table or labels, a table lacking
+        feature columns of its options, a single class, too few tracks per class for grouped
+        cross-validation.
     """
+    inputs = [labels] if isinstance(features, pa.Table) else [features, labels]
+    output = check_output(output, "output", inputs=inputs)
+    check_plot(plot, inputs=[*inputs, output])
+    if plot is not None and os.path.abspath(plot) == os.path.abspath(output):
+        raise ParameterError(f"plot {plot!r} is the model's output file")
     pipeline = make_pipeline(model, multilabel=multilabel, params=params, seed=seed)
-    check_plot(plot)
     table = features if isinstance(features, pa.Table) else read_table(features)
-    options = table_options(table, n_fft=n_fft, hop_length=hop_length)
+    notes: list[str] = []
+    options = table_options(table, n_fft=n_fft, hop_length=hop_length, notes=notes)
+    columns = options.feature_columns()
+    absent = [c for c in columns if c not in table.column_names]
+    if absent:
+        raise ParameterError(
+            f"the table lacks {len(absent)} of the {len(columns)} feature columns its "
+            f"extraction options make (e.g. {absent[:3]}); it is not a batch-extract table"
+        )
+    ignored = extra_columns(table, options)
+    if ignored:
+        shown = ", ".join(ignored[:5]) + (" ..." if len(ignored) > 5 else "")
+        notes.append(
+            f"{len(ignored)} column(s) of the table are not features of its extraction options "
+            f"and were ignored: {shown}"
+        )
     data = join_labels(
         table,
         labels,
@@ -130,6 +212,7 @@ def train(
         label_column=label_column,
         group_column=group_column,
         multilabel=multilabel,
+        columns=columns,
     )
     if len(data.classes) < 2:
         raise ParameterError(
@@ -141,7 +224,9 @@ def train(
         if always:
             raise ParameterError(f"labels: {always} apply to every track; they tell nothing")
 
-    probabilities, folds = cross_val_probabilities(pipeline, data, seed=seed)
+    probabilities, folds = cross_val_probabilities(
+        pipeline, data, seed=seed, params=params, notes=notes
+    )
     names, truth = track_truth(data)
     unit = "track" if group_column is None else f"{group_column!r}"
     title = (
@@ -158,7 +243,7 @@ def train(
         dropped=data.dropped,
     )
 
-    pipeline.fit(data.X, data.y)
+    notes.extend(n for n in fit(pipeline, data.X, data.y, params=params) if n not in notes)
     onnx_model = to_onnx(pipeline, data.X.shape[1])
     difference = _export_difference(onnx_model, pipeline, data.X)
     metadata = {
@@ -167,7 +252,7 @@ def train(
         "classes": list(data.classes),
         "multilabel": data.multilabel,
         "feature_columns": data.columns,
-        "extraction": options.extraction(),
+        "extraction": normalized(options.extraction()),
         "input": INPUT_NAME,
         "output": OUTPUT_NAME,
         "scores": "probabilities",
@@ -179,10 +264,10 @@ def train(
         "cross_validation": {"folds": folds, **report.metrics},
         "export_max_abs_difference": difference,
     }
-    save_model(onnx_model, metadata, os.fspath(output))
-    if plot is not None:
+    if plot is not None:  # first: the model is the one that must not be left half-done
         report.plot(plot)
-    return TrainResult(report, pipeline, metadata, difference)
+    save_model(onnx_model, metadata, output)
+    return TrainResult(report, pipeline, metadata, difference, notes)
 
 
 def _export_difference(onnx_model, pipeline, X: np.ndarray) -> float:
