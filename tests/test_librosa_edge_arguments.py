@@ -189,3 +189,19 @@ def test_chroma_filterbank_norms(norm, kw):
 def test_norms_librosa_refuses_are_parameter_errors(call):
     with pytest.raises(genrefx.ParameterError, match="norm"):
         call(signals.get("music")[:SR])
+
+
+def test_onset_strength_and_beats_of_a_clip_shorter_than_two_frames():
+    """One frame leaves no frame difference: librosa's envelope is [0.] and beat_track finds
+    tempo 0 (the GTZAN preset on a sub-frame clip went through here)."""
+    y = signals.short(100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # librosa warns that n_fft is too large for y
+        ref = librosa.onset.onset_strength(y=y, sr=SR, aggregate=np.median)
+        ref_tempo, ref_beats = librosa.beat.beat_track(y=y, sr=SR)
+    np.testing.assert_array_equal(
+        genrefx.onset.onset_strength(y=y, sr=SR, aggregate=np.median), ref
+    )
+    tempo, beats = genrefx.beat.beat_track(y=y, sr=SR)
+    assert np.array_equal(np.atleast_1d(tempo), np.atleast_1d(ref_tempo))
+    assert beats.size == ref_beats.size == 0

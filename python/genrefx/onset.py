@@ -133,7 +133,7 @@ def onset_strength(
     onset_env = S[..., lag:] - ref[..., :-lag]
     onset_env = np.maximum(0.0, onset_env)
     # librosa.util.sync over one slice of all rows: aggregate(..., axis=-2, keepdims=True)
-    if aggregate is np.median and onset_env.dtype == np.float32 and onset_env.shape[-2] > 0:
+    if aggregate is np.median and onset_env.dtype == np.float32 and onset_env.size > 0:
         # the core's per-frame median (np.median's values, without its full partition)
         rows, cols = onset_env.shape[-2], onset_env.shape[-1]
         flat = np.ascontiguousarray(np.swapaxes(onset_env.reshape(-1, rows, cols), 0, 1))
