@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+import zipfile
 
 import numpy as np
 import pytest
@@ -193,11 +194,11 @@ def test_kill_during_cleanup_leaves_a_finished_run(folder, tmp_path):
     assert parts_dirs(out) == []
     assert sorted(read_table(out).column("path").to_pylist()) == input_paths(folder)
     assert read_errors(out) == []
-    assert run(*command([folder], out, "--resume")) == 2  # already complete
-    # the next run removes the trash the crash left
     assert leftovers(tmp_path)
-    assert run(*command([folder], out, "--overwrite")) == 0
+    # the next run, even one that stops at once (already complete), removes the crash's trash
+    assert run(*command([folder], out, "--resume")) == 2
     assert leftovers(tmp_path) == []
+    assert run(*command([folder], out, "--overwrite")) == 0
 
 
 def test_resume_never_uses_shards_without_a_manifest(folder, tmp_path, monkeypatch):
@@ -439,3 +440,43 @@ def test_extract_files_of_one_path_and_one_feature(folder):
         assert table.column_names[6:] == ["rms_mean"]
     ref = extract_files([path], features=["rms"], stats=["mean"])
     assert table.equals(ref)
+
+
+def test_workers_follow_the_run_process_not_pid_1(tmp_path):
+    """The pool initializer compares the parent with the run's process id: a run that is
+    PID 1 itself (a container without init) is no sign that its workers were orphaned."""
+    code = (
+        "import os, sys; from genrefx.batch.runner import _exit_with_parent as f; "
+        "f(int(sys.argv[1]), poll=0.05); print('alive')"
+    )
+    ok = subprocess.run([sys.executable, "-c", code, str(os.getpid())], capture_output=True)
+    assert ok.returncode == 0
+    assert b"alive" in ok.stdout
+    gone = subprocess.run([sys.executable, "-c", code, "1"], capture_output=True)
+    assert gone.returncode == 1  # another parent than the given one: the run is gone
+
+
+def test_shards_of_another_run_are_not_taken(folder, tmp_path):
+    """A worker of a killed run that outlives it cannot add its shard to a new run in the same
+    folder: shards carry the run's id, and a resume keeps the id of the run it resumes."""
+    parts = str(tmp_path / "out.parquet.parts")
+    manifest = {"version": 1, "inputs": [], "options": {}, "shard_size": 1}
+    run_id = runner._prepare_parts(parts, manifest, fresh=False)
+    assert runner._prepare_parts(parts, manifest, fresh=False) == run_id  # resumed: same id
+    sources = runner._as_sources(input_paths(folder)[:1])
+    options = BatchOptions(features=("rms",), stats=("mean",))
+    runner._run_shard(0, sources, options, parts, "a-stale-run")
+    assert not runner._is_committed(parts, 0, run_id)
+    runner._run_shard(0, sources, options, parts, run_id)
+    assert runner._is_committed(parts, 0, run_id)
+    assert runner._prepare_parts(parts, manifest, fresh=True) != run_id  # --overwrite: new id
+
+
+def test_extract_files_leaves_no_archive_open(folder, tmp_path):
+    archive = str(tmp_path / "set.zip")
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in input_paths(folder):
+            zf.write(path, arcname=os.path.basename(path))
+    before = len(os.listdir("/proc/self/fd"))
+    extract_files([archive], features=["rms"], stats=["mean"])
+    assert len(os.listdir("/proc/self/fd")) == before

@@ -405,3 +405,26 @@ def test_file_names_that_are_not_utf8(tmp_path):
     shutil.copyfile(make_zip(tmp_path / "z.zip", {"z.wav": wav_bytes(1)}), zpath)
     table = extract_files([f"{os.fsdecode(zpath)}::z.wav"], features=["rms"], stats=["mean"])
     assert table.num_rows == 1
+
+
+def test_tar_names_stored_twice_are_failed_inputs_and_links_open(tmp_path, members):
+    """tar -r can store a name twice: which copy is meant is ambiguous, so that input fails
+    with a reason instead of reading one copy silently; a member named through a link opens
+    the file it links to."""
+    name, other = sorted(members)[:2]
+    path = str(tmp_path / "appended.tar")
+    with tarfile.open(path, "w") as tf:
+        for data in (members[name], members[other], b"a newer copy"):
+            info = tarfile.TarInfo(name if data is not members[other] else other)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("alias.wav")
+        link.type, link.linkname = tarfile.LNKTYPE, other
+        tf.addfile(link)
+    found = {s.member: s for s in expand_inputs([path])}
+    with pytest.raises(ArchiveError, match="several files of this name"):
+        open_source(found[name])
+    with open_source(found[other]) as f:
+        assert f.read() == members[other]
+    with open_source(Source(path, "alias.wav")) as f:
+        assert f.read() == members[other]

@@ -28,9 +28,10 @@ _BLOCK = 1 << 16  # frames per read: multichannel audio is downmixed block by bl
 
 
 class _Guarded:
-    """What libsndfile reads through: ``raw``'s read / seek / tell, keeping their exceptions
-    (a corrupt archive member, an I/O error) instead of raising them inside libsndfile's
-    callbacks, where they would print a traceback and look like the end of the file.
+    """What libsndfile reads through: ``raw``'s readinto / seek / tell (what soundfile calls),
+    keeping their exceptions (a corrupt archive member, an I/O error) instead of raising them
+    inside libsndfile's callbacks, where they would print a traceback and look like the end of
+    the file.
 
     After the first failure, reads give nothing; :meth:`check` raises the failure.
     """
@@ -52,11 +53,6 @@ class _Guarded:
         count = self._call(self._raw.readinto, buffer) or 0
         self._position += count
         return count
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._call(self._raw.read, size) or b""
-        self._position += len(data)
-        return data
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         position = self._call(self._raw.seek, offset, whence)

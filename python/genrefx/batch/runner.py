@@ -42,7 +42,7 @@ import threadpoolctl
 from ..exceptions import ParameterError
 from .features import BatchOptions, describe_error, process_source, rows_to_table, utf8_text
 from .presets import write_fma_csv, write_gtzan_csv
-from .sources import Source, expand_inputs
+from .sources import Source, close_archives, expand_inputs
 
 __all__ = ["BatchResult", "extract_files", "run_batch"]
 
@@ -112,7 +112,10 @@ def extract_files(paths: Any, *, errors: list | None = None, **options: Any) -> 
     """
     opts = BatchOptions(**options)
     sources = _as_sources(paths)
-    rows, failed, _ = _process_many(sources, opts)
+    try:
+        rows, failed, _ = _process_many(sources, opts)
+    finally:
+        close_archives()  # (a long-lived session must not hold archives open)
     if failed:
         if errors is None:
             path, kind, message = failed[0]
@@ -142,9 +145,13 @@ def _shard_name(parts: str, index: int, kind: str = "npz") -> str:
     return os.path.join(parts, f"shard-{index:06d}.{kind}")
 
 
-def _run_shard(index: int, sources: Sequence[Source], options: BatchOptions, parts: str):
+def _run_shard(
+    index: int, sources: Sequence[Source], options: BatchOptions, parts: str, run: str = ""
+):
     """Process one shard in a worker and commit it: rows and errors in one ``.npz``, written
-    under a name unique to this process and renamed into place.
+    under a name unique to this process and renamed into place, stamped with the id ``run``
+    of the run's manifest (a worker of a killed run that outlives it cannot add its shard to
+    a new run in the same folder: the stamp differs).
 
     Rows are kept as a plain float32 matrix plus the meta columns: a Parquet file of ~1500
     feature columns per shard would cost more than the shard's features. The errors and the
@@ -155,11 +162,10 @@ def _run_shard(index: int, sources: Sequence[Source], options: BatchOptions, par
     with threadpoolctl.threadpool_limits(limits=1):
         rows, errors, seconds = _process_many(sources, options)
     path = _shard_name(parts, index)
-    # a name of its own: a stale worker of a killed run never writes to this run's file
-    tmp = f"{path}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
+    tmp = f"{path}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"  # (workers never share one)
     try:
         with open(tmp, "wb") as f:
-            np.savez(f, **_shard_arrays(rows, errors, seconds, options))
+            np.savez(f, **_shard_arrays(rows, errors, seconds, options, run))
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -167,10 +173,12 @@ def _run_shard(index: int, sources: Sequence[Source], options: BatchOptions, par
     return index, len(sources) - len(errors), len(errors), seconds
 
 
-def _shard_arrays(rows, errors, seconds: float, options: BatchOptions) -> dict[str, np.ndarray]:
+def _shard_arrays(rows, errors, seconds: float, options: BatchOptions, run: str):
     n_feat = len(options.feature_columns())
     meta = list(zip(*(r["meta"] for r in rows), strict=True)) if rows else [()] * 6
-    record = json.dumps({"errors": [[utf8_text(t) for t in e] for e in errors], "seconds": seconds})
+    record = json.dumps(
+        {"errors": [[utf8_text(t) for t in e] for e in errors], "seconds": seconds, "run": run}
+    )
     return {
         "values": np.stack([r["values"] for r in rows]) if rows else np.zeros((0, n_feat), "f4"),
         "path": np.array([utf8_text(p) for p in meta[0]], dtype=str),
@@ -183,16 +191,17 @@ def _shard_arrays(rows, errors, seconds: float, options: BatchOptions) -> dict[s
     }
 
 
-def _is_committed(parts: str, index: int) -> bool:
-    """Whether shard ``index`` is complete: its ``.npz`` holds the errors (or, from genrefx
-    versions that wrote them apart, its ``.errors.json`` is there too)."""
+def _is_committed(parts: str, index: int, run: str = "") -> bool:
+    """Whether shard ``index`` is complete and of the run ``run``: its ``.npz`` holds the
+    errors and the run's id (or, from genrefx versions that wrote the errors apart and had no
+    run ids, its ``.errors.json`` is there too)."""
     try:
         with np.load(_shard_name(parts, index), allow_pickle=False) as z:
             if "errors" in z.files:
-                return True
+                return json.loads(z["errors"].item()).get("run", "") == run
     except (OSError, ValueError, zipfile.BadZipFile):
         return False
-    return os.path.isfile(_shard_name(parts, index, "errors.json"))
+    return not run and os.path.isfile(_shard_name(parts, index, "errors.json"))
 
 
 def _read_shard(parts: str, index: int):
@@ -226,15 +235,16 @@ def _read_shard(parts: str, index: int):
 # --- engines -----------------------------------------------------------------------------------
 
 
-def _exit_with_parent(poll: float = PARENT_POLL_SECONDS) -> None:
-    """Pool initializer: end this worker as soon as the process that started it dies.
+def _exit_with_parent(parent: int, poll: float = PARENT_POLL_SECONDS) -> None:
+    """Pool initializer: end this worker as soon as the run's process ``parent`` dies.
 
-    A daemon thread compares the parent process id with the one at start every ``poll``
-    seconds: after the run's process is killed (even ``kill -9``) the worker is re-parented and
-    exits at once, instead of finishing the queued shards and then waiting forever.
+    A daemon thread compares the parent process id with ``parent`` every ``poll`` seconds:
+    after the run's process is killed (even ``kill -9``) the worker is re-parented and exits at
+    once, instead of finishing the queued shards and then waiting forever. (``parent`` comes
+    from the run, not from the worker's start: a run that is PID 1 itself, in a container
+    without an init process, is its workers' parent, not a sign of their re-parenting.)
     """
-    parent = os.getppid()
-    if parent == 1:  # already re-parented to init: the run died while this worker started
+    if os.getppid() != parent:  # re-parented already: the run died while this worker started
         os._exit(1)
 
     def watch() -> None:
@@ -245,26 +255,28 @@ def _exit_with_parent(poll: float = PARENT_POLL_SECONDS) -> None:
     threading.Thread(target=watch, name="genrefx-parent-watch", daemon=True).start()
 
 
-def _execute_local(todo, shards, options, parts, *, workers: int) -> Iterator[tuple]:
+def _execute_local(todo, shards, options, parts, run, *, workers: int) -> Iterator[tuple]:
     """Run the shards ``todo`` in this process or a pool of ``workers`` processes; yields each
     one's (index, ok, failed, seconds) as it completes."""
     if workers == 1:
         for i in todo:
-            yield _run_shard(i, shards[i], options, parts)
+            yield _run_shard(i, shards[i], options, parts, run)
         return
     with concurrent.futures.ProcessPoolExecutor(
-        max_workers=min(workers, len(todo)), initializer=_exit_with_parent
+        max_workers=min(workers, len(todo)), initializer=_exit_with_parent, initargs=(os.getpid(),)
     ) as pool:
-        futures = [pool.submit(_run_shard, i, shards[i], options, parts) for i in todo]
+        futures = [pool.submit(_run_shard, i, shards[i], options, parts, run) for i in todo]
         for fut in concurrent.futures.as_completed(futures):
             yield fut.result()
 
 
-def _execute_dask(client, todo, shards, options, parts) -> Iterator[tuple]:
+def _execute_dask(client, todo, shards, options, parts, run) -> Iterator[tuple]:
     """Run the shards ``todo`` on a dask.distributed ``client``, as :func:`_execute_local`."""
     from dask.distributed import as_completed
 
-    futures = [client.submit(_run_shard, i, shards[i], options, parts, pure=False) for i in todo]
+    futures = [
+        client.submit(_run_shard, i, shards[i], options, parts, run, pure=False) for i in todo
+    ]
     for fut in as_completed(futures):
         yield fut.result()
 
@@ -310,7 +322,7 @@ def _dask_client(workers: int, scheduler: str | None):
 
 @contextlib.contextmanager
 def _engine(engine: str, workers: int, scheduler: str | None):
-    """The function ``execute(todo, shards, options, parts)`` that runs shards, with its
+    """The function ``execute(todo, shards, options, parts, run)`` that runs shards, with its
     cluster (dask) connected before the run touches any file."""
     if engine == "dask":
         with _dask_client(workers, scheduler) as client:
@@ -405,28 +417,32 @@ def _create_parts(parts: str, manifest: dict) -> None:
     os.replace(new, parts)
 
 
-def _prepare_parts(parts: str, manifest: dict, *, fresh: bool) -> None:
+def _prepare_parts(parts: str, manifest: dict, *, fresh: bool) -> str:
     """Make ``parts`` the shard folder of the run ``manifest``: an interrupted run's with the
-    same manifest (its shards are kept), else a new one. With ``fresh`` an interrupted run is
-    discarded; so is a folder without a readable manifest, whose shards cannot be checked.
+    same manifest (its shards are kept), else a new one with a new run id. With ``fresh`` an
+    interrupted run is discarded; so is a folder without a readable manifest, whose shards
+    cannot be checked. Returns the run's id (its shards carry it; "" for a run of a genrefx
+    version without ids).
 
     Raises
     ------
     ParameterError
         When ``parts`` holds an interrupted run of other inputs or options (and not ``fresh``).
     """
-    _remove_leftovers(parts)
     if os.path.isdir(parts) and not fresh:
         found = _read_manifest(parts)
+        run = found.pop("run", "") if isinstance(found, dict) else ""
         if found == json.loads(json.dumps(manifest)):
-            return
+            return run
         if found is not None:
             raise ParameterError(
                 f"--resume: the inputs or options differ from the interrupted run in {parts}"
             )
     _discard(parts)
     os.makedirs(os.path.dirname(parts), exist_ok=True)
-    _create_parts(parts, manifest)
+    run = uuid.uuid4().hex
+    _create_parts(parts, {**manifest, "run": run})
+    return run
 
 
 def _write_atomic(table: pa.Table, path: str, fmt: str) -> None:
@@ -447,14 +463,16 @@ def _write_errors(errors: Sequence[Sequence[str]], path: str) -> None:
 
 
 def _write_outputs(table, errors, output: str, errors_path: str, options, fmt: str) -> None:
-    """The table (in a preset's CSV layout if so) and the errors, each by an atomic rename."""
+    """The errors, then the table (in a preset's CSV layout if so), each by an atomic rename:
+    the table's rename commits the run (a kill between the two leaves the new errors beside the
+    old table, which ``resume`` then replaces)."""
+    _write_errors(errors, errors_path)
     if options.preset == "fma" and fmt == "csv":
         write_fma_csv(table, errors, output)
     elif options.preset == "gtzan" and fmt == "csv":
         write_gtzan_csv(table, output, segmented=options.segment is not None)
     else:
         _write_atomic(table, output, fmt)
-    _write_errors(errors, errors_path)
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -523,16 +541,17 @@ def run_batch(
     errors_path = os.path.splitext(output)[0] + ".errors.csv"
     _check_output(output, errors_path)
     sources = expand_inputs([os.fsdecode(p) for p in _as_list(inputs)])
+    _remove_leftovers(parts)
     _check_existing(output, parts, resume=resume, overwrite=overwrite)
     with _engine(engine, workers, scheduler) as execute:
-        _prepare_parts(parts, _manifest(sources, options, shard_size), fresh=overwrite)
+        run = _prepare_parts(parts, _manifest(sources, options, shard_size), fresh=overwrite)
         shards = [sources[i : i + shard_size] for i in range(0, len(sources), shard_size)]
-        todo = [i for i in range(len(shards)) if not _is_committed(parts, i)]
+        todo = [i for i in range(len(shards)) if not _is_committed(parts, i, run)]
         done = len(sources) - sum(len(shards[i]) for i in todo)
         if progress:
             progress(done, len(sources), 0.0)
         seconds_new = 0.0
-        for _, ok, bad, sec in execute(todo, shards, options, parts) if todo else ():
+        for _, ok, bad, sec in execute(todo, shards, options, parts, run) if todo else ():
             done += ok + bad
             seconds_new += sec
             if progress:

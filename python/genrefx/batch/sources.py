@@ -13,6 +13,7 @@ import atexit
 import bz2
 import collections
 import dataclasses
+import functools
 import glob
 import gzip
 import io
@@ -140,18 +141,19 @@ def _describe(exc: BaseException) -> str:
     return text
 
 
-def _member_names(path: str) -> list[str]:
-    """The names of the files in the archive at ``path`` (each once): sorted, except in a
-    compressed tar, whose members come in the archive's own order, the order in which one
-    forward pass decompresses them (sorted, they would decompress it again from its start at
-    every step back)."""
+def _member_names(path: str) -> tuple[list[str], set[str]]:
+    """The names of the files in the archive at ``path`` (each once), and those a tar holds
+    more than once. Sorted, except in a compressed tar, whose members come in the archive's own
+    order, the order in which one forward pass decompresses them (sorted, they would decompress
+    it again from its start at every step back)."""
     if path.lower().endswith(_ZIP_ENDINGS):
         with zipfile.ZipFile(path) as zf:
-            return sorted({i.filename for i in zf.infolist() if not i.is_dir()})
+            return sorted({i.filename for i in zf.infolist() if not i.is_dir()}), set()
     with tarfile.open(path) as tf:
         names = [m.name for m in tf.getmembers() if m.isfile()]
         compressed = isinstance(tf.fileobj, _COMPRESSED_STREAMS)
-    return list(dict.fromkeys(names)) if compressed else sorted(set(names))
+    twice = {n for n, k in collections.Counter(names).items() if k > 1}
+    return (list(dict.fromkeys(names)) if compressed else sorted(set(names))), twice
 
 
 def _archive_members(path: str, *, strict: bool) -> list[Source]:
@@ -162,13 +164,16 @@ def _archive_members(path: str, *, strict: bool) -> list[Source]:
     its ``error``.
     """
     try:
-        names = _member_names(path)
+        names, twice = _member_names(path)
     except _ARCHIVE_ERRORS as exc:
         reason = f"not a readable archive: {_describe(exc)}"
         if strict:
             raise ParameterError(f"INPUT {path!r} is {reason}") from None
         return [Source("", path, error=reason)]
-    return [Source(path, n) for n in names if _is_audio(n)]
+    # (a name stored twice, by tar -r / -u: which copy is meant is ambiguous; refused rather
+    # than reading one silently)
+    dup = "the archive holds several files of this name (appended with tar -r?): extract it"
+    return [Source(path, n, error=dup if n in twice else "") for n in names if _is_audio(n)]
 
 
 def _list_entries(list_path: str) -> list[str]:
@@ -237,7 +242,7 @@ def _expand_one(
 
 
 def _file_key(real_dir: Callable[[str], str]) -> Callable[[str], str]:
-    """``os.path.realpath`` (case-folded where the file system folds case), resolving each
+    """``os.path.realpath`` (and ``os.path.normcase``: case-folded on Windows), resolving each
     folder once: a file's own real path is only looked up when it is a symbolic link."""
 
     def key(path: str) -> str:
@@ -276,9 +281,9 @@ def expand_inputs(inputs: Iterable[str]) -> list[Source]:
         unreadable list file, or an archive named explicitly (or in a list) that cannot be
         listed.
     """
-    real_dir = _cached(os.path.realpath)
+    real_dir = functools.cache(os.path.realpath)
     key = _file_key(real_dir)
-    archive_key = _cached(key)
+    archive_key = functools.cache(key)
     seen: dict[tuple[str, str], Source] = {}
     for item in inputs:
         for source in _expand_one(os.fspath(item)):
@@ -290,25 +295,13 @@ def expand_inputs(inputs: Iterable[str]) -> list[Source]:
     return list(seen.values())
 
 
-def _cached(function: Callable[[str], str]) -> Callable[[str], str]:
-    """``function`` computed once per argument (for one :func:`expand_inputs` call)."""
-    values: dict[str, str] = {}
-
-    def cached(arg: str) -> str:
-        if arg not in values:
-            values[arg] = function(arg)
-        return values[arg]
-
-    return cached
-
-
 def open_source(source: Source) -> IO[bytes]:
     """A binary, seekable file object for ``source`` (archive members are read in place).
 
     The archive stays open for the next members (see :func:`close_archives`); reopened when
     the file on disk changed, in every new process, and per thread. A compressed tar's
     member of up to :data:`WHOLE_MEMBER_BYTES` is decompressed whole once, so that opening it
-    again is free. In a tar holding two files of the same name, the first one is read.
+    again is free. (A name a tar holds twice is refused by the listing.)
 
     Raises
     ------
@@ -369,13 +362,14 @@ class _Archive:
         self.compressed = self.tar is not None and isinstance(self.tar.fileobj, _COMPRESSED_STREAMS)
 
     def tar_member(self, name: str) -> tarfile.TarInfo:
-        """The tar's file ``name`` (its first copy), reading headers forward as needed."""
+        """The tar's file (or link to one) ``name``, reading headers forward as needed (its
+        first copy; the listing refuses names stored twice)."""
         info = self.index.get(name)
         while info is None:
             found = self.tar.next()
             if found is None:
                 raise FileNotFoundError(f"no member {name!r} in {self.path}")
-            if found.isfile():
+            if found.isfile() or found.islnk() or found.issym():  # (extractfile follows links)
                 self.index.setdefault(found.name, found)
                 if found.name == name:
                     info = found
