@@ -22,7 +22,7 @@ import pytest
 
 import genrefx
 from batch_fixtures import run
-from classify_fixtures import SR, genre_clip, small_fit
+from classify_fixtures import GENRES, SR, genre_clip, small_fit
 from genrefx.batch.features import BatchOptions, schema
 from genrefx.classify import GenreModel, evaluate, make_pipeline, train
 from genrefx.classify.metadata import METADATA_KEY
@@ -128,14 +128,22 @@ def test_extra_columns_are_ignored_and_the_model_predicts(fitted, tmp_path, caps
     assert GenreModel.load(out).feature_columns == OPTIONS.feature_columns()
 
 
-def test_a_table_lacking_feature_columns_of_its_options(tmp_path, capsys):
+def test_a_selection_of_feature_columns_trains_on_them(tmp_path, capsys):
+    """A table of some of its options' columns (a feature selection) trains on those; one with
+    none of them is refused."""
     table, tracks = make_table()
-    table = table.drop_columns(["rms_std"])
-    pq.write_table(table, tmp_path / "t.parquet")
+    pq.write_table(table.drop_columns(["rms_std"]), tmp_path / "t.parquet")
     labels = write_labels(tmp_path / "labels.csv", tracks)
     args = ["train", tmp_path / "t.parquet", "--labels", labels, "-o", tmp_path / "m.onnx"]
-    fails(capsys, *args, match="the table lacks 1 of the 4 feature columns")
-    assert not (tmp_path / "m.onnx").exists()
+    assert run(*args) == 0
+    assert "takes the table's 3 of 4 feature columns" in capsys.readouterr().err
+    assert "rms_std" not in GenreModel.load(tmp_path / "m.onnx").feature_columns
+    keep = [c for c in table.column_names if not c.startswith(("rms_", "spectral_"))]
+    pq.write_table(table.select(keep), tmp_path / "none.parquet")
+    args[1] = tmp_path / "none.parquet"
+    args[-1] = tmp_path / "m2.onnx"
+    fails(capsys, *args, match="has none of the 4 feature columns")
+    assert not (tmp_path / "m2.onnx").exists()
 
 
 # 2. bad --param values
@@ -218,7 +226,12 @@ def test_predict_output_paths(fitted, tmp_path, capsys):
     fails(capsys, *args, tmp_path / "no" / "p.csv", match="does not exist")
     (tmp_path / "dir.csv").mkdir()
     fails(capsys, *args, tmp_path / "dir.csv", match="is a folder")
-    fails(capsys, *args, tmp_path / "p.json", match="give a name ending in .csv")
+    fails(capsys, *args, tmp_path / "p.json", match="predict writes CSV")
+    listed = tmp_path / "list.csv"  # an @list is an input: never overwritten
+    listed.write_text(f"{fitted['audio']}\n")
+    fails(capsys, "predict", fitted["model"], f"@{listed}", "-o", listed, match="is an input")
+    assert listed.read_text() == f"{fitted['audio']}\n"
+    listed.unlink()
     model_copy = tmp_path / "model.csv"
     model_copy.write_bytes(fitted["model"].read_bytes())
     fails(capsys, "predict", model_copy, fitted["audio"], "-o", model_copy, match="is an input")
@@ -317,7 +330,8 @@ def test_predict_into_a_closed_pipe_is_quiet(fitted):
         [os.fspath(a) for a in argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
     )
     proc.stdout.close()  # as `| head -0`
-    err = proc.stderr.read().decode()
+    with proc.stderr:
+        err = proc.stderr.read().decode()
     proc.stderr.close()
     assert proc.wait() == 0, err
     assert "Traceback" not in err, err
@@ -345,3 +359,80 @@ def test_track_ids_are_ascii_digits():
     assert _track_id("archive.zip::٣.mp3") is None
     assert not _is_number("²3")
     assert _is_number("0042")
+
+
+def test_csv_tables_of_recipe_features_train_on_all_their_columns(tmp_path, capsys):
+    """chroma_cqt / chroma_cens / tonnetz / tempo columns of a CSV table are features, not
+    extra columns."""
+    options = BatchOptions(features=("rms", "chroma_cqt", "tempo"), stats=("mean",))
+    table, tracks = make_table(options=options)
+    pacsv.write_csv(table, tmp_path / "t.csv")
+    labels = write_labels(tmp_path / "labels.csv", tracks)
+    out = tmp_path / "m.onnx"
+    assert run("train", tmp_path / "t.csv", "--labels", labels, "-o", out) == 0
+    assert "ignored" not in capsys.readouterr().err
+    model = GenreModel.load(out)
+    assert model.feature_columns == options.feature_columns()
+    assert model.options.features == options.features
+
+
+def test_evaluate_csv_of_a_native_rate_model_and_of_single_segment_tracks(tmp_path):
+    """A CSV table shows each file's rate, and no segment length when no track has a second
+    segment: a model of native rates takes any rate, a segment model tracks of one segment."""
+    native = BatchOptions(sr=None, features=("rms", "spectral_centroid"), stats=("mean", "std"))
+    table, tracks = make_table(options=native)
+    pq.write_table(table, tmp_path / "t.parquet")
+    labels = write_labels(tmp_path / "labels.csv", tracks)
+    train(tmp_path / "t.parquet", labels, output=tmp_path / "native.onnx", model="logreg")
+    pacsv.write_csv(table, tmp_path / "t.csv")
+    evaluate(tmp_path / "native.onnx", tmp_path / "t.csv", labels)
+    segmented = BatchOptions(segment=10.0, features=("rms", "spectral_centroid"), stats=("mean",))
+    long, long_tracks = make_table(options=segmented, segments=2)
+    pq.write_table(long, tmp_path / "s.parquet")
+    long_labels = write_labels(tmp_path / "long.csv", long_tracks)
+    train(tmp_path / "s.parquet", long_labels, output=tmp_path / "seg.onnx", model="logreg")
+    short, short_tracks = make_table(
+        options=BatchOptions(features=segmented.features, stats=segmented.stats), length=5.0
+    )
+    pacsv.write_csv(short, tmp_path / "short.csv")
+    evaluate(
+        tmp_path / "seg.onnx",
+        tmp_path / "short.csv",
+        write_labels(tmp_path / "s.csv", short_tracks),
+    )
+
+
+def test_predict_to_a_closed_pipe_still_reports_failures(tmp_path):
+    """genrefx predict ... | head: the predictions stop quietly, failed inputs are still
+    reported and the exit status still says so."""
+    model = tmp_path / "m.onnx"
+    table, tracks = make_table()
+    pq.write_table(table, tmp_path / "t.parquet")
+    train(
+        tmp_path / "t.parquet",
+        write_labels(tmp_path / "l.csv", tracks),
+        output=model,
+        model="logreg",
+    )
+    (tmp_path / "bad.wav").write_bytes(b"not audio")
+    good = tmp_path / "good.wav"
+    import soundfile as sf
+
+    sf.write(good, genre_clip(GENRES[0], seed=1), SR)
+    code = (
+        "import sys; from genrefx.cli import main; "
+        "sys.exit(main(['predict', sys.argv[1], sys.argv[2], sys.argv[3]]))"
+    )
+    env = dict(os.environ, SKBUILD_EDITABLE_VERBOSE="0")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(model), str(good), str(tmp_path / "bad.wav")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    proc.stdout.close()  # the reader is gone before anything is written
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 3, err
+    assert "bad.wav" in err
+    assert "Traceback" not in err

@@ -166,25 +166,47 @@ def _evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Reader:
+    """stdout for predictions, as command line tools treat a reader that stops early
+    (``genrefx predict ... | head``): later writes are dropped quietly (stdout then goes to
+    /dev/null, so that its flush at exit does not fail again), and the run goes on, so that
+    failed inputs are still reported and the exit status still says so."""
+
+    def __init__(self, inner):
+        self._inner = inner
+        self._gone = False
+
+    def _call(self, method, *args) -> None:
+        if self._gone:
+            return
+        try:
+            getattr(self._inner, method)(*args)
+        except BrokenPipeError:
+            self._gone = True
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._inner.fileno())
+            os.close(devnull)
+
+    def write(self, text: str) -> int:
+        self._call("write", text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._call("flush")
+
+
 def _predict(args: argparse.Namespace) -> int:
     from .predict import predict_files
 
+    stream = _Reader(sys.stdout)
     try:
         result = predict_files(
-            args.model, args.inputs, output=args.output, top_k=args.top_k, stream=sys.stdout
+            args.model, args.inputs, output=args.output, top_k=args.top_k, stream=stream
         )
-        sys.stdout.flush()
+        stream.flush()
     except ParameterError as exc:
         print(f"genrefx predict: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:
-        # the reader of stdout stopped early (genrefx predict ... | head): as other command
-        # line tools, stop quietly; stdout goes to /dev/null so that its final flush at exit
-        # does not fail again
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-        return EXIT_OK
     for path, kind, message in result.errors:
         print(f"genrefx predict: {path}: {kind}: {message}", file=sys.stderr)
     if result.output is not None:

@@ -15,7 +15,7 @@ from ..batch.features import BatchOptions, options_of
 from ..batch.sources import MEMBER_SEPARATOR
 from ..batch.summary import STATS
 from ..exceptions import ParameterError
-from ..extract import FEATURES
+from ..extract import FEATURES, RECIPE_FEATURES
 
 __all__ = [
     "KEYS",
@@ -62,7 +62,7 @@ def read_table(path: str) -> pa.Table:
 def _parse_column(name: str) -> tuple[str, str, int] | None:
     """(feature, stat, index) of a feature column (index 0 for a one-row feature), or None
     when ``name`` is not one (an extra column such as ``track_id``)."""
-    for feature in sorted(FEATURES, key=len, reverse=True):
+    for feature in sorted((*FEATURES, *RECIPE_FEATURES), key=len, reverse=True):
         if name.startswith(feature + "_"):
             stat, _, index = name[len(feature) + 1 :].partition("_")
             if stat in STATS and (not index or _is_number(index)):
@@ -112,7 +112,13 @@ def _inferred_options(
     features = tuple(dict.fromkeys(f for f, _, _ in parsed))
     stats = tuple(dict.fromkeys(s for _, s, _ in parsed))
     rows = {f: max(max(i for g, _, i in parsed if g == f), 1) for f in features}
-    sizes = {"melspectrogram": "n_mels", "mfcc": "n_mfcc", "chroma_stft": "n_chroma"}
+    sizes = {
+        "melspectrogram": "n_mels",
+        "mfcc": "n_mfcc",
+        "chroma_stft": "n_chroma",
+        "chroma_cqt": "n_chroma",
+        "chroma_cens": "n_chroma",
+    }
     base = {} if defaults is None else defaults.extraction()
     for name in ("preset", "fma_compat"):
         base.pop(name, None)

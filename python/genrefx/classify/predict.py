@@ -101,11 +101,13 @@ def predict_files(
         raise ParameterError(f"top_k={top_k!r} must be a positive integer")
     if output is not None:  # before any work: extraction can take hours
         output = os.fspath(output)
-        if not output.lower().endswith(".csv"):
-            raise ParameterError(
-                f"output {output!r}: predict writes CSV; give a name ending in .csv"
-            )
-        sources = [model, *inputs]
+        if output.lower().endswith((".json", ".parquet", ".onnx", ".npy", ".xlsx")):
+            raise ParameterError(f"output {output!r}: predict writes CSV; give a .csv name")
+        # (an @list's file is an input too)
+        sources = [
+            model,
+            *(i[1:] if isinstance(i, str) and i.startswith("@") else i for i in inputs),
+        ]
         check_output(output, "output", inputs=sources)
         check_output(_errors_path(output), "output's errors file", inputs=sources)
     model = model if isinstance(model, GenreModel) else GenreModel.load(model)

@@ -178,9 +178,9 @@ def train(
     ------
     ParameterError
         Unknown model or parameters (or parameters scikit-learn rejects when fitting), an
-        output that cannot be written, unreadable or unusable table or labels, a table lacking
-        feature columns of its options, a single class, too few tracks per class for grouped
-        cross-validation.
+        output that cannot be written, unreadable or unusable table or labels, a table with
+        none of the feature columns of its options, a single class, too few tracks per class
+        for grouped cross-validation.
     """
     inputs = [labels] if isinstance(features, pa.Table) else [features, labels]
     output = check_output(output, "output", inputs=inputs)
@@ -191,13 +191,17 @@ def train(
     table = features if isinstance(features, pa.Table) else read_table(features)
     notes: list[str] = []
     options = table_options(table, n_fft=n_fft, hop_length=hop_length, notes=notes)
-    columns = options.feature_columns()
-    absent = [c for c in columns if c not in table.column_names]
-    if absent:
+    # the options' feature columns the table has (a selection of them is a model on fewer
+    # features: predict extracts them all and takes these)
+    made = options.feature_columns()
+    columns = [c for c in made if c in table.column_names]
+    if not columns:
         raise ParameterError(
-            f"the table lacks {len(absent)} of the {len(columns)} feature columns its "
-            f"extraction options make (e.g. {absent[:3]}); it is not a batch-extract table"
+            f"the table has none of the {len(made)} feature columns its extraction options make "
+            f"(e.g. {made[:3]}); it is not a batch-extract table"
         )
+    if len(columns) < len(made):
+        notes.append(f"the model takes the table's {len(columns)} of {len(made)} feature columns")
     ignored = extra_columns(table, options)
     if ignored:
         shown = ", ".join(ignored[:5]) + (" ..." if len(ignored) > 5 else "")
