@@ -93,6 +93,21 @@ def stft(
     return D.astype(dtype, copy=False)
 
 
+def spectrogram(y, S, power: float, framing_args: dict[str, Any]) -> tuple[np.ndarray, int]:
+    """``(S, n_fft)`` as librosa's ``_spectrogram``: ``|stft(y)| ** power`` (float32 for
+    float32 audio), or the given ``S`` with the n_fft its bins imply. Used where a feature is
+    computed by numpy's products (a filterbank in another dtype); the fused paths do not.
+    """
+    if S is not None:
+        S = np.asarray(S)
+        if S.ndim < 2:
+            raise ParameterError(f"S must have shape (..., n_bins, n_frames), got {S.shape}")
+        return S, 2 * (S.shape[-2] - 1)
+    if not np.isscalar(power) or not power > 0:
+        raise ParameterError(f"power={power!r} must be a positive number")
+    return np.abs(stft(y, **framing_args)) ** power, framing_args["n_fft"]
+
+
 def power_to_db(
     S: Any, *, ref: Any = 1.0, amin: float = 1e-10, top_db: float | None = 80.0
 ) -> np.ndarray:

@@ -8,9 +8,8 @@ import numpy as np
 
 from .. import _requests, filters
 from .._engine import compute
-from ..exceptions import ParameterError
 from ..pitch import estimate_tuning
-from ..spectrum import stft
+from ..spectrum import spectrogram
 from ..util import normalize
 
 __all__ = ["chroma_stft"]
@@ -49,16 +48,16 @@ def chroma_stft(
     --------
     librosa.feature.chroma_stft
     """
+    framing = {
+        "n_fft": n_fft,
+        "hop_length": hop_length,
+        "win_length": win_length,
+        "window": window,
+        "center": center,
+        "pad_mode": pad_mode,
+    }
     dtype = np.dtype(kwargs.pop("dtype", np.float32))
     if dtype != np.float32:  # a filterbank in another dtype: librosa's product, in numpy
-        framing = {
-            "n_fft": n_fft,
-            "hop_length": hop_length,
-            "win_length": win_length,
-            "window": window,
-            "center": center,
-            "pad_mode": pad_mode,
-        }
         return _chroma_in_dtype(y, sr, S, norm, tuning, n_chroma, framing, kwargs, dtype)
     return compute(
         ["chroma_stft"],
@@ -66,12 +65,7 @@ def chroma_stft(
         y=y,
         S=S,
         sr=sr,
-        n_fft=n_fft,
-        hop_length=hop_length,
-        win_length=win_length,
-        window=window,
-        center=center,
-        pad_mode=pad_mode,
+        **framing,
     )["chroma_stft"]
 
 
@@ -79,14 +73,7 @@ def _chroma_in_dtype(y, sr, S, norm, tuning, n_chroma, framing, chroma_kwargs, d
     """chroma_stft with ``filters.chroma(..., dtype=dtype)``: librosa's steps in numpy (the
     power spectrogram, its tuning estimate, ``einsum(chromafb, S)``, the frames' norm), so that
     the result takes the filterbank's dtype."""
-    if S is None:
-        S = np.abs(stft(y, **framing)) ** 2
-        n_fft = framing["n_fft"]
-    else:
-        S = np.asarray(S)
-        if S.ndim < 2:
-            raise ParameterError(f"S must have shape (..., n_bins, n_frames), got {S.shape}")
-        n_fft = 2 * (S.shape[-2] - 1)
+    S, n_fft = spectrogram(y, S, 2.0, framing)
     if tuning is None:
         tuning = estimate_tuning(S=S, sr=sr, bins_per_octave=n_chroma)
     bank = filters.chroma(

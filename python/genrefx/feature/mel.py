@@ -10,7 +10,7 @@ import scipy.fft
 from .. import _requests, filters
 from .._engine import compute
 from ..exceptions import ParameterError
-from ..spectrum import power_to_db, stft
+from ..spectrum import power_to_db, spectrogram, stft
 
 __all__ = ["melspectrogram", "mfcc"]
 
@@ -77,16 +77,7 @@ def melspectrogram(
 def _mel_in_dtype(y, sr, S, power, framing_args, mel_kwargs, dtype):
     """melspectrogram with ``filters.mel(..., dtype=dtype)``: ``einsum(S, mel_basis)`` as
     librosa, so that the result takes the filterbank's dtype (float64 for float32 audio too)."""
-    if S is None:
-        if not np.isscalar(power) or not power > 0:
-            raise ParameterError(f"power={power!r} must be a positive number")
-        S = np.abs(stft(y, **framing_args)) ** power
-        n_fft = framing_args["n_fft"]
-    else:
-        S = np.asarray(S)
-        if S.ndim < 2:
-            raise ParameterError(f"S must have shape (..., n_bins, n_frames), got {S.shape}")
-        n_fft = 2 * (S.shape[-2] - 1)
+    S, n_fft = spectrogram(y, S, power, framing_args)
     bank = filters.mel(sr=sr, n_fft=n_fft, dtype=dtype, **mel_kwargs)
     return np.einsum("...ft,mf->...mt", S, bank, optimize=True)
 
