@@ -215,6 +215,7 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
         } else if (f == "rms_spectrum") {
             r.rms_spectrum = true;
             r.rms_frame_length = get<int>(d, "rms_frame_length", static_cast<int>(2 * (F - 1)));
+            r.rms_mean_of_bins = get<bool>(d, "rms_mean_of_bins", false);
             if (r.rms_frame_length / 2 + 1 != F) {
                 throw std::invalid_argument("rms_frame_length does not match the spectrum's bins");
             }

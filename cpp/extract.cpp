@@ -366,11 +366,20 @@ public:
         if (req.contrast) store_contrast(s, mag, rs, b, t0, n_valid);
         if (req.rms_spectrum) {
             // librosa: x = |S|^2 with the DC (and an even frame's Nyquist) row halved, then
-            // sqrt(2 sum(x) / frame_length^2)
+            // sqrt(2 sum(x) / frame_length^2); librosa 0.5's rmse(S=...): sqrt(mean(|S|^2))
+            // over the bins, no row halved
             const int frame_length = req.rms_frame_length;
-            K.power_sum(pw, rs, static_cast<int>(F), frame_length % 2 == 0, s.energy.data());
+            const bool even = frame_length % 2 == 0;
+            K.power_sum(pw, rs, static_cast<int>(F), even, s.energy.data());
             float* dst = out.rms_spectrum + b * T + col;
-            const double scale = 2.0 / (static_cast<double>(frame_length) * frame_length);
+            double scale = 2.0 / (static_cast<double>(frame_length) * frame_length);
+            if (req.rms_mean_of_bins) {
+                const float* last = pw + static_cast<size_t>(F - 1) * rs;
+                for (int l = 0; l < n_valid; ++l) {
+                    s.energy[l] += 0.5 * (static_cast<double>(pw[l]) + (even ? last[l] : 0.0f));
+                }
+                scale = 1.0 / static_cast<double>(F);
+            }
             for (int l = 0; l < n_valid; ++l) dst[l] = static_cast<float>(std::sqrt(s.energy[l] * scale));
         }
     }

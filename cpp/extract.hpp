@@ -55,6 +55,7 @@ struct Request {
     // librosa.feature.rms(S=|stft|, frame_length=n_fft): from the spectrum, not the frames
     bool rms_spectrum = false;
     int rms_frame_length = 2048;  // must satisfy n_bins == rms_frame_length / 2 + 1
+    bool rms_mean_of_bins = false;  // librosa 0.5's rmse(S=...): sqrt of the bins' mean of |S|^2
 
     // librosa.estimate_tuning on the magnitude spectrogram (what cqt(tuning=None) uses)
     bool tuning_estimate = false;

@@ -94,3 +94,18 @@ def test_list_file_entries_are_relative_to_the_list(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     found = expand_inputs(["@sub/list.txt"])
     assert [os.path.basename(s.member) for s in found] == ["a.wav"]
+
+
+def test_save_frames_of_constant_q_features(tmp_path):
+    """chroma_cqt / chroma_cens / tonnetz are frame-level features too (tempo is not)."""
+    a = write_clip(tmp_path / "a.wav", 2.0, seed=4)
+    frames = tmp_path / "frames"
+    out = str(tmp_path / "out.parquet")
+    args = ["batch-extract", a, "-o", out, "--features", "rms", "--stats", "mean", "-q"]
+    assert run(*args, "--save-frames", str(frames), "--frames", "chroma_cqt,tonnetz") == 0
+    y, sr = load(Source("", a))
+    ref = genrefx.extract(y, sr, ["chroma_cqt", "tonnetz"])
+    for name in ("chroma_cqt", "tonnetz"):
+        (path,) = glob.glob(str(frames / f"*.{name}.npy"))
+        np.testing.assert_allclose(np.load(path), ref[name], rtol=0, atol=1e-6)
+    assert run(*args, "--overwrite", "--save-frames", str(frames), "--frames", "tempo") == 2

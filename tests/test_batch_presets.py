@@ -26,6 +26,7 @@ from batch_fixtures import librosa_load, read_errors, run, write_clip
 from conftest import rel_err
 from genrefx.batch import BatchOptions, extract_files
 from genrefx.batch.presets import FMA_FEATURES, FMA_STATS, fma_features, track_id
+from genrefx.exceptions import ParameterError
 
 TOL = 1e-3  # issue 5's bound for the constant-Q chroma features, and for the statistics
 FEATURE_TOL = {
@@ -58,7 +59,10 @@ def librosa_fma(x: np.ndarray, sr: int, compat: bool) -> dict[str, np.ndarray]:
     out["tonnetz"] = librosa.feature.tonnetz(chroma=out["chroma_cens"])
     stft = np.abs(librosa.stft(x, n_fft=2048, hop_length=512, pad_mode=pad))
     out["chroma_stft"] = librosa.feature.chroma_stft(S=stft**2, sr=ssr, n_chroma=12)
-    out["rmse"] = librosa.feature.rms(S=stft)
+    if compat:  # librosa 0.5's rmse(S=...): sqrt(mean(|S|**2)) over the bins
+        out["rmse"] = np.sqrt(np.mean(np.abs(stft) ** 2, axis=-2, keepdims=True))
+    else:
+        out["rmse"] = librosa.feature.rms(S=stft)
     out["spectral_centroid"] = librosa.feature.spectral_centroid(S=stft, sr=ssr)
     out["spectral_bandwidth"] = librosa.feature.spectral_bandwidth(S=stft, sr=ssr)
     out["spectral_contrast"] = librosa.feature.spectral_contrast(S=stft, sr=ssr, n_bands=6)
@@ -296,3 +300,61 @@ def test_preset_options_bad(kwargs, match):
 
     with pytest.raises(ParameterError, match=match):
         BatchOptions(**kwargs)
+
+
+def test_gtzan_label_is_the_real_folder(tmp_path, monkeypatch):
+    """The label is the folder's name however the path was typed (``.``, a bare name); a
+    member at an archive's root takes the archive's name."""
+    from genrefx.batch.presets import gtzan_label
+
+    folder = tmp_path / "blues"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    assert gtzan_label("blues.00000.wav") == "blues"
+    assert gtzan_label("./blues.00000.wav") == "blues"
+    assert gtzan_label("../blues/blues.00000.wav") == "blues"
+    assert gtzan_label("set.zip::jazz/jazz.00001.wav") == "jazz"
+    assert gtzan_label("rock.zip::rock.00002.wav") == "rock"
+    assert gtzan_label("pop.tar.gz::pop.00003.wav") == "pop"
+
+
+@pytest.mark.parametrize("preset", ["fma", "gtzan"])
+@pytest.mark.parametrize(
+    "option",
+    [{"n_fft": 4096}, {"hop_length": 256}, {"features": ("rms",)}, {"stats": ("var",)}],
+)
+def test_preset_options_it_would_not_use_are_refused(preset, option):
+    sr = {"sr": None} if preset == "fma" else {}
+    with pytest.raises(ParameterError, match=f"not available with preset '{preset}'"):
+        BatchOptions(preset=preset, **sr, **option)
+
+
+@pytest.mark.parametrize("preset", ["fma", "gtzan"])
+def test_preset_options_round_trip(preset):
+    """A preset table's recorded options (its own features and stats) make the same options."""
+    sr = {"sr": None} if preset == "fma" else {}
+    options = BatchOptions(preset=preset, **sr)
+    assert BatchOptions(**options.extraction()) == options
+
+
+def test_fma_csv_refuses_two_files_of_one_track_id(tmp_path, capsys):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        write_clip(tmp_path / folder / "000002.wav", 1.0, 22050, seed=1)
+    out = tmp_path / "fma.csv"
+    argv = ["batch-extract", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out)]
+    assert run(*argv, "--preset", "fma", "-q") == 2
+    assert "track id 2 is both" in capsys.readouterr().err
+    assert not out.exists()
+    parquet = tmp_path / "fma.parquet"
+    assert run(*argv[:-1], str(parquet), "--preset", "fma", "-q") == 0  # Parquet holds both
+
+
+def test_fma_compat_rmse_is_librosa_0_5s():
+    """librosa 0.5's rmse(S=S): sqrt(mean(|S|**2)) over the bins (0.11's rms is ~45x smaller)."""
+    import signals
+
+    x = signals.music(3.0, 44100, seed=2)
+    S = np.abs(librosa.stft(x, n_fft=2048, hop_length=512, pad_mode="reflect"))
+    ref = np.sqrt(np.mean(S**2, axis=-2, keepdims=True))
+    assert rel_err(fma_features(x, 44100, compat=True)["rmse"], ref) <= 1e-5

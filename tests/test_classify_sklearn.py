@@ -96,3 +96,8 @@ def test_bad_inputs(tracks, tmp_path):
         fx.transform([3])
     with pytest.raises(genrefx.ParameterError, match="sr=None"):
         FeatureExtractor(sr=None).transform([tracks[0][0]])
+
+
+def test_transform_of_one_path_says_to_give_a_list(tmp_path):
+    with pytest.raises(genrefx.ParameterError, match="give a list of inputs"):
+        FeatureExtractor().transform(str(tmp_path / "a.wav"))

@@ -149,6 +149,10 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             For a path that names no or several tracks, or an input that cannot be decoded
             or analysed (its name in the message).
         """
+        if isinstance(X, str | bytes | os.PathLike):
+            raise ParameterError(
+                f"X={X!r} is one path: give a list of inputs (one row each), e.g. [{X!r}]"
+            )
         options = self._options()
         rows = []
         for i, item in enumerate(X):

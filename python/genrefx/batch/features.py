@@ -41,7 +41,7 @@ FRAME_ARRAYS = {
     "mfcc": ("mfcc", None),
     "chroma": ("chroma_stft", None),
     "contrast": ("spectral_contrast", None),
-    **{f: (f, None) for f in FEATURES},
+    **{f: (f, None) for f in (*FEATURES, *RECIPE_FEATURES) if f != "tempo"},
 }
 
 #: Key of a feature table's schema metadata: JSON ``{"version": ..., "options": ...}`` with the
@@ -158,6 +158,22 @@ class BatchOptions:
             raise ParameterError("save_frames is not available with a preset")
         if self.fma_compat and self.preset != "fma":
             raise ParameterError("fma_compat needs preset='fma'")
+        # the recipe fixes the rest: other values would be recorded but not used
+        own = {
+            "fma": (tuple(FMA_FEATURES), FMA_STATS),
+            "gtzan": (GTZAN_COLUMNS, ()),
+        }[self.preset]
+        defaults = {f.name: f.default for f in dataclasses.fields(BatchOptions)}
+        for name, allowed in (
+            ("features", (defaults["features"], own[0])),
+            ("stats", (defaults["stats"], own[1])),
+            *((n, (defaults[n],)) for n in _SIZE_FIELDS),
+        ):
+            if getattr(self, name) not in allowed:
+                raise ParameterError(
+                    f"{name}={getattr(self, name)!r} is not available with preset "
+                    f"{self.preset!r}: its recipe fixes it"
+                )
         if self.preset == "fma":
             if self.sr is not None:
                 raise ParameterError(

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
 from .._engine import compute, zero_crossings_core
 from ..constantq import cqt
+from ..exceptions import ParameterError
 from ..extract import extract, request_parts
 from ..feature import chroma_cens, chroma_cqt, tonnetz
 
@@ -22,6 +24,7 @@ __all__ = [
     "FMA_FEATURES",
     "FMA_STATS",
     "GTZAN_COLUMNS",
+    "check_track_ids",
     "fma_features",
     "gtzan_values",
     "track_id",
@@ -50,14 +53,16 @@ _N_FFT, _HOP = 2048, 512
 _TRACK_ID = re.compile(r"[0-9]+")
 
 
-def _fused(y, sr, names, pad, *, tuning_bpo=None):
+def _fused(y, sr, names, pad, *, tuning_bpo=None, compat=False):
     """One pass of the core: the STFT features ``names`` (extract's parameters), plus
-    ``rms(S=|stft|)`` as "rms_spectrum" and, with ``tuning_bpo``, librosa.estimate_tuning(y=...)
-    at that resolution of the octave as "estimate_tuning"."""
+    ``rms(S=|stft|)`` as "rms_spectrum" (with ``compat``, librosa 0.5's ``rmse(S=|stft|)``:
+    ``sqrt(mean(|S|**2))`` over the bins) and, with ``tuning_bpo``,
+    librosa.estimate_tuning(y=...) at that resolution of the octave as "estimate_tuning"."""
     names = list(names)
     extra: dict = {}
     if "rms_spectrum" in names:
         extra["rms_frame_length"] = _N_FFT
+        extra["rms_mean_of_bins"] = compat
     if tuning_bpo is not None:
         names.append("estimate_tuning")
         extra.update({"bins_per_octave": tuning_bpo, "resolution": 0.01})
@@ -88,8 +93,10 @@ def fma_features(y: np.ndarray, sr: int, *, compat: bool = False) -> dict[str, n
     over ``y``; they equal librosa's calls on ``abs(stft(y))``.
 
     ``compat`` reproduces the published table's quirks: librosa 0.5 padded frames with
-    ``reflect`` (STFT and CQT), and ``features.py`` passed no sample rate to chroma_stft and
-    the spectral functions, which then assumed 22050 Hz whatever the file's rate.
+    ``reflect`` (STFT and CQT), its ``rmse(S=...)`` was ``sqrt(mean(|S|**2))`` over the bins
+    (librosa 0.11's ``rms(S=...)`` scales the frame's energy instead: ~45x smaller at n_fft
+    2048), and ``features.py`` passed no sample rate to chroma_stft and the spectral
+    functions, which then assumed 22050 Hz whatever the file's rate.
     """
     pad = "reflect" if compat else "constant"
     out: dict[str, np.ndarray] = {}
@@ -103,10 +110,10 @@ def fma_features(y: np.ndarray, sr: int, *, compat: bool = False) -> dict[str, n
     native = ["mfcc", "rms_spectrum"]  # rms needs no rate; mfcc's mel bank takes the true one
     spectral_sr = 22050 if compat else sr
     if spectral_sr == sr:
-        out.update(_fused(y, sr, [*spectral, *native], pad, tuning_bpo=12))
+        out.update(_fused(y, sr, [*spectral, *native], pad, tuning_bpo=12, compat=compat))
     else:
         out.update(_fused(y, spectral_sr, spectral, pad))
-        out.update(_fused(y, sr, native, pad, tuning_bpo=12))
+        out.update(_fused(y, sr, native, pad, tuning_bpo=12, compat=compat))
     out["rmse"] = out.pop("rms_spectrum")
     # zero_crossing_rate(y, frame_length=2048, hop_length=512) without scanning y for NaN / Inf
     # again: the fused pass checked it
@@ -144,6 +151,27 @@ def track_id(name: str) -> int | str:
     keep their name)."""
     stem = os.path.splitext(os.path.basename(name.split("::")[-1]))[0]
     return int(stem) if _TRACK_ID.fullmatch(stem) else name
+
+
+def check_track_ids(names: Sequence[str]) -> None:
+    """Refuse inputs that FMA's CSV layout, indexed by track id, cannot tell apart: two files
+    of one id (``a/000002.mp3`` and ``b/000002.mp3``, or ``2.mp3`` and ``000002.mp3``).
+
+    Raises
+    ------
+    ParameterError
+        Naming the id and two of its files.
+    """
+    seen: dict[int, str] = {}
+    for name in names:
+        key = track_id(name)
+        if isinstance(key, int):
+            if key in seen:
+                raise ParameterError(
+                    f"track id {key} is both {seen[key]!r} and {name!r}: FMA's CSV layout has one "
+                    "row per track id; write Parquet (--format parquet) or extract them apart"
+                )
+            seen[key] = name
 
 
 def write_fma_csv(table, errors, path: str) -> None:
@@ -255,9 +283,21 @@ def gtzan_filename(name: str, segment: int | None) -> str:
 
 
 def gtzan_label(name: str) -> str:
-    """Kaggle's ``label``: the name of the folder holding the file (GTZAN's genre folders)."""
-    member = name.split("::")[-1].replace("\\", "/")
-    return os.path.basename(os.path.dirname(member))
+    """Kaggle's ``label``: the name of the folder holding the file (GTZAN's genre folders),
+    whatever the path was typed as (``.`` or a bare file name: the real folder's name); an
+    archive's member at its root is in the archive, whose name (without its extension) is
+    the label."""
+    archive, sep, member = name.rpartition("::")
+    if not sep:
+        return os.path.basename(os.path.dirname(os.path.abspath(name)))
+    folder = os.path.dirname(member.replace("\\", "/"))
+    if folder:
+        return os.path.basename(folder)
+    base = os.path.basename(archive)
+    for ending in (".tar.gz", ".tar.bz2", ".tar.xz"):
+        if base.lower().endswith(ending):
+            return base[: -len(ending)]
+    return os.path.splitext(base)[0]
 
 
 def write_gtzan_csv(table, path: str, segmented: bool) -> None:

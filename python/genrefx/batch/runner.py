@@ -41,7 +41,7 @@ import threadpoolctl
 
 from ..exceptions import ParameterError
 from .features import BatchOptions, describe_error, process_source, rows_to_table, utf8_text
-from .presets import write_fma_csv, write_gtzan_csv
+from .presets import check_track_ids, write_fma_csv, write_gtzan_csv
 from .sources import Source, close_archives, expand_inputs
 
 __all__ = ["BatchResult", "extract_files", "run_batch"]
@@ -541,6 +541,8 @@ def run_batch(
     errors_path = os.path.splitext(output)[0] + ".errors.csv"
     _check_output(output, errors_path)
     sources = expand_inputs([os.fsdecode(p) for p in _as_list(inputs)])
+    if options.preset == "fma" and fmt == "csv":
+        check_track_ids([s.name for s in sources])
     _remove_leftovers(parts)
     _check_existing(output, parts, resume=resume, overwrite=overwrite)
     with _engine(engine, workers, scheduler) as execute:
