@@ -14,6 +14,7 @@ import time
 import zipfile
 
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 
 import genrefx.batch.runner as runner
@@ -480,3 +481,19 @@ def test_extract_files_leaves_no_archive_open(folder, tmp_path):
     before = len(os.listdir("/proc/self/fd"))
     extract_files([archive], features=["rms"], stats=["mean"])
     assert len(os.listdir("/proc/self/fd")) == before
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_merge_streams_the_table_in_blocks(folder, tmp_path, monkeypatch, fmt):
+    """The merge writes the shards' rows in blocks of MERGE_ROWS (memory bounded by a block):
+    the table is the one a single block gives."""
+    whole = tmp_path / f"whole.{fmt}"
+    assert run(*command([folder], whole, "--shard-size", "1", "--format", fmt)) == 0
+    monkeypatch.setattr(runner, "MERGE_ROWS", 2)
+    blocked = tmp_path / f"blocked.{fmt}"
+    assert run(*command([folder], blocked, "--shard-size", "1", "--format", fmt)) == 0
+    assert read_table(blocked, fmt).equals(read_table(whole, fmt))
+    if fmt == "parquet":
+        blocks, one = pq.ParquetFile(blocked), pq.ParquetFile(whole)
+        assert blocks.num_row_groups == -(-N_FILES // 2)
+        assert blocks.schema_arrow.metadata == one.schema_arrow.metadata

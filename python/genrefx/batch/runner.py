@@ -40,7 +40,14 @@ import pyarrow.parquet as pq
 import threadpoolctl
 
 from ..exceptions import ParameterError
-from .features import BatchOptions, describe_error, process_source, rows_to_table, utf8_text
+from .features import (
+    BatchOptions,
+    describe_error,
+    process_source,
+    rows_to_table,
+    schema,
+    utf8_text,
+)
 from .presets import check_track_ids, write_fma_csv, write_gtzan_csv
 from .sources import Source, close_archives, expand_inputs
 
@@ -445,13 +452,59 @@ def _prepare_parts(parts: str, manifest: dict, *, fresh: bool) -> str:
     return run
 
 
-def _write_atomic(table: pa.Table, path: str, fmt: str) -> None:
-    tmp = path + ".tmp"
-    if fmt == "csv":
-        pacsv.write_csv(table, tmp)
-    else:
-        pq.write_table(table, tmp)
-    os.replace(tmp, path)
+#: Rows per Parquet row group (and per CSV write) of the merged table: the shards' rows are
+#: written in blocks of this many, so that the merge holds one block, not the whole table
+#: (FMA-large cut into 3-s segments is ~1 M rows of ~1,200 float32 columns: ~5 GB).
+MERGE_ROWS = 8192
+
+
+def _merge(parts: str, n_shards: int, options, output: str, errors_path: str, fmt: str):
+    """Write the shards' rows, in order, to ``output`` and their errors to ``errors_path``;
+    returns (errors, audio seconds, rows written).
+
+    The table streams through a temporary file in blocks of :data:`MERGE_ROWS` rows; the
+    errors are written first and the table's rename commits the run. A preset's CSV layout
+    (sorted by track id, one file per table) is assembled whole: its tables are small.
+    """
+    errors: list = []
+    seconds = 0.0
+
+    def blocks() -> Iterator[pa.Table]:
+        nonlocal seconds
+        rows: list = []
+        for i in range(n_shards):
+            shard_rows, shard_errors, shard_seconds = _read_shard(parts, i)
+            rows.extend(shard_rows)
+            errors.extend(shard_errors)
+            seconds += shard_seconds
+            if len(rows) >= MERGE_ROWS:
+                yield rows_to_table(rows, options)
+                rows = []
+        if rows or n_shards == 0:
+            yield rows_to_table(rows, options)
+
+    if options.preset is not None and fmt == "csv":
+        table = pa.concat_tables(list(blocks()))
+        _write_errors(errors, errors_path)
+        if options.preset == "fma":
+            write_fma_csv(table, errors, output)
+        else:
+            write_gtzan_csv(table, output, segmented=options.segment is not None)
+        return errors, seconds, table.num_rows
+    tmp = f"{output}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
+    n_rows = 0
+    try:
+        writer = (pacsv.CSVWriter if fmt == "csv" else pq.ParquetWriter)(tmp, schema(options))
+        with writer:
+            for block in blocks():
+                writer.write_table(block)
+                n_rows += block.num_rows
+        _write_errors(errors, errors_path)
+        os.replace(tmp, output)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(tmp)
+    return errors, seconds, n_rows
 
 
 def _write_errors(errors: Sequence[Sequence[str]], path: str) -> None:
@@ -460,19 +513,6 @@ def _write_errors(errors: Sequence[Sequence[str]], path: str) -> None:
         writer.writerow(ERROR_COLUMNS)
         writer.writerows(errors)
     os.replace(path + ".tmp", path)
-
-
-def _write_outputs(table, errors, output: str, errors_path: str, options, fmt: str) -> None:
-    """The errors, then the table (in a preset's CSV layout if so), each by an atomic rename:
-    the table's rename commits the run (a kill between the two leaves the new errors beside the
-    old table, which ``resume`` then replaces)."""
-    _write_errors(errors, errors_path)
-    if options.preset == "fma" and fmt == "csv":
-        write_fma_csv(table, errors, output)
-    elif options.preset == "gtzan" and fmt == "csv":
-        write_gtzan_csv(table, output, segmented=options.segment is not None)
-    else:
-        _write_atomic(table, output, fmt)
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -559,15 +599,7 @@ def run_batch(
             if progress:
                 progress(done, len(sources), seconds_new)
 
-    # assemble: every shard in order, then the errors
-    rows, errors, seconds = [], [], 0.0
-    for i in range(len(shards)):
-        shard_rows, shard_errors, shard_seconds = _read_shard(parts, i)
-        rows.extend(shard_rows)
-        errors.extend(shard_errors)
-        seconds += shard_seconds
-    table = rows_to_table(rows, options)
-    _write_outputs(table, errors, output, errors_path, options, fmt)
+    errors, seconds, n_rows = _merge(parts, len(shards), options, output, errors_path, fmt)
     _discard(parts)
     return BatchResult(
         output=output,
@@ -575,7 +607,7 @@ def run_batch(
         n_inputs=len(sources),
         n_ok=len(sources) - len(errors),
         n_failed=len(errors),
-        n_rows=table.num_rows,
+        n_rows=n_rows,
         audio_seconds=seconds,
         wall_seconds=time.perf_counter() - start_time,
     )
