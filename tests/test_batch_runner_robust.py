@@ -28,7 +28,7 @@ from batch_fixtures import (
     shard_files,
     write_clip,
 )
-from genrefx.batch import BatchOptions, extract_files
+from genrefx.batch import BatchOptions, Source, extract_files
 from genrefx.batch.features import rows_to_table
 from genrefx.exceptions import ParameterError
 
@@ -497,3 +497,20 @@ def test_merge_streams_the_table_in_blocks(folder, tmp_path, monkeypatch, fmt):
         blocks, one = pq.ParquetFile(blocked), pq.ParquetFile(whole)
         assert blocks.num_row_groups == -(-N_FILES // 2)
         assert blocks.schema_arrow.metadata == one.schema_arrow.metadata
+
+
+def test_relative_inputs_are_the_runs_on_workers_elsewhere(folder, tmp_path, monkeypatch):
+    """A dask worker runs in a folder of its own: relative inputs are taken under the run's
+    folder, and the rows and errors keep the paths as given."""
+    monkeypatch.chdir(folder.parent)
+    relative = [os.path.relpath(p) for p in input_paths(folder)][:2]
+    sources = [*runner._as_sources(relative), Source("", "missing.wav")]
+    options = BatchOptions(features=("rms",), stats=("mean",))
+    here = runner._process_many(sources, options)
+    monkeypatch.chdir(tmp_path)  # the worker's own folder
+    rows, errors, _ = runner._process_many(sources, options, base=str(folder.parent))
+    assert [r["meta"][0] for r in rows] == relative
+    assert [e[0] for e in errors] == ["missing.wav"]
+    np.testing.assert_array_equal(
+        np.stack([r["values"] for r in rows]), np.stack([r["values"] for r in here[0]])
+    )

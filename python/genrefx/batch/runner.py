@@ -77,21 +77,41 @@ def _as_sources(paths: Any) -> list[Source]:
     return sources + expand_inputs(plain) if plain else sources
 
 
-def _process_many(sources: Sequence[Source], options: BatchOptions):
-    """Rows, errors ``(path, error, message)`` as valid UTF-8 text, and audio seconds."""
+def _process_many(sources: Sequence[Source], options: BatchOptions, base: str = ""):
+    """Rows, errors ``(path, error, message)`` as valid UTF-8 text, and audio seconds.
+
+    ``base``: the folder that relative paths are relative to, when this process's working
+    folder may be another (a dask worker's); the rows keep the paths as given.
+    """
     rows: list[dict[str, Any]] = []
     errors: list[tuple[str, str, str]] = []
     seconds = 0.0
     for source in sources:
         try:
-            new = process_source(source, options)
+            new = process_source(_under(base, source), options)
         except Exception as exc:  # one bad input never stops the run
             kind, message = describe_error(exc)
             errors.append((utf8_text(source.name), kind, utf8_text(message)))
             continue
+        if base:
+            new = [dict(r, meta=(source.name, *r["meta"][1:])) for r in new]
         rows.extend(new)
         seconds += sum(r["meta"][3] for r in new)
     return rows, errors, seconds
+
+
+def _under(base: str, source: Source) -> Source:
+    """``source`` with a relative file or archive path taken under ``base`` (unchanged when
+    ``base`` is "")."""
+    if not base:
+        return source
+    if source.archive:
+        if os.path.isabs(source.archive):
+            return source
+        return Source(os.path.join(base, source.archive), source.member, error=source.error)
+    if os.path.isabs(source.member):
+        return source
+    return Source("", os.path.join(base, source.member), error=source.error)
 
 
 def extract_files(paths: Any, *, errors: list | None = None, **options: Any) -> pa.Table:
@@ -153,12 +173,18 @@ def _shard_name(parts: str, index: int, kind: str = "npz") -> str:
 
 
 def _run_shard(
-    index: int, sources: Sequence[Source], options: BatchOptions, parts: str, run: str = ""
+    index: int,
+    sources: Sequence[Source],
+    options: BatchOptions,
+    parts: str,
+    run: str = "",
+    base: str = "",
 ):
     """Process one shard in a worker and commit it: rows and errors in one ``.npz``, written
     under a name unique to this process and renamed into place, stamped with the id ``run``
     of the run's manifest (a worker of a killed run that outlives it cannot add its shard to
-    a new run in the same folder: the stamp differs).
+    a new run in the same folder: the stamp differs). Relative input paths are taken under
+    ``base`` (see :func:`_process_many`).
 
     Rows are kept as a plain float32 matrix plus the meta columns: a Parquet file of ~1500
     feature columns per shard would cost more than the shard's features. The errors and the
@@ -167,7 +193,7 @@ def _run_shard(
     # one thread for BLAS too (chroma_cqt's and tonnetz's small products): the workers are the
     # parallelism, and an idle BLAS pool's wake-ups cost more than these products
     with threadpoolctl.threadpool_limits(limits=1):
-        rows, errors, seconds = _process_many(sources, options)
+        rows, errors, seconds = _process_many(sources, options, base)
     path = _shard_name(parts, index)
     tmp = f"{path}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"  # (workers never share one)
     try:
@@ -281,8 +307,10 @@ def _execute_dask(client, todo, shards, options, parts, run) -> Iterator[tuple]:
     """Run the shards ``todo`` on a dask.distributed ``client``, as :func:`_execute_local`."""
     from dask.distributed import as_completed
 
+    # (a cluster's workers run in folders of their own: relative inputs are the run's)
+    base = os.getcwd()
     futures = [
-        client.submit(_run_shard, i, shards[i], options, parts, run, pure=False) for i in todo
+        client.submit(_run_shard, i, shards[i], options, parts, run, base, pure=False) for i in todo
     ]
     for fut in as_completed(futures):
         yield fut.result()
@@ -585,6 +613,8 @@ def run_batch(
         check_track_ids([s.name for s in sources])
     _remove_leftovers(parts)
     _check_existing(output, parts, resume=resume, overwrite=overwrite)
+    if engine == "dask" and options.save_frames is not None:  # (written by the workers)
+        options = dataclasses.replace(options, save_frames=os.path.abspath(options.save_frames))
     with _engine(engine, workers, scheduler) as execute:
         run = _prepare_parts(parts, _manifest(sources, options, shard_size), fresh=overwrite)
         shards = [sources[i : i + shard_size] for i in range(0, len(sources), shard_size)]
