@@ -358,3 +358,31 @@ def test_fma_compat_rmse_is_librosa_0_5s():
     S = np.abs(librosa.stft(x, n_fft=2048, hop_length=512, pad_mode="reflect"))
     ref = np.sqrt(np.mean(S**2, axis=-2, keepdims=True))
     assert rel_err(fma_features(x, 44100, compat=True)["rmse"], ref) <= 1e-5
+
+
+@pytest.mark.parametrize("preset", ["fma", "gtzan"])
+def test_preset_csv_of_only_failed_inputs(tmp_path, preset):
+    """Every input failed: the layout's table has no rows, the errors file has them all."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "000002.wav").write_bytes(b"not audio")
+    out = tmp_path / "out.csv"
+    assert run("batch-extract", str(tmp_path / "in"), "-o", str(out), "--preset", preset) == 3
+    assert out.exists()
+    assert len(read_errors(out)) == 1
+
+
+def test_options_recorded_with_a_preset_by_earlier_versions_load():
+    """Earlier versions recorded sizes given with a preset (unused by its recipe)."""
+    from genrefx.batch.features import recorded_options
+
+    old = {**BatchOptions(preset="fma", sr=None).extraction(), "n_fft": 4096, "hop_length": 256}
+    options = recorded_options(old)
+    assert (options.n_fft, options.hop_length) == (2048, 512)
+    assert options == BatchOptions(preset="fma", sr=None)
+
+
+def test_gtzan_label_of_dot_slash_members():
+    from genrefx.batch.presets import gtzan_label
+
+    assert gtzan_label("blues.tar.gz::./blues.00000.wav") == "blues"
+    assert gtzan_label("all.tar.gz::./jazz/jazz.00000.wav") == "jazz"

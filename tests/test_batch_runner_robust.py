@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -514,3 +515,29 @@ def test_relative_inputs_are_the_runs_on_workers_elsewhere(folder, tmp_path, mon
     np.testing.assert_array_equal(
         np.stack([r["values"] for r in rows]), np.stack([r["values"] for r in here[0]])
     )
+
+
+def test_frames_of_a_worker_elsewhere_are_named_as_the_run_names_the_input(
+    folder, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(folder.parent)
+    name = os.path.relpath(input_paths(folder)[0])
+    frames = str(tmp_path / "frames")
+    options = BatchOptions(features=("rms",), stats=("mean",), save_frames=frames, frames=("rms",))
+    runner._process_many(runner._as_sources([name]), options)
+    here = sorted(os.listdir(frames))
+    shutil.rmtree(frames)
+    monkeypatch.chdir(tmp_path)
+    runner._process_many([Source("", name)], options, base=str(folder.parent))
+    assert sorted(os.listdir(frames)) == here
+
+
+def test_a_killed_merges_temporary_table_is_removed(folder, tmp_path):
+    out = tmp_path / "out.parquet"
+    stale = tmp_path / "out.parquet.12345-0badc0de.tmp"
+    stale.write_bytes(b"half a table")
+    keep = tmp_path / "out.parquet.notes.tmp"  # not a merge's name: left alone
+    keep.write_bytes(b"mine")
+    assert run(*command([folder], out)) == 0
+    assert not stale.exists()
+    assert keep.exists()

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import onnx
@@ -227,6 +229,14 @@ def test_predict_output_paths(fitted, tmp_path, capsys):
     (tmp_path / "dir.csv").mkdir()
     fails(capsys, *args, tmp_path / "dir.csv", match="is a folder")
     fails(capsys, *args, tmp_path / "p.json", match="predict writes CSV")
+    # an audio file inside a folder given as input: never overwritten
+    folder = tmp_path / "music"
+    folder.mkdir()
+    target = folder / "t0.wav"
+    target.write_bytes(Path(fitted["audio"]).read_bytes())
+    fails(capsys, "predict", fitted["model"], folder, "-o", target, match="predict writes CSV")
+    assert target.read_bytes() == Path(fitted["audio"]).read_bytes()
+    shutil.rmtree(folder)
     listed = tmp_path / "list.csv"  # an @list is an input: never overwritten
     listed.write_text(f"{fitted['audio']}\n")
     fails(capsys, "predict", fitted["model"], f"@{listed}", "-o", listed, match="is an input")

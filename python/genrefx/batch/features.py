@@ -30,6 +30,7 @@ __all__ = [
     "options_of",
     "process_array",
     "process_source",
+    "recorded_options",
     "schema",
     "utf8_text",
 ]
@@ -274,6 +275,26 @@ def schema(options: BatchOptions) -> pa.Schema:
     return pa.schema(fields, metadata={METADATA_KEY: json.dumps(record)})
 
 
+def recorded_options(values: dict[str, Any]) -> BatchOptions:
+    """:class:`BatchOptions` from recorded ``values`` (:meth:`BatchOptions.extraction`, in a
+    table's or a model's metadata). Earlier genrefx versions recorded the sizes, features and
+    statistics given with a preset although its recipe fixes them (and did not use them):
+    those are taken as the recipe's.
+
+    Raises
+    ------
+    TypeError, ParameterError
+        Unknown fields, or values :class:`BatchOptions` refuses.
+    """
+    values = dict(values)
+    if values.get("preset") is not None:
+        defaults = {f.name: f.default for f in dataclasses.fields(BatchOptions)}
+        for name in ("features", "stats", *_SIZE_FIELDS):
+            values.pop(name, None)
+            values[name] = defaults[name]
+    return BatchOptions(**values)
+
+
 def options_of(table_schema: pa.Schema) -> BatchOptions | None:
     """The options a feature table was extracted with, from its schema metadata (Parquet keeps
     it; CSV does not), or None when the table has none.
@@ -287,7 +308,7 @@ def options_of(table_schema: pa.Schema) -> BatchOptions | None:
     if text is None:
         return None
     try:
-        return BatchOptions(**json.loads(text)["options"])
+        return recorded_options(json.loads(text)["options"])
     except (ValueError, KeyError, TypeError) as exc:
         raise ParameterError(f"the table's genrefx metadata is invalid: {exc}") from None
 
@@ -443,11 +464,15 @@ def _row(source, index, start, n, sr, feats, options, segment):
     return {"meta": (source.name, index, start / sr, n / sr, sr, n_frames), "values": values}
 
 
-def process_source(source: Source, options: BatchOptions) -> list[dict[str, Any]]:
+def process_source(
+    source: Source, options: BatchOptions, *, named: Source | None = None
+) -> list[dict[str, Any]]:
     """Rows for one input: ``{"meta": (...), "values": float32 array}`` per segment.
 
     The audio is decoded as a stream, so memory stays bounded for long tracks (see
-    :data:`CHUNK_SECONDS`) and for long segmented tracks.
+    :data:`CHUNK_SECONDS`) and for long segmented tracks. ``named`` is the input as the run
+    names it, when ``source`` is read under another path (a worker elsewhere): the rows'
+    ``path`` and the saved frames' names are its.
 
     Raises
     ------
@@ -460,7 +485,7 @@ def process_source(source: Source, options: BatchOptions) -> list[dict[str, Any]
         samples = _Samples(iter([load(source, sr=options.sr, **span)]))
     else:
         samples = _Samples(stream(source, sr=options.sr, **span))
-    return _process_samples(samples, source, options)
+    return _process_samples(samples, named or source, options)
 
 
 def process_array(y: np.ndarray, sr: int, options: BatchOptions, name: str) -> list[dict[str, Any]]:

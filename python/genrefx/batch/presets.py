@@ -9,6 +9,7 @@ clip or 3-s segment, plus its file name and genre label).
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Sequence
 
@@ -290,8 +291,8 @@ def gtzan_label(name: str) -> str:
     archive, sep, member = name.rpartition("::")
     if not sep:
         return os.path.basename(os.path.dirname(os.path.abspath(name)))
-    folder = os.path.dirname(member.replace("\\", "/"))
-    if folder:
+    folder = os.path.dirname(posixpath.normpath(member.replace("\\", "/")))
+    if folder not in ("", "."):
         return os.path.basename(folder)
     base = os.path.basename(archive)
     for ending in (".tar.gz", ".tar.bz2", ".tar.xz"):

@@ -23,6 +23,7 @@ import dataclasses
 import functools
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -88,13 +89,11 @@ def _process_many(sources: Sequence[Source], options: BatchOptions, base: str = 
     seconds = 0.0
     for source in sources:
         try:
-            new = process_source(_under(base, source), options)
+            new = process_source(_under(base, source), options, named=source)
         except Exception as exc:  # one bad input never stops the run
             kind, message = describe_error(exc)
             errors.append((utf8_text(source.name), kind, utf8_text(message)))
             continue
-        if base:
-            new = [dict(r, meta=(source.name, *r["meta"][1:])) for r in new]
         rows.extend(new)
         seconds += sum(r["meta"][3] for r in new)
     return rows, errors, seconds
@@ -425,13 +424,18 @@ def _discard(folder: str) -> None:
 
 
 def _remove_leftovers(parts: str) -> None:
-    """Delete the trash (``PARTS.trash-*``) and unfinished new folders (``PARTS.new-*``) that
-    runs killed while creating or deleting ``parts`` left."""
+    """Delete the trash (``PARTS.trash-*``), unfinished new folders (``PARTS.new-*``) and
+    unfinished merged tables (``OUT.PID-HEX.tmp``) that runs killed while creating or deleting
+    ``parts`` or merging into ``OUT`` left."""
     folder, base = os.path.split(parts)
+    merging = re.compile(re.escape(base.removesuffix(".parts")) + r"\.\d+-[0-9a-f]{8}\.tmp")
     with contextlib.suppress(FileNotFoundError):
         for name in os.listdir(folder):
             if name.startswith((f"{base}.trash-", f"{base}.new-")):
                 shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+            elif merging.fullmatch(name):
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join(folder, name))
 
 
 def _read_manifest(parts: str) -> Any:
@@ -500,6 +504,7 @@ def _merge(parts: str, n_shards: int, options, output: str, errors_path: str, fm
     def blocks() -> Iterator[pa.Table]:
         nonlocal seconds
         rows: list = []
+        yielded = False
         for i in range(n_shards):
             shard_rows, shard_errors, shard_seconds = _read_shard(parts, i)
             rows.extend(shard_rows)
@@ -507,8 +512,8 @@ def _merge(parts: str, n_shards: int, options, output: str, errors_path: str, fm
             seconds += shard_seconds
             if len(rows) >= MERGE_ROWS:
                 yield rows_to_table(rows, options)
-                rows = []
-        if rows or n_shards == 0:
+                rows, yielded = [], True
+        if rows or not yielded:  # (at least one block: a table of no rows has its columns)
             yield rows_to_table(rows, options)
 
     if options.preset is not None and fmt == "csv":

@@ -77,7 +77,7 @@ def _input_rank_and_dims(model) -> tuple[int, list[int | None]]:
 def _check_extraction(extraction: dict[str, Any], where: str) -> None:
     """The ``extraction`` of a features model must make :class:`~genrefx.batch.BatchOptions`
     with exactly the fields of :meth:`~genrefx.batch.BatchOptions.extraction`."""
-    from ..batch.features import BatchOptions
+    from ..batch.features import BatchOptions, recorded_options
 
     known = BatchOptions().extraction()
     unknown = sorted(set(extraction) - set(known))
@@ -87,7 +87,7 @@ def _check_extraction(extraction: dict[str, Any], where: str) -> None:
             f"{sorted(known)}"
         )
     try:
-        BatchOptions(**extraction)
+        recorded_options(extraction)
     except (TypeError, ValueError) as exc:  # ParameterError is a ValueError
         raise ParameterError(f"{where}: genrefx metadata extraction is invalid: {exc}") from None
 

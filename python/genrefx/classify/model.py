@@ -9,7 +9,13 @@ from typing import Any
 import numpy as np
 
 from ..batch.audio import as_mono, load, resample
-from ..batch.features import BatchOptions, describe_error, process_array, process_source
+from ..batch.features import (
+    BatchOptions,
+    describe_error,
+    process_array,
+    process_source,
+    recorded_options,
+)
 from ..batch.sources import Source, expand_inputs
 from ..exceptions import ParameterError
 from .logmel import logmel_patches
@@ -46,7 +52,7 @@ class GenreModel:
         self._session = session
         self._input = session.get_inputs()[0]
         if metadata["kind"] == "features":
-            self.options: BatchOptions | None = BatchOptions(**metadata["extraction"])
+            self.options: BatchOptions | None = recorded_options(metadata["extraction"])
             produced = self.options.feature_columns()
             absent = [c for c in self.feature_columns if c not in produced]
             if absent:

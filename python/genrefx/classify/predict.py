@@ -101,7 +101,8 @@ def predict_files(
         raise ParameterError(f"top_k={top_k!r} must be a positive integer")
     if output is not None:  # before any work: extraction can take hours
         output = os.fspath(output)
-        if output.lower().endswith((".json", ".parquet", ".onnx", ".npy", ".xlsx")):
+        # (a .csv name: never one of the audio files a folder, pattern or list names)
+        if not output.lower().endswith(".csv"):
             raise ParameterError(f"output {output!r}: predict writes CSV; give a .csv name")
         # (an @list's file is an input too)
         sources = [
