@@ -205,3 +205,11 @@ def test_onset_strength_and_beats_of_a_clip_shorter_than_two_frames():
     tempo, beats = genrefx.beat.beat_track(y=y, sr=SR)
     assert np.array_equal(np.atleast_1d(tempo), np.atleast_1d(ref_tempo))
     assert beats.size == ref_beats.size == 0
+
+
+@pytest.mark.parametrize("dtype", ["nonsense", np.int32, np.complex64, object])
+@pytest.mark.parametrize("fn", ["melspectrogram", "mfcc", "chroma_stft"])
+def test_filterbank_dtype_must_be_real_floating_point(fn, dtype):
+    y = signals.get("music")[:SR]
+    with pytest.raises(genrefx.ParameterError, match="dtype"):
+        getattr(genrefx.feature, fn)(y=y, sr=SR, dtype=dtype)

@@ -73,6 +73,18 @@ def frame_lengths(
     return n_fft, win_length, check_positive_int(hop_length, "hop_length")
 
 
+def stft_arguments(n_fft, hop_length, win_length, window, center, pad_mode) -> dict[str, Any]:
+    """The STFT's framing arguments as keywords (for ``stft`` or :func:`framing`)."""
+    return {
+        "n_fft": n_fft,
+        "hop_length": hop_length,
+        "win_length": win_length,
+        "window": window,
+        "center": center,
+        "pad_mode": pad_mode,
+    }
+
+
 def framing(
     *,
     n_fft: Any = 2048,

@@ -16,6 +16,7 @@ __all__ = [
     "check_positive_int",
     "check_positive_number",
     "check_threads",
+    "filterbank_dtype",
     "restore_shape",
     "valid_audio",
 ]
@@ -123,3 +124,21 @@ def check_tuning(value: Any, name: str = "tuning") -> float | None:
 def check_threads(n_threads: Any) -> int:
     """Validate ``n_threads`` (a positive integer)."""
     return check_positive_int(n_threads, "n_threads")
+
+
+def filterbank_dtype(dtype: Any) -> np.dtype:
+    """A filterbank's ``dtype=`` argument (librosa's ``filters.mel`` / ``filters.chroma``): a
+    real floating-point dtype.
+
+    Raises
+    ------
+    ParameterError
+        For anything else (librosa fails later, or returns complex spectrograms).
+    """
+    try:
+        out = np.dtype(dtype)
+    except TypeError:
+        out = None
+    if out is None or not np.issubdtype(out, np.floating):
+        raise ParameterError(f"dtype={dtype!r} must be a real floating-point dtype")
+    return out

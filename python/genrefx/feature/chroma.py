@@ -8,6 +8,8 @@ import numpy as np
 
 from .. import _requests, filters
 from .._engine import compute
+from .._framing import stft_arguments
+from .._validation import filterbank_dtype
 from ..pitch import estimate_tuning
 from ..spectrum import spectrogram
 from ..util import normalize
@@ -48,15 +50,8 @@ def chroma_stft(
     --------
     librosa.feature.chroma_stft
     """
-    framing = {
-        "n_fft": n_fft,
-        "hop_length": hop_length,
-        "win_length": win_length,
-        "window": window,
-        "center": center,
-        "pad_mode": pad_mode,
-    }
-    dtype = np.dtype(kwargs.pop("dtype", np.float32))
+    framing = stft_arguments(n_fft, hop_length, win_length, window, center, pad_mode)
+    dtype = filterbank_dtype(kwargs.pop("dtype", np.float32))
     if dtype != np.float32:  # a filterbank in another dtype: librosa's product, in numpy
         return _chroma_in_dtype(y, sr, S, norm, tuning, n_chroma, framing, kwargs, dtype)
     return compute(

@@ -9,6 +9,8 @@ import scipy.fft
 
 from .. import _requests, filters
 from .._engine import compute
+from .._framing import stft_arguments
+from .._validation import filterbank_dtype
 from ..exceptions import ParameterError
 from ..spectrum import power_to_db, spectrogram, stft
 
@@ -45,15 +47,8 @@ def melspectrogram(
     --------
     librosa.feature.melspectrogram
     """
-    framing_args = {
-        "n_fft": n_fft,
-        "hop_length": hop_length,
-        "win_length": win_length,
-        "window": window,
-        "center": center,
-        "pad_mode": pad_mode,
-    }
-    dtype = np.dtype(kwargs.pop("dtype", np.float32))
+    framing_args = stft_arguments(n_fft, hop_length, win_length, window, center, pad_mode)
+    dtype = filterbank_dtype(kwargs.pop("dtype", np.float32))
     if dtype != np.float32:  # a filterbank in another dtype: librosa's product, in numpy
         return _mel_in_dtype(y, sr, S, power, framing_args, kwargs, dtype)
     if S is None and y is not None and power not in (1, 1.0, 2, 2.0):
@@ -122,7 +117,7 @@ def mfcc(
     framing_args.setdefault("hop_length", 512)
     power = kwargs.pop("power", 2.0)
     mel_kwargs = dict(kwargs, norm=mel_norm)
-    dtype = np.dtype(mel_kwargs.pop("dtype", np.float32))
+    dtype = filterbank_dtype(mel_kwargs.pop("dtype", np.float32))
     if dtype != np.float32 or power not in (1, 2):
         # the mel spectrogram on its own (another filterbank dtype, or |D|**power), from the
         # float64 FFT for float32 audio as librosa's: the 80 dB floor for power < 2 reaches
