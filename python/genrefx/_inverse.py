@@ -27,20 +27,33 @@ def _check_length(length: Any) -> int | None:
     return int(length) if length > 0 else None
 
 
-def _real_dtype(dtype: Any, stft_dtype: np.dtype) -> np.dtype:
+#: Output dtypes librosa's overlap-add (numba) computes in; it fails on float16 and long double.
+_OUTPUT_DTYPES = tuple(map(np.dtype, (np.float32, np.float64, np.complex64, np.complex128)))
+
+
+def _output_dtype(dtype: Any, stft_dtype: np.dtype) -> np.dtype:
     if dtype is None:
-        # librosa.util.dtype_c2r: complex64 -> float32, complex128 -> float64
-        return (
-            np.dtype(np.float64)
-            if stft_dtype in (np.complex128, np.float64)
-            else np.dtype(np.float32)
-        )
+        # librosa.util.dtype_c2r: complex64 -> float32, complex128 -> float64, a real
+        # floating dtype stays as it is, anything else (integers) -> float32
+        if stft_dtype.kind == "f":
+            out = stft_dtype
+        else:
+            out = np.dtype(np.float64) if stft_dtype == np.complex128 else np.dtype(np.float32)
+        if out not in _OUTPUT_DTYPES:
+            raise ParameterError(
+                f"stft_matrix of dtype {stft_dtype} is not supported (librosa fails on it too); "
+                "pass a complex64 or complex128 matrix"
+            )
+        return out
     try:
         out = np.dtype(dtype)
     except TypeError as error:
         raise ParameterError(f"dtype={dtype!r} is not a numpy dtype") from error
-    if not np.issubdtype(out, np.floating):
-        raise ParameterError(f"dtype={dtype!r} must be a real floating-point dtype")
+    if out not in _OUTPUT_DTYPES:
+        raise ParameterError(
+            f"dtype={dtype!r} must be float32, float64, complex64 or complex128 (librosa's "
+            "overlap-add fails on other dtypes)"
+        )
     return out
 
 
@@ -54,6 +67,7 @@ def istft(
     center: bool = True,
     dtype: Any = None,
     length: int | None = None,
+    out: np.ndarray | None = None,
     n_threads: int = 1,
 ) -> np.ndarray:
     """Inverse short-time Fourier transform; mirrors ``librosa.istft``.
@@ -84,13 +98,19 @@ def istft(
     center : bool
         Whether the STFT was centred (``genrefx.stft(center=True)``): drops the first
         ``n_fft // 2`` samples of the overlap-added signal.
-    dtype : real floating dtype or None
-        Output dtype; ``None`` follows librosa: float32 for complex64 input, float64 for
-        complex128. complex64 input is inverted in float32 arithmetic, complex128 in float64.
+    dtype : float32, float64, complex64, complex128 or None
+        Output dtype; ``None`` follows librosa (``util.dtype_c2r``): float32 for complex64
+        input, float64 for complex128, a real float32 / float64 matrix's own dtype. complex64
+        input is inverted in float32 arithmetic, complex128 in float64; a complex ``dtype``
+        holds the real signal. librosa's overlap-add fails on float16 and long double: so does
+        this one, with a ParameterError.
     length : int >= 0 or None
         If given (and non-zero, as librosa tests ``if length:``), the output has exactly this
         many samples (zero-padded past the reconstructed signal) and only the frames needed
         for it are inverted.
+    out : np.ndarray or None
+        An array of exactly the output's shape to write the signal into (librosa's ``out``);
+        it is returned, in its own dtype.
     n_threads : int > 0
         Threads over runs of frames and channels (the GIL is released either way).
 
@@ -123,8 +143,15 @@ def istft(
         raise ParameterError(
             f"stft_matrix must be a numpy.ndarray, got {type(stft_matrix).__name__}"
         )
+    if stft_matrix.dtype == np.bool_:  # librosa takes booleans as 0 / 1
+        stft_matrix = stft_matrix.astype(np.float32)
     if not np.issubdtype(stft_matrix.dtype, np.number):
         raise ParameterError(f"stft_matrix must be numeric, got dtype {stft_matrix.dtype}")
+    if stft_matrix.dtype == np.clongdouble and np.clongdouble != np.complex128:
+        raise ParameterError(
+            f"stft_matrix of dtype {stft_matrix.dtype} is not supported (librosa fails on it "
+            "too); pass a complex64 or complex128 matrix"
+        )
     if stft_matrix.ndim < 2:
         raise ParameterError(
             f"stft_matrix must have shape (..., n_bins, n_frames), got {stft_matrix.shape}"
@@ -139,8 +166,8 @@ def istft(
     n_fft, win_length, hop_length = frame_lengths(n_fft, win_length, hop_length)
     length = _check_length(length)
     n_threads = check_threads(n_threads)
-    double = stft_matrix.dtype in (np.complex128, np.float64) or stft_matrix.dtype.itemsize > 16
-    out_dtype = _real_dtype(dtype, stft_matrix.dtype)
+    double = stft_matrix.dtype in (np.complex128, np.float64)
+    out_dtype = _output_dtype(dtype, stft_matrix.dtype)
     window = stft_window(window, win_length, n_fft)
 
     # librosa: with length, only the frames the output needs are inverted
@@ -161,6 +188,8 @@ def istft(
             )
 
     lead = stft_matrix.shape[:-2]
+    if n_frames == 0 or stft_matrix.size == 0:  # nothing to overlap-add: librosa's zeros
+        return _store(np.zeros((*lead, out_len), dtype=out_dtype), out)
     n_bins = n_fft // 2 + 1
     ctype = np.complex128 if double else np.complex64
     D = stft_matrix.reshape(-1, n_rows, T)
@@ -178,4 +207,18 @@ def istft(
     ):
         raise ParameterError("stft_matrix is not finite everywhere (it contains NaN or Inf)")
     y = _core.istft(D, window, hop_length, bool(center), n_frames, out_len, n_threads)
-    return y.reshape(*lead, out_len).astype(out_dtype, copy=False)
+    return _store(y.reshape(*lead, out_len).astype(out_dtype, copy=False), out)
+
+
+def _store(y: np.ndarray, out: Any) -> np.ndarray:
+    """``y``, or (librosa's ``out=``) ``out`` holding it."""
+    if out is None:
+        return y
+    if not isinstance(out, np.ndarray):
+        raise ParameterError(f"out must be a numpy.ndarray, got {type(out).__name__}")
+    if out.shape != y.shape:
+        raise ParameterError(
+            f"Shape mismatch for provided output array out.shape={out.shape} != {list(y.shape)}"
+        )
+    out[...] = y
+    return out

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
+
+from .exceptions import ParameterError
 
 __all__ = ["fft_frequencies", "hz_to_mel", "mel_frequencies", "mel_to_hz"]
 
@@ -13,7 +17,19 @@ _LOGSTEP = np.log(6.4) / 27.0
 
 
 def fft_frequencies(*, sr: float = 22050, n_fft: int = 2048) -> np.ndarray:
-    """Frequencies of the ``1 + n_fft // 2`` FFT bins; mirrors ``librosa.fft_frequencies``."""
+    """Frequencies of the ``1 + n_fft // 2`` FFT bins; mirrors ``librosa.fft_frequencies``.
+
+    Raises
+    ------
+    ParameterError
+        If ``n_fft`` is not a nonzero integer or ``sr`` is 0 (librosa: numpy's ValueError or a
+        ZeroDivisionError).
+    """
+    # (librosa: a negative n_fft gives no bins, as numpy's rfftfreq)
+    if isinstance(n_fft, bool) or not isinstance(n_fft, numbers.Integral) or n_fft == 0:
+        raise ParameterError(f"n_fft={n_fft!r} must be a positive integer")
+    if np.ndim(sr) == 0 and sr == 0:
+        raise ParameterError("sr=0 has no frequency resolution; pass a nonzero rate")
     return np.fft.rfftfreq(n=n_fft, d=1.0 / sr)
 
 
@@ -48,7 +64,15 @@ def mel_to_hz(mels, *, htk: bool = False):
 def mel_frequencies(
     n_mels: int = 128, *, fmin: float = 0.0, fmax: float = 11025.0, htk: bool = False
 ) -> np.ndarray:
-    """``n_mels`` frequencies evenly spaced in mels; mirrors ``librosa.mel_frequencies``."""
+    """``n_mels`` frequencies evenly spaced in mels; mirrors ``librosa.mel_frequencies``.
+
+    Raises
+    ------
+    ParameterError
+        If ``n_mels`` is not a non-negative integer (librosa: numpy's TypeError or ValueError).
+    """
+    if isinstance(n_mels, bool) or not isinstance(n_mels, numbers.Integral) or n_mels < 0:
+        raise ParameterError(f"n_mels={n_mels!r} must be a non-negative integer")
     min_mel = hz_to_mel(fmin, htk=htk)
     max_mel = hz_to_mel(fmax, htk=htk)
     mels = np.linspace(min_mel, max_mel, n_mels)

@@ -8,6 +8,7 @@ The mel filterbank is computed in float64 with librosa's formulas and cast to fl
 from __future__ import annotations
 
 import functools
+import numbers
 import warnings
 from typing import Any
 
@@ -49,7 +50,11 @@ def _cached_window(window: Any, win_length: int, n_fft: int) -> np.ndarray:
 
 
 def _build_window(window: Any, win_length: int, n_fft: int) -> np.ndarray:
-    w = np.asarray(get_window(window, win_length, fftbins=True), dtype=np.float64)
+    w = np.asarray(get_window(window, win_length, fftbins=True))
+    if np.iscomplexobj(w) or not (np.issubdtype(w.dtype, np.number) or w.dtype == np.bool_):
+        # (librosa.stft: scipy's rfft refuses a complex product; istft fails too)
+        raise ParameterError(f"window must be real-valued, got dtype {w.dtype}")
+    w = w.astype(np.float64, copy=False)
     if w.shape != (win_length,):
         raise ParameterError(f"window must have shape ({win_length},), got {w.shape}")
     if not np.isfinite(w).all():
@@ -70,11 +75,19 @@ def stft_window(window: Any, win_length: int, n_fft: int) -> np.ndarray:
     return _cached_window(window, win_length, n_fft)
 
 
+_FLOAT32 = np.dtype(np.float32)
+
+
 @functools.lru_cache(maxsize=32)
-def _mel_cached(sr, n_fft, n_mels, fmin, fmax, htk, norm) -> tuple[np.ndarray, Any]:
+def _mel_cached(sr, n_fft, n_mels, fmin, fmax, htk, norm, dtype=_FLOAT32):
+    """librosa.filters.mel step for step, in ``dtype`` as librosa (the ramps are float64,
+    rounded once into the bank, then scaled in place); the float32 bank also in the core's
+    sparse form."""
+    from .util import normalize
+
     if fmax is None:
         fmax = float(sr) / 2
-    weights = np.zeros((n_mels, int(1 + n_fft // 2)), dtype=np.float32)
+    weights = np.zeros((n_mels, int(1 + n_fft // 2)), dtype=dtype)
     fftfreqs = fft_frequencies(sr=sr, n_fft=n_fft)
     mel_f = mel_frequencies(n_mels + 2, fmin=fmin, fmax=fmax, htk=htk)
     fdiff = np.diff(mel_f)
@@ -86,12 +99,12 @@ def _mel_cached(sr, n_fft, n_mels, fmin, fmax, htk, norm) -> tuple[np.ndarray, A
     if isinstance(norm, str):
         if norm != "slaney":
             raise ParameterError(f"norm={norm!r} is not supported; use 'slaney', a number or None")
+        if weights.dtype.kind not in "fc":  # (librosa: numpy cannot scale integers in place)
+            raise ParameterError(f"dtype={dtype} cannot hold the slaney-normalized filterbank")
         enorm = 2.0 / (mel_f[2 : n_mels + 2] - mel_f[:n_mels])
         weights *= enorm[:, np.newaxis]
-    elif norm is not None:
-        lengths = np.linalg.norm(weights.astype(np.float64), ord=norm, axis=-1, keepdims=True)
-        lengths[lengths < np.finfo(np.float32).tiny] = 1.0
-        weights = (weights / lengths).astype(np.float32)
+    else:
+        weights = normalize(weights, norm=norm, axis=-1)
     if not np.all((mel_f[:-2] == 0) | (weights.max(axis=1) > 0)):
         warnings.warn(
             "Empty filters detected in mel frequency basis. Some channels will produce empty "
@@ -100,10 +113,21 @@ def _mel_cached(sr, n_fft, n_mels, fmin, fmax, htk, norm) -> tuple[np.ndarray, A
             stacklevel=4,
         )
     weights.setflags(write=False)
-    return weights, _core.SparseBank(weights)
+    return weights, (_core.SparseBank(weights) if dtype == np.float32 else None)
+
+
+def _check_bank_sizes(sr: Any, n_fft: Any, min_n_fft: int) -> None:
+    """A filterbank's ``sr`` (finite, > 0) and ``n_fft`` (an integer >= ``min_n_fft``)."""
+    if isinstance(n_fft, bool) or not isinstance(n_fft, numbers.Integral):
+        raise ParameterError(f"n_fft={n_fft!r} must be an integer")  # (librosa: numpy's error)
+    if n_fft < min_n_fft:
+        raise ParameterError(f"n_fft={n_fft} must be at least {min_n_fft}")
+    if not (np.isscalar(sr) and np.isreal(sr) and np.isfinite(sr) and sr > 0):
+        raise ParameterError(f"sr={sr!r} must be a positive number")
 
 
 def _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm):
+    _check_bank_sizes(sr, n_fft, 1)
     n_mels = int(n_mels)
     if n_mels <= 0:
         raise ParameterError(f"n_mels={n_mels} must be a positive integer")
@@ -139,9 +163,17 @@ def mel(
     norm: Any = "slaney",
     dtype: Any = np.float32,
 ) -> np.ndarray:
-    """Mel filterbank (n_mels, 1 + n_fft // 2); mirrors ``librosa.filters.mel``."""
-    weights, _ = _mel_cached(*_mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm))
-    return weights.astype(dtype, copy=True)
+    """Mel filterbank (n_mels, 1 + n_fft // 2); mirrors ``librosa.filters.mel``.
+
+    Computed in ``dtype`` as librosa does (so a float64 bank has float64 precision, a float16
+    one librosa's float16 rounding); cached by the arguments.
+    """
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError as error:
+        raise ParameterError(f"dtype={dtype!r} is not a numpy dtype") from error
+    weights, _ = _mel_cached(*_mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm), dtype)
+    return weights.copy()
 
 
 def mel_bank(sr, n_fft, n_mels=128, fmin=0.0, fmax=None, htk=False, norm="slaney"):
@@ -153,15 +185,19 @@ def octave_weighting(ctroct: Any, octwidth: Any) -> tuple[float, float]:
     """``(ctroct, octwidth)`` of librosa's chroma filterbank as the core takes them.
 
     Only ``octwidth``'s square enters librosa's Gaussian octave weighting, so its magnitude is
-    passed; ``None`` (no weighting) becomes 0. Raises ParameterError for a non-finite ``ctroct``
-    or a zero or non-finite ``octwidth`` (librosa gives NaN weights or raises there).
+    passed; ``None`` (no weighting, and then librosa does not use ``ctroct``) becomes 0.
+    An infinite width weights every bin by exp(-0) = 1 exactly, as no weighting does: it
+    becomes 0 too. Raises ParameterError for a non-finite ``ctroct`` (with a width) or a zero
+    or NaN ``octwidth`` (librosa gives NaN or all-zero weights there).
     """
+    if octwidth is None:  # no weighting: librosa does not use ctroct then
+        return 0.0, 0.0
     if not (np.isscalar(ctroct) and np.isfinite(ctroct)):
         raise ParameterError(f"ctroct={ctroct!r} must be a finite number")
-    if octwidth is None:
-        return float(ctroct), 0.0
-    if not (np.isscalar(octwidth) and np.isfinite(octwidth) and octwidth):
-        raise ParameterError(f"octwidth={octwidth!r} must be a nonzero finite number or None")
+    if not (np.isscalar(octwidth) and not np.isnan(octwidth) and octwidth):
+        raise ParameterError(f"octwidth={octwidth!r} must be a nonzero number or None")
+    if np.isinf(octwidth):
+        return 0.0, 0.0
     return float(ctroct), abs(float(octwidth))
 
 
@@ -179,12 +215,17 @@ def chroma(
 ) -> np.ndarray:
     """Chroma filterbank (n_chroma, 1 + n_fft // 2); mirrors ``librosa.filters.chroma``.
 
-    ``norm=2`` (librosa's default, and what ``chroma_stft`` uses) comes from the core's cached
-    filterbank; other norms (``librosa.util.normalize``'s: None, np.inf, -np.inf, 0, p > 0)
-    follow librosa's steps in numpy.
+    ``norm=2`` (librosa's default, and what ``chroma_stft`` uses) in float32 comes from the
+    core's cached filterbank; other norms (``librosa.util.normalize``'s: None, np.inf, -np.inf,
+    0, p > 0) and dtypes follow librosa's steps in numpy (float64, cast to ``dtype``).
     """
+    _check_bank_sizes(sr, n_fft, 2)  # (librosa: n_fft = 1 has no bins past DC to place)
+    if isinstance(n_chroma, bool) or not isinstance(n_chroma, numbers.Integral) or n_chroma < 1:
+        raise ParameterError(f"n_chroma={n_chroma!r} must be a positive integer")
+    if not (np.isscalar(tuning) and np.isreal(tuning) and np.isfinite(tuning)):
+        raise ParameterError(f"tuning={tuning!r} must be a finite number")
     ctroct_, octwidth_ = octave_weighting(ctroct, octwidth)
-    if norm != 2:
+    if norm != 2 or np.dtype(dtype) != np.float32:  # (the core's bank is float32)
         return _chroma_numpy(
             float(sr), int(n_fft), int(n_chroma), float(tuning), ctroct_, octwidth_, norm, base_c
         ).astype(dtype)

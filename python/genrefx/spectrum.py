@@ -25,6 +25,7 @@ def stft(
     center: bool = True,
     pad_mode: str = "constant",
     dtype: Any = None,
+    out: np.ndarray | None = None,
     n_threads: int = 1,
 ) -> np.ndarray:
     """Short-time Fourier transform; mirrors ``librosa.stft``.
@@ -54,6 +55,10 @@ def stft(
     dtype : complex dtype or None
         Output dtype; ``None`` follows librosa: complex64 for float32 (and float16) audio,
         complex128 for float64 audio. The core computes in float32 in every case.
+    out : np.ndarray or None
+        A complex array to write the result into, as librosa's ``out``: its shape must be the
+        result's, with at least as many frames (the extra frames are left as they are); the
+        result is then ``out`` (or its first frames) in ``out``'s dtype, and ``dtype`` is unused.
     n_threads : int > 0
         Threads over the frames and channels (the GIL is released either way).
 
@@ -67,7 +72,7 @@ def stft(
     ------
     ParameterError
         Invalid audio, framing arguments, or a signal shorter than ``n_fft`` with
-        ``center=False``.
+        ``center=False``; an ``out`` of the wrong shape or a real dtype.
 
     See Also
     --------
@@ -84,13 +89,47 @@ def stft(
     )
     fr.check_length(y.shape[-1])
     n_threads = check_threads(n_threads)
+    if fr.center and fr.pad_mode == "linear_ramp" and y.dtype == np.float16:
+        # librosa pads float16 audio in float16, so its ramps are rounded to float16 (the other
+        # modes copy samples, exactly in float32 too): pad as it does, then frame uncentred
+        half = fr.n_fft // 2
+        padded = np.pad(y, [(0, 0)] * (y.ndim - 1) + [(half, half)], mode="linear_ramp")
+        return stft(
+            padded,
+            n_fft=fr.n_fft,
+            hop_length=fr.hop_length,
+            win_length=win_length,
+            window=window,
+            center=False,
+            dtype=dtype,
+            out=out,
+            n_threads=n_threads,
+        )
     batch, lead = as_signal_batch(y, n_threads=n_threads)
     D = restore_shape(
         _core.extract(fr.plan, batch, {"features": ["stft"]}, n_threads)["stft"], lead
     )
+    if out is not None:
+        return _store(D, out)
     if dtype is None:
         dtype = np.complex128 if y.dtype == np.float64 else np.complex64
     return D.astype(dtype, copy=False)
+
+
+def _store(D: np.ndarray, out: Any) -> np.ndarray:
+    """``D`` written into the first frames of librosa's ``out=`` array; returns that view."""
+    if not isinstance(out, np.ndarray):
+        raise ParameterError(f"out must be a numpy.ndarray, got {type(out).__name__}")
+    if out.shape[:-1] != D.shape[:-1] or out.shape[-1] < D.shape[-1]:
+        raise ParameterError(
+            f"Shape mismatch for provided output array out.shape={out.shape} and target "
+            f"shape={D.shape}"
+        )
+    if not np.iscomplexobj(out):
+        raise ParameterError(f"output with dtype={out.dtype} is not of complex type")
+    target = out if out.shape == D.shape else out[..., : D.shape[-1]]
+    target[...] = D
+    return target
 
 
 def spectrogram(y, S, power: float, framing_args: dict[str, Any]) -> tuple[np.ndarray, int]:
@@ -108,6 +147,15 @@ def spectrogram(y, S, power: float, framing_args: dict[str, Any]) -> tuple[np.nd
     return np.abs(stft(y, **framing_args)) ** power, framing_args["n_fft"]
 
 
+def _check_top_db(top_db: Any, S: np.ndarray) -> None:
+    if top_db is None:
+        return
+    if top_db < 0:
+        raise ParameterError(f"top_db={top_db} must be non-negative")
+    if S.size == 0:
+        raise ParameterError(f"S is empty (shape {S.shape}): top_db needs its maximum")
+
+
 def power_to_db(
     S: Any, *, ref: Any = 1.0, amin: float = 1e-10, top_db: float | None = 80.0
 ) -> np.ndarray:
@@ -119,13 +167,13 @@ def power_to_db(
     Raises
     ------
     ParameterError
-        If ``amin <= 0`` or ``top_db < 0``.
+        If ``amin <= 0`` or ``top_db < 0``, or ``top_db`` is given for an empty ``S`` (whose
+        maximum librosa cannot take either).
     """
     S = np.asarray(S)
     if amin <= 0:
         raise ParameterError(f"amin={amin} must be strictly positive")
-    if top_db is not None and top_db < 0:
-        raise ParameterError(f"top_db={top_db} must be non-negative")
+    _check_top_db(top_db, S)
     if np.issubdtype(S.dtype, np.complexfloating):
         warnings.warn(
             "power_to_db was called on complex input so phase information will be discarded. "
@@ -138,7 +186,18 @@ def power_to_db(
         magnitude = S
     ref_value = ref(magnitude) if callable(ref) else np.abs(ref)
     log_spec = 10.0 * np.log10(np.maximum(amin, magnitude))
-    log_spec -= 10.0 * np.log10(np.maximum(amin, ref_value))
+    ref_db = 10.0 * np.log10(np.maximum(amin, ref_value))
+    if isinstance(log_spec, np.ndarray):  # (librosa subtracts in place: ref must fit S)
+        try:
+            fits = np.broadcast_shapes(log_spec.shape, np.shape(ref_db)) == log_spec.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ParameterError(
+                f"ref has shape {np.shape(ref_value)}, which does not broadcast to S's shape "
+                f"{log_spec.shape}"
+            )
+    log_spec -= ref_db
     if top_db is not None:
         log_spec = np.maximum(log_spec, log_spec.max() - top_db)
     return log_spec
@@ -149,14 +208,20 @@ def amplitude_to_db(
 ) -> np.ndarray:
     """Amplitude to decibels, ``20 log10(S / ref)``; mirrors ``librosa.amplitude_to_db``.
 
+    As in librosa, ``amin`` only enters squared (``power_to_db(S**2, amin=amin**2)``): a
+    negative ``amin`` floors at ``abs(amin)``.
+
     Raises
     ------
     ParameterError
-        If ``amin <= 0`` or ``top_db < 0``.
+        If ``amin ** 2 <= 0`` or ``top_db < 0``, or ``top_db`` is given for an empty ``S``.
     """
     S = np.asarray(S)
-    if amin <= 0:
-        raise ParameterError(f"amin={amin} must be strictly positive")
+    if S.dtype == np.bool_:  # (librosa: numpy cannot square booleans in place)
+        raise ParameterError("S must be numeric, got dtype bool; pass S.astype(float)")
+    if not amin**2 > 0 and not np.isnan(amin):  # (librosa: NaN passes and gives NaN)
+        raise ParameterError(f"amin={amin} must be strictly positive (amin**2 = {amin**2})")
+    _check_top_db(top_db, S)
     if np.issubdtype(S.dtype, np.complexfloating):
         warnings.warn(
             "amplitude_to_db was called on complex input so phase information will be discarded. "

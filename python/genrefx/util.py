@@ -46,7 +46,16 @@ def normalize(
         raise ParameterError("Input must be finite")
     if norm is None:
         return S
+    if isinstance(norm, (complex, np.complexfloating)):  # (librosa: TypeError comparing it)
+        raise ParameterError(f"Unsupported norm: {norm!r}")
+    if np.ndim(S) == 0:  # (librosa: a TypeError or IndexError from numpy)
+        raise ParameterError("S must have at least one dimension to normalize")
     mag = np.abs(S).astype(float, copy=False)  # a new array for real S, never written to
+    if axis is not None and not -mag.ndim <= axis < mag.ndim:  # (librosa: numpy's AxisError)
+        raise ParameterError(f"axis={axis} is out of bounds for S of {mag.ndim} dimension(s)")
+    empty = mag.size == 0 if axis is None else mag.shape[axis] == 0
+    if empty and norm in (np.inf, -np.inf):  # (librosa: numpy's zero-size reduction error)
+        raise ParameterError(f"S has no values along axis={axis} to take the norm of")
     fill_norm = 1.0
     if norm == np.inf:
         length = np.max(mag, axis=axis, keepdims=True)
@@ -61,7 +70,10 @@ def normalize(
         powered = mag if norm == 1 else mag**norm
         length = np.sum(powered, axis=axis, keepdims=True) ** (1.0 / norm)
         size = mag.size if axis is None else mag.shape[axis]
-        fill_norm = size ** (-1.0 / norm)
+        try:
+            fill_norm = size ** (-1.0 / norm)
+        except ZeroDivisionError:  # (librosa's error with a Python float exponent)
+            raise ParameterError(f"S has no values along axis={axis} to take the norm of") from None
     else:
         raise ParameterError(f"Unsupported norm: {norm!r}")
     small = length < threshold
