@@ -133,6 +133,7 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
         } else if (f == "melspectrogram" || f == "mfcc") {
             if (!r.mel_bank) {
                 auto bank = d["mel_bank"].cast<std::shared_ptr<SparseBank>>();
+                if (!bank) throw std::invalid_argument("mel_bank is None");
                 if (bank->n_bins() != F) throw std::invalid_argument("mel filterbank does not match n_fft");
                 r.mel_bank = bank;
                 const double power = get<double>(d, "mel_power", 2.0);
@@ -163,6 +164,7 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
             r.chroma = true;
             r.n_chroma = get<int>(d, "n_chroma", 12);
             r.chroma_n_fft = get<int>(d, "chroma_n_fft", static_cast<int>(2 * (F - 1)));
+            if (r.chroma_n_fft < 2) throw std::invalid_argument("chroma_stft needs chroma_n_fft >= 2");
             if (r.chroma_n_fft / 2 + 1 != F) throw std::invalid_argument("chroma_n_fft does not match the bins");
             r.estimate_tuning = !d.contains("tuning") || d["tuning"].is_none();
             r.tuning = get<double>(d, "tuning", 0.0);
@@ -319,6 +321,12 @@ PYBIND11_MODULE(_core, m) {
             if (S.ndim() != 3) throw std::invalid_argument("S must be 3-D (signals, bins, frames)");
             const int64_t B = S.shape(0), F = S.shape(1), T = S.shape(2);
             if (F < 2) throw std::invalid_argument("S must have at least 2 frequency bins");
+            for (auto item : request["features"]) {
+                const std::string name = item.cast<std::string>();
+                if (name == "stft" || name == "rms") {
+                    throw std::invalid_argument(name + " is computed from a signal, not from S");
+                }
+            }
             Prepared p;
             prepare(p, request, B, F, T);
             {
@@ -378,8 +386,14 @@ PYBIND11_MODULE(_core, m) {
 
     m.def(
         "divide",
-        [](py::array_t<float, py::array::c_style> x, double divisor,
-           py::array_t<float, py::array::c_style> out) {
+        [](py::array_t<float, py::array::c_style> x, double divisor, py::array out_array) {
+            // out is written in place: a converted copy (pybind11's for a strided or other-dtype
+            // array) would take the result and be thrown away
+            if (!py::isinstance<py::array_t<float>>(out_array) ||
+                !(out_array.flags() & py::array::c_style) || !out_array.writeable()) {
+                throw std::invalid_argument("out must be a writeable C-contiguous float32 array");
+            }
+            auto out = py::reinterpret_borrow<py::array_t<float>>(out_array);
             if (x.ndim() != 1 || out.ndim() != 1 || out.size() != x.size()) {
                 throw std::invalid_argument("x and out must be 1-D arrays of the same length");
             }
@@ -497,6 +511,8 @@ PYBIND11_MODULE(_core, m) {
         "chroma_filterbank",
         [](double sr, int n_fft, int n_chroma, double tuning, double ctroct, double octwidth,
            bool base_c) {
+            if (n_fft < 2) throw std::invalid_argument("n_fft must be at least 2");
+            if (n_chroma < 1) throw std::invalid_argument("n_chroma must be positive");
             std::vector<float> fb = chroma_filterbank(sr, n_fft, n_chroma, tuning, ctroct, octwidth, base_c);
             py::array_t<float> out({static_cast<int64_t>(n_chroma), static_cast<int64_t>(n_fft / 2 + 1)});
             std::copy(fb.begin(), fb.end(), out.mutable_data());

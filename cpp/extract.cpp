@@ -492,6 +492,7 @@ public:
 
     void joint() {
         const int64_t G = n_groups();
+        if (G == 0) return;  // no signals (independent): no groups, nothing to join
         const int64_t per_group = n_items() / G;  // work items of a group, consecutive
         chroma_fbs.assign(static_cast<size_t>(G), nullptr);
         mfcc_floors.assign(static_cast<size_t>(G), -std::numeric_limits<float>::infinity());

@@ -41,14 +41,18 @@ void irfft_call<double>(const KernelTable& K, const RfftView& f, const double* w
 class WindowSumSquare {
 public:
     WindowSumSquare(const double* window, int n_fft, int hop, int64_t n_frames)
-        : n_fft_(n_fft), hop_(hop), n_frames_(n_frames), sq_(n_fft), period_(hop, 0.0) {
+        : n_fft_(n_fft), hop_(hop), n_frames_(n_frames), sq_(n_fft),
+          period_(std::min(hop, n_fft), 0.0) {  // (phases >= n_fft of a longer hop are 0)
         for (int i = 0; i < n_fft; ++i) {
             sq_[i] = window[i] * window[i];
             period_[i % hop] += sq_[i];
         }
     }
     double at(int64_t g) const {
-        if (g >= n_fft_ - 1 && g <= (n_frames_ - 1) * hop_) return period_[g % hop_];
+        if (g >= n_fft_ - 1 && g <= (n_frames_ - 1) * hop_) {
+            const int64_t phase = g % hop_;
+            return phase < static_cast<int64_t>(period_.size()) ? period_[phase] : 0.0;
+        }
         // frames t with 0 <= g - t * hop < n_fft, 0 <= t < n_frames
         int64_t t_hi = std::min<int64_t>(g / hop_, n_frames_ - 1);
         double s = 0.0;
@@ -155,10 +159,11 @@ void istft_t(const KernelTable& K, const RfftPlan& fft, const double* window64, 
     };
     const int64_t in_lo = std::min(n_norm, std::max<int64_t>(0, n_fft - 1 - off));
     const int64_t in_hi = std::max(in_lo, std::min(n_norm, (n_frames - 1) * hop - off + 1));
-    std::vector<T> edge_lo(in_lo), edge_hi(n_norm - in_hi), period(hop);
+    // (the interior's period: at most its length, which a hop longer than the output exceeds)
+    std::vector<T> edge_lo(in_lo), edge_hi(n_norm - in_hi), period(std::min<int64_t>(hop, in_hi - in_lo));
     for (int64_t j = 0; j < in_lo; ++j) edge_lo[j] = divisor(j);
     for (int64_t j = in_hi; j < n_norm; ++j) edge_hi[j - in_hi] = divisor(j);
-    for (int64_t i = 0; i < hop && in_lo + i < in_hi; ++i) period[i] = divisor(in_lo + i);
+    for (int64_t i = 0; i < static_cast<int64_t>(period.size()); ++i) period[i] = divisor(in_lo + i);
     parallel_items(B, n_threads, [&](int64_t b, int) {
         T* yb = y + b * out_len;
         for (int64_t j = 0; j < in_lo; ++j) yb[j] /= edge_lo[j];

@@ -19,6 +19,7 @@ import gzip
 import io
 import lzma
 import os
+import stat
 import struct
 import tarfile
 import threading
@@ -34,6 +35,7 @@ __all__ = [
     "AUDIO_EXTENSIONS",
     "OPEN_ARCHIVES",
     "ArchiveError",
+    "NotRegularFileError",
     "Source",
     "close_archives",
     "expand_inputs",
@@ -88,6 +90,27 @@ _COMPRESSED_STREAMS = (gzip.GzipFile, bz2.BZ2File, lzma.LZMAFile)
 
 class ArchiveError(OSError):
     """An archive, or a member of one, cannot be read (corrupt, truncated, or unsupported)."""
+
+
+class NotRegularFileError(OSError):
+    """An input is not a regular file: a FIFO, a device, a socket, a broken symbolic link."""
+
+
+def _not_regular(path: str) -> str:
+    """What ``path``, which is not a regular file or folder, is ("a FIFO" ...)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "a broken symbolic link" if os.path.islink(path) else "missing"
+    except OSError as exc:  # a symbolic link loop, a permission denied on the way
+        return f"not accessible ({exc.strerror or exc})"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file" if not stat.S_ISDIR(mode) else "a folder"
 
 
 @dataclasses.dataclass(frozen=True, order=True)
@@ -234,6 +257,12 @@ def _expand_one(
         elif _is_audio(item) or not from_pattern:
             yield Source("", item)  # a file named explicitly is tried whatever its name
         return
+    if os.path.lexists(item):  # a FIFO, a device, a socket, a broken symbolic link
+        if not from_pattern:
+            raise ParameterError(f"INPUT {item!r} is {_not_regular(item)}, not a file or folder")
+        if _is_audio(item):
+            yield Source("", item)  # as in a folder: a failed input that says why
+        return
     matches = sorted(glob.glob(item, recursive=True))
     if not matches:
         raise ParameterError(f"INPUT {item!r} matches no file, directory or pattern")
@@ -274,10 +303,14 @@ def expand_inputs(inputs: Iterable[str]) -> list[Source]:
     does not stop the run: it becomes one failed input (a :class:`Source` whose ``error``
     :func:`open_source` raises).
 
+    A FIFO, device, socket or broken symbolic link with an audio file's name, in a folder or
+    matched by a pattern, is a failed input too (it is never opened: a FIFO would block).
+
     Raises
     ------
     ParameterError
-        For an input that names nothing (a missing path or a pattern without match), an
+        For an input that names nothing (a missing path or a pattern without match) or names
+        a FIFO, a device, a socket or a broken symbolic link, an
         unreadable list file, or an archive named explicitly (or in a list) that cannot be
         listed.
     """
@@ -310,10 +343,15 @@ def open_source(source: Source) -> IO[bytes]:
         ``source.error`` says so. Reading the returned member raises it too.
     FileNotFoundError
         When the file, the archive or the member is missing.
+    NotRegularFileError
+        When the file is a FIFO, a device, a socket or a broken symbolic link.
     """
     if source.error:
         raise ArchiveError(source.error)
     if not source.archive:
+        # (opening a FIFO would wait for a writer forever)
+        if os.path.lexists(source.member) and not os.path.isfile(source.member):
+            raise NotRegularFileError(f"{source.member} is {_not_regular(source.member)}")
         return open(source.member, "rb")
     handles = _handles()
     archive = handles.get(source.archive)
