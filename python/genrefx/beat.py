@@ -65,6 +65,12 @@ def _beat_tracker(
             f"shape={onset_envelope.shape}"
         )
     frames_per_beat = np.round(frame_rate * 60.0 / bpm)
+    if np.any(frames_per_beat < 1):
+        # (librosa runs its dynamic programme with 0 frames per beat: a meaningless answer)
+        raise ParameterError(
+            f"bpm={bpm.max() if bpm.size > 1 else bpm.item():g} is more than one beat per "
+            f"frame at this frame rate ({frame_rate:g} frames/s): frames per beat rounds to 0"
+        )
     # __normalize_onsets, in the envelope's precision
     norm = onset_envelope.std(ddof=1, axis=-1, keepdims=True)
     onsets = onset_envelope / (norm + np.finfo(onset_envelope.dtype).tiny)

@@ -9,6 +9,7 @@ between octaves, as librosa does.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,28 +77,77 @@ _WINDOW_BANDWIDTHS = {
 }
 
 
-def note_to_hz(note: str) -> float:
-    """Frequency of a note name such as "C1", "A#4" or "Gb2" (A4 = 440 Hz); mirrors
-    ``librosa.note_to_hz`` for single notes without cents."""
-    pitch = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
-    text = note.strip()
-    if len(text) < 2 or text[0].upper() not in pitch:
-        raise ParameterError(f"note={note!r} is not a note name like 'C1' or 'A#4'")
-    offset, rest = pitch[text[0].upper()], text[1:]
-    while rest and rest[0] in "#b♯♭!":
-        offset += 1 if rest[0] in "#♯" else -1
-        rest = rest[1:]
-    try:
-        octave = int(rest)
-    except ValueError:
-        raise ParameterError(f"note={note!r} is not a note name like 'C1' or 'A#4'") from None
-    midi = 12 * (octave + 1) + offset
-    return 440.0 * (2.0 ** ((midi - 69.0) / 12.0))
+# librosa.core.notation.NOTE_RE and note_to_midi's accidentals (librosa's pattern also takes
+# "n", which its note_to_midi then fails on with a KeyError: left out here)
+_NOTE_RE = re.compile(
+    r"^(?P<note>[A-Ga-g])"
+    r"(?P<accidental>[#♯𝄪b!♭𝄫♮]*)"
+    r"(?P<octave>[+-]?\d+)?"
+    r"(?P<cents>[+-]\d+)?$"
+)
+_PITCHES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+_ACCIDENTALS = {"#": 1, "b": -1, "!": -1, "♯": 1, "𝄪": 2, "♭": -1, "𝄫": -2, "♮": 0}
 
 
-def cqt_frequencies(n_bins: int, *, fmin: float, bins_per_octave: int = 12) -> np.ndarray:
-    """Centre frequencies of the CQT bins; mirrors ``librosa.cqt_frequencies`` (librosa's
-    ``interval_frequencies`` with equal temperament)."""
+def _note_to_midi(note: Any, round_midi: bool) -> Any:
+    """librosa.note_to_midi: the MIDI number of a note name, or an array of them for an
+    iterable of names."""
+    if not isinstance(note, str):
+        return np.array([_note_to_midi(n, round_midi) for n in note])
+    match = _NOTE_RE.match(note)
+    if not match:
+        raise ParameterError(f"Improper note format: {note!r} (a note name like 'C1' or 'A#4')")
+    if not match.group("octave"):
+        # (librosa reads a missing octave as octave 0; genrefx asks for it: "C#" is far more
+        # likely a forgotten octave than the 17 Hz C#0)
+        raise ParameterError(f"note={note!r} has no octave: write e.g. {note + '0'!r}")
+    offset = sum(_ACCIDENTALS[a] for a in match.group("accidental"))
+    octave = int(match.group("octave"))
+    cents = int(match.group("cents")) * 1e-2 if match.group("cents") else 0
+    value = 12 * (octave + 1) + _PITCHES[match.group("note").upper()] + offset + cents
+    return int(np.round(value)) if round_midi else value
+
+
+def note_to_hz(note: Any, *, round_midi: bool = True) -> Any:
+    """Frequency of one or more note names such as "C1", "A#4", "Gb2" or "C2-32" (A4 = 440
+    Hz); mirrors ``librosa.note_to_hz``.
+
+    Parameters
+    ----------
+    note : str or iterable of str
+        Note names: a letter (any case), accidentals (``#``, ``b``, ``!``, ``♯``, ``♭``,
+        ``𝄪``, ``𝄫``, ``♮``), the octave and optional cents (``+25``, ``-32``). Unlike
+        librosa, which reads a missing octave as octave 0, genrefx requires the octave.
+    round_midi : bool
+        Round to the nearest MIDI number (so cents are dropped), as librosa's default.
+
+    Returns
+    -------
+    frequency : np.float64 or np.ndarray [shape=(len(note),)]
+
+    Raises
+    ------
+    ParameterError
+        If a name is not in that format or has no octave.
+    """
+    midi = _note_to_midi(note, round_midi)
+    return 440.0 * (2.0 ** ((np.asanyarray(midi) - 69.0) / 12.0))
+
+
+def cqt_frequencies(
+    n_bins: int, *, fmin: float, bins_per_octave: int = 12, tuning: float = 0.0
+) -> np.ndarray:
+    """Centre frequencies of the CQT bins; mirrors ``librosa.cqt_frequencies``:
+    ``fmin * 2^(tuning / bins_per_octave) * 2^(k / bins_per_octave)``."""
+    correction = 2.0 ** (float(tuning) / bins_per_octave)
+    frequencies = 2.0 ** (np.arange(0, n_bins, dtype=float) / bins_per_octave)
+    return correction * fmin * frequencies
+
+
+def _interval_frequencies(n_bins: int, fmin: float, bins_per_octave: int) -> np.ndarray:
+    """The bins' frequencies as librosa.cqt computes them (``librosa.interval_frequencies``
+    with equal temperament: one octave of ratios, tiled, which differs from
+    :func:`cqt_frequencies` by round-off)."""
     ratios = 2.0 ** (np.arange(0, bins_per_octave, dtype=float) / bins_per_octave)
     n_octaves = np.ceil(n_bins / bins_per_octave)
     all_ratios = np.multiply.outer(2.0 ** np.arange(n_octaves), ratios).flatten()[:n_bins]
@@ -213,7 +263,7 @@ def _plan(
     dtype = np.dtype(dtype)
     n_octaves = int(np.ceil(float(n_bins) / bins_per_octave))
     n_filters = min(bins_per_octave, n_bins)
-    freqs = cqt_frequencies(n_bins, fmin=fmin, bins_per_octave=bins_per_octave)
+    freqs = _interval_frequencies(n_bins, fmin, bins_per_octave)
     if n_bins == 1:
         r = 2 ** (1 / bins_per_octave)  # librosa's __et_relative_bw
         alpha = np.atleast_1d((r**2 - 1) / (r**2 + 1))

@@ -15,11 +15,15 @@ __all__ = ["hpss"]
 
 
 def _pair(value: Any, name: str) -> tuple[Any, Any]:
-    """librosa's (harmonic, percussive) pair: a tuple or list of two, or one value for both."""
+    """librosa's (harmonic, percussive) pair: a tuple or list of two, or one value for both (a
+    0-d array too). (librosa ignores the items of a longer tuple after the second; refused here:
+    most likely a mistake.)"""
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
             raise ParameterError(f"{name}={value!r} must be a number or a pair of numbers")
         return value[0], value[1]
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
     return value, value
 
 
@@ -78,7 +82,11 @@ def hpss(
         Input spectrogram: complex (an STFT, split into magnitude and phase as
         ``librosa.magphase`` does) or real non-negative (magnitude or power).
     kernel_size : int > 0 or (int, int)
-        Median filter lengths: one for both, or ``(harmonic, percussive)``.
+        Median filter lengths: one for both, or ``(harmonic, percussive)``. A kernel longer
+        than its axis sees the axis mirrored periodically (``d c b a | a b c d | d c b a |
+        a b c d``). (scipy 1.17's median filter, which librosa uses, departs from that for
+        kernels around 8 times the axis length and more, and its results there change from
+        call to call on the same input.)
     power : float > 0 or np.inf
         Soft mask exponent; ``np.inf`` gives hard (boolean) masks.
     mask : bool
@@ -152,8 +160,9 @@ def hpss(
         mask_dtype = np.dtype(np.float64) if out_dtype == np.complex128 else np.dtype(np.float32)
     else:
         out_dtype = np.result_type(S.dtype, np.float32)
-        mask_dtype = S.dtype if np.issubdtype(S.dtype, np.floating) else np.dtype(np.float32)
-        mask_dtype = np.result_type(mask_dtype, np.float32)
+        # librosa's softmask divides S's medians by float32 maxima when S is not floating
+        # point: float64 masks for 32- and 64-bit integers, float32 for smaller ones
+        mask_dtype = np.result_type(S.dtype, np.float32)
     if np.isinf(power):
         mask_dtype = np.dtype(np.bool_)
     if S.size == 0:

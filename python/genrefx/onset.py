@@ -35,7 +35,7 @@ def onset_strength(
     detrend: bool = False,
     center: bool = True,
     feature: Callable | None = None,
-    aggregate: Callable | bool | None = None,
+    aggregate: Callable | Any | None = None,
     **kwargs: Any,
 ) -> np.ndarray:
     """Spectral flux onset strength envelope; mirrors ``librosa.onset.onset_strength``.
@@ -74,7 +74,9 @@ def onset_strength(
         ``None``: :func:`genrefx.feature.melspectrogram` with ``fmax=sr / 2`` by default.
     aggregate : callable or None
         Aggregation over frequency (``np.mean`` by default; ``np.median`` for beat tracking).
-        ``False`` is not allowed (see librosa.onset.onset_strength_multi).
+        ``False`` is not allowed (see librosa.onset.onset_strength_multi); any other value
+        that is not callable aggregates nothing, as in librosa: the envelope is then the first
+        band's flux.
     **kwargs
         ``n_fft=2048``, ``hop_length=512`` and anything else ``feature`` takes.
 
@@ -132,15 +134,23 @@ def onset_strength(
 
     onset_env = S[..., lag:] - ref[..., :-lag]
     onset_env = np.maximum(0.0, onset_env)
-    # librosa.util.sync over one slice of all rows: aggregate(..., axis=-2, keepdims=True)
-    if aggregate is np.median and onset_env.dtype == np.float32 and onset_env.size > 0:
+    # librosa.util.sync over one slice of all rows
+    if not callable(aggregate):
+        # librosa aggregates only with a callable: any other value (True, "median", ...)
+        # leaves the bands apart, and onset_strength returns the first one
+        onset_env = onset_env[..., :1, :]
+    elif aggregate is np.median and onset_env.dtype == np.float32 and onset_env.size > 0:
         # the core's per-frame median (np.median's values, without its full partition)
         rows, cols = onset_env.shape[-2], onset_env.shape[-1]
         flat = np.ascontiguousarray(np.swapaxes(onset_env.reshape(-1, rows, cols), 0, 1))
         med = _core.median_rows(flat.reshape(rows, -1), 1)
         onset_env = med.reshape(*onset_env.shape[:-2], 1, cols)
     else:
-        onset_env = np.asarray(aggregate(onset_env, axis=-2, keepdims=True), dtype=onset_env.dtype)
+        # librosa.util.sync's assignment of aggregate(x, axis=-2) (no keepdims: a function
+        # without that keyword works, and its result is broadcast and cast to the flux' dtype)
+        aggregated = np.empty((*onset_env.shape[:-2], 1, onset_env.shape[-1]), onset_env.dtype)
+        aggregated[..., 0, :] = aggregate(onset_env, axis=-2)
+        onset_env = aggregated
 
     pad_width = lag
     if center:

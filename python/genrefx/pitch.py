@@ -43,7 +43,8 @@ def estimate_tuning(
     y : np.ndarray [shape=(..., n)] or None
     sr : number > 0
     S : np.ndarray [shape=(..., d, t)] or None
-        A magnitude spectrogram, used instead of ``y``.
+        A spectrogram, used instead of ``y``; its magnitude is taken, as librosa's piptrack
+        does (so a complex STFT works too).
     n_fft : int > 0 or None
     resolution : float in [1e-6, 1)
         The histogram's bin width (librosa accepts any value in (0, 1); below 1e-6 its
@@ -55,7 +56,7 @@ def estimate_tuning(
 
     Returns
     -------
-    tuning : float in [-0.5, 0.5)
+    tuning : np.float64 in [-0.5, 0.5)
 
     See Also
     --------
@@ -82,8 +83,12 @@ def estimate_tuning(
     stft_args = {k: kwargs.pop(k) for k in list(kwargs) if k in _STFT_KEYS}
     if kwargs:
         raise ParameterError(f"unexpected keyword arguments: {sorted(kwargs)}")
+    if isinstance(S, np.ndarray) and (
+        np.iscomplexobj(S) or (np.issubdtype(S.dtype, np.number) and np.any(S < 0))
+    ):
+        S = np.abs(S)  # piptrack: "Make sure we're dealing with magnitudes"
     request = {"bins_per_octave": bins_per_octave, "resolution": float(resolution)}
-    return compute(
+    tuning = compute(
         ["estimate_tuning"],
         # (n: the n_fft librosa's piptrack uses, an odd one too, for the bins' frequencies)
         lambda n, f, shape: {**request, **piptrack_args, "tuning_n_fft": float(n)},
@@ -93,3 +98,4 @@ def estimate_tuning(
         n_fft=2048 if n_fft is None else n_fft,
         **{"hop_length": None, **stft_args},
     )["estimate_tuning"]
+    return np.float64(tuning)  # librosa's type

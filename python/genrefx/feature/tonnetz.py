@@ -42,6 +42,10 @@ def tonnetz(
     if chroma is None:
         chroma = chroma_cqt(y=y, sr=sr, **kwargs)
     chroma = np.asarray(chroma)
+    if chroma.ndim < 2:
+        raise ParameterError(
+            f"chroma must have shape (..., n_chroma, n_frames), got shape {chroma.shape}"
+        )
     # librosa's einsum("pc,...ci->...pi", optimize=True), as a (much faster) matmul
     return np.matmul(_tonnetz_basis(chroma.shape[-2]), normalize(chroma, norm=1, axis=-2))
 
