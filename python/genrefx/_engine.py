@@ -86,7 +86,7 @@ def from_signal(y: Any, fr: Framing, request: dict[str, Any], n_threads: int = 1
     # pure tone's far bins sit on the rounding's noise floor (~1e-7) instead of librosa's
     # float64 leakage, which moved spectral_contrast by up to 0.2 and bandwidth by 5e-4
     if y.dtype == np.float64:
-        _check_power_range(request["features"], batch, fr.window)
+        _check_power_range(request, batch, fr.window)
     y64 = None
     if y.dtype == np.float64 and request.get("fft64"):
         y64 = np.ascontiguousarray(y.reshape(batch.shape))
@@ -94,28 +94,32 @@ def from_signal(y: Any, fr: Framing, request: dict[str, Any], n_threads: int = 1
     return _finish(results, lead, y.dtype)
 
 
-#: Features that read the float32 power spectrum (|X|^2), directly or through the tuning.
-_POWER_FEATURES = frozenset({"melspectrogram", "mfcc", "chroma_stft", "spectral_flatness"})
+def _check_power_range(request: dict[str, Any], batch: np.ndarray, window: np.ndarray) -> None:
+    """Refuse float64 audio too loud for the core's float32 spectra raised to a power.
 
-
-def _check_power_range(names, batch: np.ndarray, window: np.ndarray) -> None:
-    """Refuse float64 audio too loud for the core's float32 power spectra.
-
-    The power features read float32 spectra: a power above float32's ~3.4e38 (|X| above
-    ~1.8e19) is infinite there, and mel and chroma come out infinite or NaN, mfcc finite but
-    wrong, where librosa's float64 spectrum stays finite. (float32 audio overflows in librosa
-    too, and matches it.) |X| never exceeds peak |y| * sum |window|, so audio below that bound
-    is safe; louder audio is refused rather than risked (noise reaches the bound only partly).
+    mel and mfcc read |X| ** mel_power (1 or 2), chroma |X| ** 2 and flatness
+    |X| ** flat_power, in float32: above float32's ~3.4e38 that is infinite, and mel and
+    chroma come out infinite or NaN, mfcc and flatness finite but wrong, where librosa's
+    float64 spectrum stays finite. (float32 audio overflows in librosa too, and matches it.)
+    |X| never exceeds peak |y| * sum |window|, so audio below that bound's p-th root is safe;
+    louder audio is refused rather than risked (noise reaches the bound only partly).
     """
-    if not _POWER_FEATURES.intersection(names) or batch.size == 0:
+    names = request["features"]
+    powers = [2.0] if "chroma_stft" in names else []
+    if "melspectrogram" in names or "mfcc" in names:
+        powers.append(request.get("mel_power", 2.0))
+    if "spectral_flatness" in names:
+        powers.append(request.get("flat_power", 2.0))
+    if not powers or batch.size == 0:
         return
-    limit = float(np.sqrt(np.finfo(np.float32).max)) / float(np.sum(np.abs(window)))
-    peak = float(np.max(np.abs(batch)))
+    power = max(powers)
+    limit = float(np.finfo(np.float32).max) ** (1.0 / power) / float(np.sum(np.abs(window)))
+    peak = max(float(batch.max()), -float(batch.min()))  # (no |batch| temporary)
     if peak > limit:
         raise ParameterError(
-            f"y: float64 audio of peak |y| = {peak:.3g} is too loud for genrefx's float32 power "
-            f"spectra (|X|^2 could overflow above a peak of {limit:.3g} with this window), "
-            "where librosa's float64 ones stay finite: scale it down"
+            f"y: float64 audio of peak |y| = {peak:.3g} is too loud for genrefx's float32 "
+            f"spectra: |X| ** {power:g} could overflow above a peak of {limit:.3g} with this "
+            "window, where librosa's float64 spectrum stays finite; scale it down"
         )
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import _core
 from ._framing import frame_lengths
-from ._validation import check_threads
+from ._validation import check_threads, store_output
 from .exceptions import ParameterError
 from .filters import stft_window
 
@@ -118,13 +118,14 @@ def istft(
     -------
     y : np.ndarray [shape=(..., n)]
         ``n = length`` if given, else ``n_fft + hop_length * (t - 1)``, minus
-        ``2 * (n_fft // 2)`` when centred.
+        ``2 * (n_fft // 2)`` when centred; ``out`` itself when given.
 
     Raises
     ------
     ParameterError
-        If ``stft_matrix`` is not a finite numeric array of at least 2 dimensions, or an
-        argument is out of range.
+        If ``stft_matrix`` is not a finite numeric array of at least 2 dimensions, an
+        argument is out of range, ``out`` does not have the output's shape, or the output
+        dtype is one librosa's overlap-add fails on (float16, long double).
 
     See Also
     --------
@@ -189,7 +190,7 @@ def istft(
 
     lead = stft_matrix.shape[:-2]
     if n_frames == 0 or stft_matrix.size == 0:  # nothing to overlap-add: librosa's zeros
-        return _store(np.zeros((*lead, out_len), dtype=out_dtype), out)
+        return store_output(np.zeros((*lead, out_len), dtype=out_dtype), out)
     n_bins = n_fft // 2 + 1
     ctype = np.complex128 if double else np.complex64
     D = stft_matrix.reshape(-1, n_rows, T)
@@ -207,18 +208,4 @@ def istft(
     ):
         raise ParameterError("stft_matrix is not finite everywhere (it contains NaN or Inf)")
     y = _core.istft(D, window, hop_length, bool(center), n_frames, out_len, n_threads)
-    return _store(y.reshape(*lead, out_len).astype(out_dtype, copy=False), out)
-
-
-def _store(y: np.ndarray, out: Any) -> np.ndarray:
-    """``y``, or (librosa's ``out=``) ``out`` holding it."""
-    if out is None:
-        return y
-    if not isinstance(out, np.ndarray):
-        raise ParameterError(f"out must be a numpy.ndarray, got {type(out).__name__}")
-    if out.shape != y.shape:
-        raise ParameterError(
-            f"Shape mismatch for provided output array out.shape={out.shape} != {list(y.shape)}"
-        )
-    out[...] = y
-    return out
+    return store_output(y.reshape(*lead, out_len).astype(out_dtype, copy=False), out)

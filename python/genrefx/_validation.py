@@ -142,3 +142,32 @@ def filterbank_dtype(dtype: Any) -> np.dtype:
     if out is None or not np.issubdtype(out, np.floating):
         raise ParameterError(f"dtype={dtype!r} must be a real floating-point dtype")
     return out
+
+
+def store_output(
+    result: np.ndarray, out: Any, *, spare_frames: bool = False, complex_only: bool = False
+) -> np.ndarray:
+    """``result``, or ``out`` holding it (librosa's ``out=`` of stft and istft).
+
+    ``spare_frames``: ``out`` may have more frames (its last axis) than ``result``, which then
+    fills the first ones; that view is returned (librosa.stft). ``complex_only``: ``out`` must
+    be complex (stft). Raises ParameterError naming ``out`` otherwise.
+    """
+    if out is None:
+        return result
+    if not isinstance(out, np.ndarray):
+        raise ParameterError(f"out must be a numpy.ndarray, got {type(out).__name__}")
+    fits = out.shape == result.shape or (
+        spare_frames and out.shape[:-1] == result.shape[:-1] and out.shape[-1] >= result.shape[-1]
+    )
+    if not fits:
+        more = " (or more frames)" if spare_frames else ""
+        raise ParameterError(
+            f"Shape mismatch for provided output array: out.shape={out.shape}, the result's "
+            f"is {result.shape}{more}"
+        )
+    if complex_only and not np.iscomplexobj(out):
+        raise ParameterError(f"out has dtype={out.dtype}, which is not of complex type")
+    target = out if out.shape == result.shape else out[..., : result.shape[-1]]
+    target[...] = result
+    return target

@@ -68,7 +68,7 @@ def _beat_tracker(
     if np.any(frames_per_beat < 1):
         # (librosa runs its dynamic programme with 0 frames per beat: a meaningless answer)
         raise ParameterError(
-            f"bpm={bpm.max() if bpm.size > 1 else bpm.item():g} is more than one beat per "
+            f"bpm={bpm.max() if bpm.size > 1 else bpm.item():g} is more than two beats per "
             f"frame at this frame rate ({frame_rate:g} frames/s): frames per beat rounds to 0"
         )
     # __normalize_onsets, in the envelope's precision

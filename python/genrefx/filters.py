@@ -1,14 +1,13 @@
 """Filterbanks and windows, mirroring ``librosa.filters`` (cached by their parameters).
 
-The mel filterbank is computed in float64 with librosa's formulas and cast to float32, exactly as
-``librosa.filters.mel``; the chroma filterbank is built by the core (a port of
+The mel filterbank is computed with librosa's formulas in the requested dtype, exactly as
+``librosa.filters.mel``; the float32 chroma filterbank is built by the core (a port of
 ``librosa.filters.chroma``) because its tuning is only known after the first pass.
 """
 
 from __future__ import annotations
 
 import functools
-import numbers
 import warnings
 from typing import Any
 
@@ -17,6 +16,7 @@ import scipy.fft
 import scipy.signal
 
 from . import _core
+from ._validation import check_positive_int, check_positive_number, check_tuning
 from .convert import fft_frequencies, mel_frequencies
 from .exceptions import ParameterError
 
@@ -118,12 +118,9 @@ def _mel_cached(sr, n_fft, n_mels, fmin, fmax, htk, norm, dtype=_FLOAT32):
 
 def _check_bank_sizes(sr: Any, n_fft: Any, min_n_fft: int) -> None:
     """A filterbank's ``sr`` (finite, > 0) and ``n_fft`` (an integer >= ``min_n_fft``)."""
-    if isinstance(n_fft, bool) or not isinstance(n_fft, numbers.Integral):
-        raise ParameterError(f"n_fft={n_fft!r} must be an integer")  # (librosa: numpy's error)
-    if n_fft < min_n_fft:
+    if check_positive_int(n_fft, "n_fft") < min_n_fft:  # (librosa: numpy's errors)
         raise ParameterError(f"n_fft={n_fft} must be at least {min_n_fft}")
-    if not (np.isscalar(sr) and np.isreal(sr) and np.isfinite(sr) and sr > 0):
-        raise ParameterError(f"sr={sr!r} must be a positive number")
+    check_positive_number(sr, "sr")
 
 
 def _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm):
@@ -220,10 +217,9 @@ def chroma(
     0, p > 0) and dtypes follow librosa's steps in numpy (float64, cast to ``dtype``).
     """
     _check_bank_sizes(sr, n_fft, 2)  # (librosa: n_fft = 1 has no bins past DC to place)
-    if isinstance(n_chroma, bool) or not isinstance(n_chroma, numbers.Integral) or n_chroma < 1:
-        raise ParameterError(f"n_chroma={n_chroma!r} must be a positive integer")
-    if not (np.isscalar(tuning) and np.isreal(tuning) and np.isfinite(tuning)):
-        raise ParameterError(f"tuning={tuning!r} must be a finite number")
+    check_positive_int(n_chroma, "n_chroma")
+    if check_tuning(tuning) is None:
+        raise ParameterError("tuning=None: the filterbank needs a number")
     ctroct_, octwidth_ = octave_weighting(ctroct, octwidth)
     if norm != 2 or np.dtype(dtype) != np.float32:  # (the core's bank is float32)
         return _chroma_numpy(

@@ -9,7 +9,13 @@ import numpy as np
 
 from . import _core
 from ._framing import framing
-from ._validation import as_signal_batch, check_threads, restore_shape, valid_audio
+from ._validation import (
+    as_signal_batch,
+    check_threads,
+    restore_shape,
+    store_output,
+    valid_audio,
+)
 from .exceptions import ParameterError
 
 __all__ = ["amplitude_to_db", "power_to_db", "stft"]
@@ -110,26 +116,10 @@ def stft(
         _core.extract(fr.plan, batch, {"features": ["stft"]}, n_threads)["stft"], lead
     )
     if out is not None:
-        return _store(D, out)
+        return store_output(D, out, spare_frames=True, complex_only=True)
     if dtype is None:
         dtype = np.complex128 if y.dtype == np.float64 else np.complex64
     return D.astype(dtype, copy=False)
-
-
-def _store(D: np.ndarray, out: Any) -> np.ndarray:
-    """``D`` written into the first frames of librosa's ``out=`` array; returns that view."""
-    if not isinstance(out, np.ndarray):
-        raise ParameterError(f"out must be a numpy.ndarray, got {type(out).__name__}")
-    if out.shape[:-1] != D.shape[:-1] or out.shape[-1] < D.shape[-1]:
-        raise ParameterError(
-            f"Shape mismatch for provided output array out.shape={out.shape} and target "
-            f"shape={D.shape}"
-        )
-    if not np.iscomplexobj(out):
-        raise ParameterError(f"output with dtype={out.dtype} is not of complex type")
-    target = out if out.shape == D.shape else out[..., : D.shape[-1]]
-    target[...] = D
-    return target
 
 
 def spectrogram(y, S, power: float, framing_args: dict[str, Any]) -> tuple[np.ndarray, int]:
@@ -187,7 +177,7 @@ def power_to_db(
     ref_value = ref(magnitude) if callable(ref) else np.abs(ref)
     log_spec = 10.0 * np.log10(np.maximum(amin, magnitude))
     ref_db = 10.0 * np.log10(np.maximum(amin, ref_value))
-    if isinstance(log_spec, np.ndarray):  # (librosa subtracts in place: ref must fit S)
+    if isinstance(log_spec, np.ndarray) and np.ndim(ref_db):  # (librosa subtracts in place)
         try:
             fits = np.broadcast_shapes(log_spec.shape, np.shape(ref_db)) == log_spec.shape
         except ValueError:
