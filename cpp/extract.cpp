@@ -184,6 +184,18 @@ struct alignas(64) Workspace {
     // the current work item's running maxima for top_db (mfcc's mel, contrast's peaks and
     // valleys), stored per item by run_engine
     LaneMax mel_max, peak_max, valley_max;
+
+    size_t bytes() const {  // what the buffers hold (their capacity)
+        size_t total = 0;
+        for (const auto* v : {&mag, &pow, &fft_work, &frame_scratch, &view_scratch, &mel, &chroma, &db,
+                              &mfcc, &contrast_work, &peak, &valley, &flat, &rms_f}) {
+            total += v->capacity() * sizeof(float);
+        }
+        for (const auto* v : {&cen, &bw, &roll, &energy, &user_centroid, &fft_work64, &frame_scratch64}) {
+            total += v->capacity() * sizeof(double);
+        }
+        return total + (frames.capacity() + frames64.capacity()) * sizeof(void*);
+    }
 };
 
 // piptrack's peaks (pitch, magnitude, the pitch's tuning-histogram bin) per work item, for one
@@ -225,6 +237,11 @@ struct Buffers {
             if (t->capacity() > kKeep) *t = TuningPeaks{};
         }
         if (tuning_mags.capacity() > kKeep) std::vector<float>().swap(tuning_mags);
+        // the workers' scratch grows with n_fft (n_fft x lanes per buffer: ~300 MB for one
+        // frame of n_fft 2**20 on 16 lanes), and a thread pool would keep it per thread
+        size_t ws_bytes = 0;
+        for (const Workspace& s : ws) ws_bytes += s.bytes();
+        if (ws_bytes > kKeep * sizeof(float)) std::vector<Workspace>().swap(ws);
     }
 };
 
