@@ -70,6 +70,24 @@ def test_load_matches_librosa(audio_files, name, load_id):
         assert got[1] == native
 
 
+def test_load_takes_a_path_as_librosa_load_does(audio_files, tmp_path):
+    # docs/API.md calls it "= librosa.load": a str or Path (an AttributeError before), and an
+    # ARCHIVE::MEMBER name
+    import os
+    import pathlib
+    import zipfile
+
+    path = str(audio_files["stereo.flac"])
+    expected = librosa_load(path, sr=22050)
+    assert_same_audio(load(path), expected)
+    assert_same_audio(load(pathlib.Path(path)), expected)
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(path, "inner/clip" + os.path.splitext(path)[1])
+    member = f"{archive}::inner/clip{os.path.splitext(path)[1]}"
+    assert_same_audio(load(member), expected)
+
+
 def test_multichannel_downmix_is_the_channel_mean(audio_files):
     import soundfile as sf
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import pathlib
 import re
+import shutil
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import pytest
 
 from batch_fixtures import (
@@ -149,3 +151,9 @@ def test_demo(capsys):
     assert failed == 0
     assert ok == total == rows > 0
     assert "mfcc_mean_01=" in stdout
+    # the table it names is there to be read after the run (it was in a deleted temp folder)
+    table = re.search(r"-> (\S+demo\.parquet)", stdout).group(1)
+    try:
+        assert pq.read_table(table).num_rows == rows
+    finally:
+        shutil.rmtree(os.path.dirname(table), ignore_errors=True)

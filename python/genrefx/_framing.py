@@ -102,9 +102,15 @@ def framing(
     n_fft, win_length, hop_length = frame_lengths(n_fft, win_length, hop_length, n_fft_name)
     if not center:  # librosa pads only centred frames: any pad_mode goes unused
         pad_mode = "constant"
+    is_rms = n_fft_name == "frame_length"  # (rms pads with np.pad itself, "wrap" included)
     if callable(pad_mode) or pad_mode not in PAD_MODES:
-        raise ParameterError(f"pad_mode={pad_mode!r} is not supported; use one of {PAD_MODES}")
-    if center and pad_mode == "wrap" and n_fft_name != "frame_length":  # (frame_length: rms)
+        # (rms takes np.pad's other modes too: feature/energy.py pads for the core with them)
+        accepted = PAD_MODES if is_rms else tuple(m for m in PAD_MODES if m != "wrap")
+        extra = " or np.pad's mean, median, maximum, minimum" if is_rms else ""
+        raise ParameterError(
+            f"pad_mode={pad_mode!r} is not supported; use one of {accepted}{extra}"
+        )
+    if center and pad_mode == "wrap" and not is_rms:
         raise ParameterError("pad_mode='wrap' is not supported by librosa.stft (nor here)")
     args = (n_fft, hop_length, win_length, bool(center), str(pad_mode), n_fft_name)
     try:  # a named window (the usual case): the whole Framing once per set of arguments

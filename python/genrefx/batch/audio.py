@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 
 import numpy as np
 import soundfile
@@ -13,7 +14,7 @@ import soxr
 from .. import _core
 from .._validation import valid_audio
 from ..exceptions import ParameterError
-from .sources import Source, open_source
+from .sources import Source, as_source, open_source
 
 __all__ = ["DecodeError", "as_mono", "load", "resample", "seconds", "stream"]
 
@@ -198,7 +199,7 @@ def to_mono(frames: np.ndarray) -> np.ndarray:
 
 
 def load(
-    source: Source,
+    source: Source | str | os.PathLike,
     *,
     sr: float | None = 22050,
     offset: float = 0.0,
@@ -209,7 +210,9 @@ def load(
 
     Parameters
     ----------
-    source : Source
+    source : Source, str or os.PathLike
+        An input of :func:`~genrefx.batch.expand_inputs`, or a file's path (an archive's
+        member as ``"ARCHIVE::MEMBER"``).
     sr : number or None
         Target sampling rate; ``None`` keeps the file's rate.
     offset, duration : float
@@ -226,6 +229,8 @@ def load(
     DecodeError
         When the input is unreadable, or has no samples in the requested span.
     """
+    if not isinstance(source, Source):
+        source = as_source(source)
     try:
         with _decoding(source) as f:
             native = int(f.samplerate)

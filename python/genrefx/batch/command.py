@@ -38,9 +38,14 @@ def add_parser(commands) -> None:
         ),
     )
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="files, dirs, globs, @list, archives")
-    p.add_argument("-o", "--output", help="output table (OUT.parquet, or .csv with --format csv)")
+    p.add_argument("-o", "--output", help="output table (OUT.parquet, or OUT.csv)")
     p.add_argument("--demo", action="store_true", help="run on generated demo clips")
-    p.add_argument("--format", choices=("parquet", "csv"), default=None)
+    p.add_argument(
+        "--format",
+        choices=("parquet", "csv"),
+        default=None,
+        help="output format (default: csv for an OUT ending in .csv, else parquet)",
+    )
     p.add_argument(
         "--sr", default=None, help="target rate in Hz, or 'native' (default 22050; presets: native)"
     )
@@ -51,7 +56,12 @@ def add_parser(commands) -> None:
     p.add_argument(
         "--features", type=_names, default=FEATURES, help=f"comma list (default all: {FEATURES})"
     )
-    p.add_argument("--stats", type=_names, default=DEFAULT_STATS, help=f"comma list of {STATS}")
+    p.add_argument(
+        "--stats",
+        type=_names,
+        default=DEFAULT_STATS,
+        help=f"comma list of {STATS} (default: {','.join(DEFAULT_STATS)})",
+    )
     p.add_argument("--save-frames", metavar="DIR", default=None, help="also save frame arrays")
     p.add_argument(
         "--frames", type=_names, default=(), help="arrays to save: mel (log-mel dB), mfcc, ..."
@@ -70,11 +80,16 @@ def add_parser(commands) -> None:
         help="with --preset fma: the published table's librosa 0.5 quirks (reflect padding, "
         "22050 Hz assumed by chroma_stft and the spectral features)",
     )
-    p.add_argument("--n-fft", type=int, default=2048)
-    p.add_argument("--hop-length", type=int, default=512)
+    p.add_argument("--n-fft", type=int, default=2048, help="STFT size (default 2048)")
+    p.add_argument("--hop-length", type=int, default=512, help="STFT hop (default 512)")
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     p.add_argument("--shard-size", type=int, default=16, help="inputs per committed shard")
-    p.add_argument("--engine", choices=("process", "dask"), default="process")
+    p.add_argument(
+        "--engine",
+        choices=("process", "dask"),
+        default="process",
+        help="local worker processes, or a dask.distributed cluster (default process)",
+    )
     p.add_argument("--scheduler", default=None, help="dask scheduler address (default: local)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted run")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output")
@@ -144,58 +159,60 @@ def _run(args: argparse.Namespace) -> int:
     except ParameterError as exc:
         print(f"genrefx batch-extract: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    with tempfile.TemporaryDirectory(prefix="genrefx-demo-") as tmp:
-        inputs, output = list(args.inputs), args.output
+    inputs, output = list(args.inputs), args.output
+    demo_dir = ""
+    if args.demo:
+        # kept after the run, so that the table it prints the path of can be read
+        demo_dir = tempfile.mkdtemp(prefix="genrefx-demo-")
+        inputs = make_demo_archive(demo_dir)
+        output = output or os.path.join(demo_dir, "demo.parquet")
+    if not inputs or not output:
+        print("genrefx batch-extract: give INPUT... and -o OUT (or --demo)", file=sys.stderr)
+        return EXIT_USAGE
+    fmt = args.format or ("csv" if output.lower().endswith(".csv") else "parquet")
+    show = not args.quiet and sys.stderr.isatty()
+    try:
+        result = run_batch(
+            inputs,
+            output,
+            options,
+            fmt=fmt,
+            workers=args.workers,
+            resume=args.resume,
+            overwrite=args.overwrite,
+            shard_size=args.shard_size,
+            progress=terminal_progress() if show else None,
+            engine=args.engine,
+            scheduler=args.scheduler,
+        )
+    except ParameterError as exc:
+        print(f"genrefx batch-extract: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.quiet:
+        speed = result.audio_seconds / result.wall_seconds if result.wall_seconds else 0.0
+        print(
+            f"genrefx batch-extract: {result.n_ok} ok, {result.n_failed} failed of "
+            f"{result.n_inputs} inputs, {result.n_rows} rows, "
+            f"{result.audio_seconds / 3600:.3f} h of audio in {result.wall_seconds:.1f} s "
+            f"({speed:.0f}x real time) -> {utf8_text(result.output)}"
+        )
+        if result.n_failed:
+            print(f"failures: {utf8_text(result.errors_path)}")
         if args.demo:
-            inputs = make_demo_archive(tmp)
-            output = output or os.path.join(tmp, "demo.parquet")
-        if not inputs or not output:
-            print("genrefx batch-extract: give INPUT... and -o OUT (or --demo)", file=sys.stderr)
-            return EXIT_USAGE
-        fmt = args.format or ("csv" if output.lower().endswith(".csv") else "parquet")
-        show = not args.quiet and sys.stderr.isatty()
-        try:
-            result = run_batch(
-                inputs,
-                output,
-                options,
-                fmt=fmt,
-                workers=args.workers,
-                resume=args.resume,
-                overwrite=args.overwrite,
-                shard_size=args.shard_size,
-                progress=terminal_progress() if show else None,
-                engine=args.engine,
-                scheduler=args.scheduler,
-            )
-        except ParameterError as exc:
-            print(f"genrefx batch-extract: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-        if not args.quiet:
-            speed = result.audio_seconds / result.wall_seconds if result.wall_seconds else 0.0
-            print(
-                f"genrefx batch-extract: {result.n_ok} ok, {result.n_failed} failed of "
-                f"{result.n_inputs} inputs, {result.n_rows} rows, "
-                f"{result.audio_seconds / 3600:.3f} h of audio in {result.wall_seconds:.1f} s "
-                f"({speed:.0f}x real time) -> {utf8_text(result.output)}"
-            )
-            if result.n_failed:
-                print(f"failures: {utf8_text(result.errors_path)}")
-            if args.demo:
-                import pyarrow.parquet as pq
+            import pyarrow.parquet as pq
 
-                table = pq.read_table(result.output) if fmt == "parquet" else None
-                if table is not None:
-                    cols = ["path", "sr", "n_frames", "spectral_centroid_mean", "mfcc_mean_01"]
-                    cols = [c for c in cols if c in table.column_names]
-                    preview = table.select(cols).to_pylist()
-                    for row in preview:
-                        row["path"] = os.path.relpath(row["path"], tmp)
-                        print(
-                            "  "
-                            + "  ".join(
-                                f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
-                                for k, v in row.items()
-                            )
+            table = pq.read_table(result.output) if fmt == "parquet" else None
+            if table is not None:
+                cols = ["path", "sr", "n_frames", "spectral_centroid_mean", "mfcc_mean_01"]
+                cols = [c for c in cols if c in table.column_names]
+                preview = table.select(cols).to_pylist()
+                for row in preview:
+                    row["path"] = os.path.relpath(row["path"], demo_dir)
+                    print(
+                        "  "
+                        + "  ".join(
+                            f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                            for k, v in row.items()
                         )
-        return EXIT_SOME_FAILED if result.n_failed else EXIT_OK
+                    )
+    return EXIT_SOME_FAILED if result.n_failed else EXIT_OK

@@ -37,6 +37,7 @@ __all__ = [
     "ArchiveError",
     "NotRegularFileError",
     "Source",
+    "as_source",
     "close_archives",
     "expand_inputs",
     "open_source",
@@ -144,6 +145,16 @@ class Source:
         return f"{self.archive}{MEMBER_SEPARATOR}{self.member}" if self.archive else self.member
 
 
+def as_source(path: str | os.PathLike) -> Source:
+    """The :class:`Source` a path names: ``"ARCHIVE::MEMBER"`` (when no file has that name) is
+    an archive's member, anything else a file."""
+    path = os.fspath(path)
+    if MEMBER_SEPARATOR in path and not os.path.exists(path):
+        archive, member = path.split(MEMBER_SEPARATOR, 1)
+        return Source(archive, member)
+    return Source("", path)
+
+
 def _is_audio(name: str) -> bool:
     return name.lower().endswith(AUDIO_EXTENSIONS)
 
@@ -238,8 +249,7 @@ def _expand_one(
         yield from _expand_list(item[1:], active)
         return
     if MEMBER_SEPARATOR in item and not os.path.exists(item):
-        archive, member = item.split(MEMBER_SEPARATOR, 1)
-        yield Source(archive, member)
+        yield as_source(item)
         return
     if os.path.isdir(item):
         for root, dirs, files in os.walk(item):
