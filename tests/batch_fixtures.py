@@ -78,6 +78,12 @@ def run(*argv) -> int:
     return main([os.fspath(a) for a in argv])
 
 
+def batch_command(inputs, out, *extra) -> list[str]:
+    """``genrefx batch-extract`` arguments: ``inputs`` to ``out``, quiet, one worker, then
+    ``extra``."""
+    return ["batch-extract", *map(str, inputs), "-o", str(out), "-q", "--workers", "1", *extra]
+
+
 def read_table(path, fmt: str = "parquet") -> pa.Table:
     if fmt == "csv":
         import pyarrow.csv as pacsv

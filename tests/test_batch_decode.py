@@ -88,6 +88,19 @@ def test_load_takes_a_path_as_librosa_load_does(audio_files, tmp_path):
     assert_same_audio(load(member), expected)
 
 
+@pytest.mark.parametrize(
+    ("path", "match"),
+    [
+        ("/nonexistent/x.wav", "No such file"),
+        ("/nonexistent/a.zip::x.wav", "No such file"),
+        ("/dev/zero", "is a device"),
+    ],
+)
+def test_load_of_a_bad_path_is_a_decode_error(path, match):
+    with pytest.raises(DecodeError, match=match):
+        load(path)
+
+
 def test_multichannel_downmix_is_the_channel_mean(audio_files):
     import soundfile as sf
 

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pytest
 
 from batch_fixtures import (
+    batch_command,
     errors_path,
     feature_matrix,
     parts_dirs,
@@ -35,19 +36,7 @@ N_SEGMENTS = 79  # whole 0.05 s windows every 0.025 s in 2 s
 
 
 def command(inputs, out, *extra):
-    return [
-        "batch-extract",
-        *map(str, inputs),
-        "-o",
-        str(out),
-        "--workers",
-        "1",
-        "--shard-size",
-        "1",
-        "-q",
-        *SEGMENTS,
-        *extra,
-    ]
+    return batch_command(inputs, out, "--shard-size", "1", *SEGMENTS, *extra)
 
 
 def kill_mid_run(argv, out, log, timeout=60.0):

@@ -21,6 +21,7 @@ import pytest
 import genrefx.batch.runner as runner
 from batch_fixtures import (
     FAST,
+    batch_command,
     errors_path,
     parts_dirs,
     read_errors,
@@ -37,17 +38,7 @@ N_FILES = 4
 
 
 def command(inputs, out, *extra):
-    return [
-        "batch-extract",
-        *map(str, inputs),
-        "-o",
-        str(out),
-        "-q",
-        "--workers",
-        "1",
-        *FAST,
-        *extra,
-    ]
+    return batch_command(inputs, out, *FAST, *extra)
 
 
 @pytest.fixture

@@ -163,6 +163,18 @@ def test_istft_of_a_boolean_matrix(audio):
     assert _rel(expected, got) < 1e-5
 
 
+@pytest.mark.parametrize("out", [[0j] * 10, None])
+def test_out_that_is_no_array_is_a_parameter_error(audio, out):
+    D = librosa.stft(audio, n_fft=512)
+    if out is None:  # None means "no out": the ordinary result
+        assert gx.istft(D, out=None).shape == librosa.istft(D).shape
+        return
+    with pytest.raises(gx.ParameterError, match=r"out must be a numpy\.ndarray"):
+        gx.stft(audio, n_fft=512, out=out)
+    with pytest.raises(gx.ParameterError, match=r"out must be a numpy\.ndarray"):
+        gx.istft(D, out=out)
+
+
 def test_istft_out_array(audio):
     D = librosa.stft(audio, n_fft=512)
     expected = librosa.istft(D, length=len(audio), out=np.ones(len(audio)))
