@@ -38,6 +38,7 @@ from genrefx.batch import BatchOptions, Source, load, run_batch
 from genrefx.batch.features import process_source
 from genrefx.batch.summary import DEFAULT_STATS, summarize
 from genrefx.extract import FEATURES
+from harness import cpu_model, usable_cpus
 
 FORMATS = (("mp3", "MPEG_LAYER_III"), ("ogg", "VORBIS"), ("flac", "PCM_16"))
 
@@ -113,6 +114,9 @@ def main() -> int:
     options = BatchOptions()
     lines = [
         f"Made by: `python bench/batch.py {shlex.join(sys.argv[1:])}`",
+        "",
+        f"Machine: {cpu_model()}, {usable_cpus()} usable CPUs; "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
         "",
         f"{args.tracks} tracks x {args.duration:g} s, 44.1 kHz stereo, to 22050 Hz mono; all "
         f"{len(FEATURES)} features x {len(DEFAULT_STATS)} statistics; medians per track "

@@ -139,15 +139,57 @@ def parity(a: Any, ref: Any) -> float:
     return err / scale
 
 
+# AMD's x86 families and models by microarchitecture (the hosts seen here report only "AMD EPYC")
+_AMD_CORES = {
+    23: "Zen / Zen 2",
+    25: "Zen 3 / Zen 4",
+    26: "Zen 5",
+}
+# family 25 (19h) is Zen 3 but for these model ranges (Genoa, Raphael / Phoenix, Bergamo / Siena)
+_AMD_ZEN4_MODELS = (range(0x10, 0x20), range(0x60, 0x80), range(0xA0, 0xB0))
+
+
+def _cache_size(index: int) -> str | None:
+    """Size of the CPU 0 cache ``index`` from sysfs (e.g. "32K"), or None."""
+    try:
+        with open(f"/sys/devices/system/cpu/cpu0/cache/index{index}/size", encoding="utf-8") as fh:
+            return fh.read().strip()
+    except OSError:
+        return None
+
+
 def cpu_model() -> str:
+    """The CPU's model name, with its family / model and L1d / L2 sizes where Linux tells them.
+
+    The benchmark hosts are VMs whose model name is only "AMD EPYC", and sessions have run on
+    Zen 4 and Zen 5 hosts whose ratios against librosa differ (the float64 FFT streams its
+    working set through L2, whose bandwidth and L1's size changed between them), so the tables
+    say which one made them.
+    """
+    fields: dict[str, str] = {}
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as fh:
             for line in fh:
-                if line.lower().startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                if not line.strip():
+                    break  # the first CPU's block
+                key, _, value = line.partition(":")
+                fields.setdefault(key.strip().lower(), value.strip())
     except OSError:
         pass
-    return platform.processor() or platform.machine() or "unknown CPU"
+    name = fields.get("model name") or platform.processor() or platform.machine() or "unknown CPU"
+    details = []
+    family, model = fields.get("cpu family"), fields.get("model")
+    if family and model and family.isdigit() and model.isdigit():
+        core = None
+        if fields.get("vendor_id") == "AuthenticAMD":
+            core = _AMD_CORES.get(int(family))
+            if int(family) == 25:
+                core = "Zen 4" if any(int(model) in r for r in _AMD_ZEN4_MODELS) else "Zen 3"
+        details.append(f"family {family} model {model}" + (f", {core}" if core else ""))
+    l1d, l2 = _cache_size(0), _cache_size(2)
+    if l1d and l2:
+        details.append(f"L1d {l1d}, L2 {l2}")
+    return f"{name} ({'; '.join(details)})" if details else name
 
 
 def usable_cpus() -> int:
