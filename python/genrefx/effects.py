@@ -1,20 +1,39 @@
-"""Time-domain harmonic-percussive separation, mirroring ``librosa.effects.hpss``,
-``harmonic`` and ``percussive``: :func:`genrefx.stft`, :func:`genrefx.decompose.hpss`, then
-:func:`genrefx.istft` with the input's length."""
+"""Time-domain effects, mirroring ``librosa.effects``.
+
+* ``hpss``, ``harmonic``, ``percussive``: :func:`genrefx.stft`, :func:`genrefx.decompose.hpss`,
+  then :func:`genrefx.istft` with the input's length.
+* ``trim``, ``split``: silence detection on RMS frames (:func:`genrefx.feature.rms`, the C++
+  core) in decibels (:func:`genrefx.amplitude_to_db`), as librosa's
+  ``_signal_to_frame_nonsilent``.
+* ``preemphasis``, ``deemphasis``: first-order filters by ``scipy.signal.lfilter``, as librosa.
+"""
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import scipy.signal
 
 from ._framing import framing
 from ._inverse import istft
-from ._validation import check_threads, valid_audio
+from ._validation import check_positive_int, check_threads, valid_audio
 from .decompose import hpss as _hpss_spectrogram
-from .spectrum import stft
+from .exceptions import ParameterError
+from .feature.energy import rms as _rms
+from .spectrum import amplitude_to_db, stft
 
-__all__ = ["harmonic", "hpss", "percussive"]
+__all__ = [
+    "deemphasis",
+    "harmonic",
+    "hpss",
+    "percussive",
+    "preemphasis",
+    "split",
+    "trim",
+]
 
 
 def _separate(
@@ -245,3 +264,381 @@ def percussive(
 for _f in (hpss, harmonic, percussive):
     _f.__doc__ = _f.__doc__.replace("{shared}", _SHARED_DOC)
 del _f
+
+
+# --- silence: trim and split ---------------------------------------------------------------
+
+
+def _frame_nonsilent(
+    y: Any,
+    *,
+    frame_length: int,
+    hop_length: int,
+    top_db: Any,
+    ref: Any,
+    aggregate: Any,
+) -> np.ndarray:
+    """Frame-wise non-silence, as librosa's ``effects._signal_to_frame_nonsilent``.
+
+    ``rms`` frames (centred, zero-padded) to decibels relative to ``ref`` without clipping,
+    aggregated over the leading axes by ``np.apply_over_axes(aggregate, ...)``, then compared
+    with ``-top_db``.
+    """
+    if not isinstance(y, np.ndarray):
+        raise ParameterError(f"y must be a numpy.ndarray, got {type(y).__name__}")
+    if y.ndim == 0:
+        raise ParameterError(f"y must be at least one-dimensional, given y.shape={y.shape}")
+    if y.dtype.kind in "biu":
+        # librosa squares integer (and boolean) samples in float32: as float32 audio
+        y = y.astype(np.float32)
+    elif y.dtype.kind != "f":
+        raise ParameterError(f"y must be real-valued audio, got dtype {y.dtype}")
+    frame_length = check_positive_int(frame_length, "frame_length")
+    hop_length = check_positive_int(hop_length, "hop_length")
+    if isinstance(top_db, bool) or not isinstance(top_db, numbers.Real):
+        raise ParameterError(f"top_db={top_db!r} must be a real number")
+    if 0 in y.shape[:-1]:
+        raise ParameterError(f"y has no channels, given y.shape={y.shape}")
+    if y.shape[-1] == 0:
+        # (librosa frames the centre padding alone: frames of zeros, if one fits)
+        half = frame_length // 2
+        if 2 * half < frame_length:
+            raise ParameterError(
+                f"y is empty and frame_length={frame_length} is odd: its centre padding "
+                f"({2 * half} samples) is shorter than a frame"
+            )
+        n_frames = 1 + (2 * half - frame_length) // hop_length
+        mse = np.zeros((*y.shape[:-1], 1, n_frames), dtype=np.float32)
+    else:
+        mse = _rms(y=y, frame_length=frame_length, hop_length=hop_length)
+    db = amplitude_to_db(mse[..., 0, :], ref=ref, top_db=None)
+    if db.ndim > 1:
+        if not callable(aggregate):
+            raise ParameterError(f"aggregate={aggregate!r} must be callable, such as np.max")
+        db = np.apply_over_axes(aggregate, db, range(db.ndim - 1))
+        db = np.squeeze(db, axis=tuple(range(db.ndim - 1)))
+    return db > -top_db
+
+
+_SILENCE_DOC = """
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)]
+        Audio; leading dimensions are channels or a batch. Integer (PCM) arrays are measured
+        as float32 samples, as librosa squares them.
+    top_db : number
+        Frames more than ``top_db`` decibels below ``ref`` are silent. A negative value makes
+        frames below ``ref + |top_db|`` silent (useful with a numeric ``ref``).
+    ref : number or callable
+        The reference amplitude, or a function of the ``(..., t)`` array of RMS values of all
+        channels (``np.max``: the loudest frame of any channel). With ``np.max`` a signal of
+        constant level, an all-zero one included, has no silent frame.
+    frame_length, hop_length : int > 0
+        RMS frames of ``frame_length`` samples every ``hop_length`` samples, centred and
+        zero-padded (:func:`genrefx.feature.rms`'s defaults).
+    aggregate : callable
+        Combines the channels' decibel values per frame, as ``np.apply_over_axes(aggregate,
+        db, range(db.ndim - 1))`` (``np.max``: a frame is silent when every channel is).
+"""
+
+_SILENCE_NOTES = """
+    Notes
+    -----
+    The RMS values come from the C++ core, which squares float32 samples and sums them in
+    float64; librosa's numpy mean sums in float32. The decibel values so differ by float
+    round-off (about 1e-6 dB), which moves an interval only where a frame lies that close to
+    the threshold.
+"""
+
+
+def trim(
+    y: np.ndarray,
+    *,
+    top_db: float = 60,
+    ref: float | Callable = np.max,
+    frame_length: int = 2048,
+    hop_length: int = 512,
+    aggregate: Callable = np.max,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Trim leading and trailing silence; mirrors ``librosa.effects.trim``.
+
+    The kept interval runs from the first non-silent frame's start, ``frame * hop_length``,
+    to one hop past the last non-silent frame's start (at most ``len(y)``). Frames are centred
+    on their start sample, so the interval reaches up to ``frame_length // 2`` samples into
+    the silence on either side, as librosa's.
+    {params}
+    Returns
+    -------
+    y_trimmed : np.ndarray [shape=(..., m)]
+        ``y[..., index[0]:index[1]]``, a view of ``y``.
+    index : np.ndarray [shape=(2,)], int64
+        The kept interval ``[start, end)`` in samples; ``[0, 0]`` when every frame is silent.
+    {notes}
+    Raises
+    ------
+    ParameterError
+        ``y`` is not a real ndarray or has NaN / Inf samples (librosa calls such frames
+        silent); ``frame_length`` or ``hop_length`` is not a positive integer; ``top_db`` is
+        not a number; ``aggregate`` is not callable (multichannel ``y``).
+
+    See Also
+    --------
+    librosa.effects.trim : the reference implementation.
+    split : every non-silent interval.
+
+    Examples
+    --------
+    >>> y = np.zeros(22050, dtype=np.float32)
+    >>> y[5000:15000] = np.sin(np.arange(10000) / 10)
+    >>> genrefx.effects.trim(y)[1]
+    array([ 4096, 16384])
+    """
+    non_silent = _frame_nonsilent(
+        y,
+        frame_length=frame_length,
+        hop_length=hop_length,
+        top_db=top_db,
+        ref=ref,
+        aggregate=aggregate,
+    )
+    nonzero = np.flatnonzero(non_silent)
+    if nonzero.size > 0:
+        hop = int(hop_length)
+        start = int(nonzero[0]) * hop
+        end = min(y.shape[-1], (int(nonzero[-1]) + 1) * hop)
+    else:  # every frame is silent
+        start, end = 0, 0
+    return y[..., start:end], np.asarray([start, end])
+
+
+def split(
+    y: np.ndarray,
+    *,
+    top_db: float = 60,
+    ref: float | Callable = np.max,
+    frame_length: int = 2048,
+    hop_length: int = 512,
+    aggregate: Callable = np.max,
+) -> np.ndarray:
+    """Non-silent intervals of a signal; mirrors ``librosa.effects.split``.
+
+    Each run of non-silent frames ``[a, b)`` becomes the interval ``[a * hop_length,
+    min(b * hop_length, len(y)))`` in samples.
+    {params}
+    Returns
+    -------
+    intervals : np.ndarray [shape=(m, 2)], int64
+        ``intervals[i] = (start_i, end_i)``, in increasing order; ``m = 0`` when every frame
+        is silent.
+    {notes}
+    Raises
+    ------
+    ParameterError
+        As :func:`trim`.
+
+    See Also
+    --------
+    librosa.effects.split : the reference implementation.
+    trim : the outer interval only.
+
+    Examples
+    --------
+    >>> y = np.zeros(44100, dtype=np.float32)
+    >>> y[5000:15000] = y[30000:40000] = np.sin(np.arange(10000) / 10)
+    >>> genrefx.effects.split(y)
+    array([[ 4096, 16384],
+           [29184, 41472]])
+    """
+    non_silent = _frame_nonsilent(
+        y,
+        frame_length=frame_length,
+        hop_length=hop_length,
+        top_db=top_db,
+        ref=ref,
+        aggregate=aggregate,
+    )
+    # run boundaries: where the indicator flips, plus the ends when the first / last frame sounds
+    flips = np.flatnonzero(non_silent[1:] != non_silent[:-1]) + 1
+    edges = np.concatenate(
+        [[0] if non_silent[0] else [], flips, [non_silent.size] if non_silent[-1] else []]
+    ).astype(np.int64)
+    edges = np.minimum(edges * int(hop_length), y.shape[-1]).astype(int)
+    return edges.reshape((-1, 2))
+
+
+for _f, _notes in ((trim, _SILENCE_NOTES), (split, _SILENCE_NOTES)):
+    _f.__doc__ = _f.__doc__.replace("{params}", _SILENCE_DOC).replace("{notes}", _notes)
+del _f, _notes
+
+
+# --- emphasis filters ----------------------------------------------------------------------
+
+
+def _emphasis_input(y: Any, coef: Any, zi: Any) -> np.ndarray:
+    """Check ``y`` and ``coef`` for :func:`preemphasis` / :func:`deemphasis`."""
+    if not isinstance(y, np.ndarray):
+        raise ParameterError(f"y must be a numpy.ndarray, got {type(y).__name__}")
+    if y.dtype not in (np.float32, np.float64, np.complex64, np.complex128):
+        # (librosa: scipy's NotImplementedError, or for integers filter taps cast to integers)
+        raise ParameterError(
+            f"y must be float32, float64 or complex audio (scipy.signal.lfilter), got dtype "
+            f"{y.dtype}"
+        )
+    if y.ndim == 0 or y.shape[-1] == 0:
+        raise ParameterError(f"y must have at least one sample, given y.shape={y.shape}")
+    if zi is None and y.shape[-1] < 2:
+        raise ParameterError(
+            f"y has {y.shape[-1]} sample: the default zi extrapolates from the first "
+            "two samples; pass zi"
+        )
+    kinds = "iufc" if y.dtype.kind == "c" else "iuf"
+    if np.ndim(coef) != 0 or np.asarray(coef).dtype.kind not in kinds:
+        raise ParameterError(f"coef={coef!r} must be a real number")
+    return y
+
+
+def _lfilter(b: np.ndarray, a: np.ndarray, y: np.ndarray, zi: Any) -> tuple:
+    """``scipy.signal.lfilter(b, a, y, zi=zi)`` with ``zi`` cast to ``y``'s dtype."""
+    try:
+        zi = np.asarray(zi, dtype=y.dtype)
+    except (TypeError, ValueError):
+        raise ParameterError(f"zi={zi!r} must be a number or an array of numbers") from None
+    try:
+        return scipy.signal.lfilter(b, a, y, zi=zi)
+    except ValueError as error:
+        raise ParameterError(
+            f"zi with shape {np.shape(zi)} does not fit y with shape {y.shape} (expected "
+            f"{(*y.shape[:-1], 1)}, or 1 on any leading axis): {error}"
+        ) from None
+
+
+def preemphasis(
+    y: np.ndarray,
+    *,
+    coef: float = 0.97,
+    zi: Any = None,
+    return_zf: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Pre-emphasis, ``y[n] - coef * y[n - 1]``; mirrors ``librosa.effects.preemphasis``.
+
+    ``scipy.signal.lfilter([1, -coef], [1], y, zi=zi)`` with the taps in ``y``'s dtype, as
+    librosa, so the result is identical.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)], float32, float64 or complex
+        Audio; leading dimensions are channels or a batch.
+    coef : number
+        Pre-emphasis coefficient (0.97: HTK's); 0 leaves ``y`` unchanged, 1 gives the first
+        difference.
+    zi : number or np.ndarray [shape=(..., 1)] or None
+        Initial filter state (``-coef * y[-1]`` of the previous block: the ``zf`` of a
+        previous call, for streaming). ``None`` is librosa's linear extrapolation,
+        ``2 * y[..., 0] - y[..., 1]``, which needs two samples. A number suits mono ``y``; for
+        ``(..., n)`` input ``zi`` must have shape ``(..., 1)`` (or 1 on the leading axes).
+    return_zf : bool
+        Also return the final filter state.
+
+    Returns
+    -------
+    y_out : np.ndarray [shape=(..., n)], y's dtype
+    zf : np.ndarray [shape=(..., 1)]
+        With ``return_zf=True``.
+
+    Raises
+    ------
+    ParameterError
+        ``y`` not a float32 / float64 / complex ndarray with a sample (two without ``zi``);
+        ``coef`` not a number; ``zi`` of the wrong shape. librosa raises numpy's or scipy's
+        errors for these, and silently casts the filter taps to integers for integer ``y``.
+
+    See Also
+    --------
+    librosa.effects.preemphasis : the reference implementation.
+    deemphasis : its inverse.
+
+    Examples
+    --------
+    >>> y = np.random.default_rng(0).standard_normal(2000).astype(np.float32)
+    >>> a, zf = genrefx.effects.preemphasis(y[:1000], return_zf=True)
+    >>> b = genrefx.effects.preemphasis(y[1000:], zi=zf)
+    >>> np.allclose(np.concatenate([a, b]), genrefx.effects.preemphasis(y))
+    True
+    """
+    y = _emphasis_input(y, coef, zi)
+    b = np.asarray([1.0, -coef], dtype=y.dtype)
+    a = np.asarray([1.0], dtype=y.dtype)
+    if zi is None:
+        # librosa's initial state: linear extrapolation of the first two samples
+        zi = 2 * y[..., 0:1] - y[..., 1:2]
+    zi = np.atleast_1d(zi)
+    y_out, z_f = _lfilter(b, a, y, zi)
+    if return_zf:
+        return y_out, z_f
+    return y_out
+
+
+def deemphasis(
+    y: np.ndarray,
+    *,
+    coef: float = 0.97,
+    zi: Any = None,
+    return_zf: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """De-emphasis, ``x[n] = y[n] + coef * x[n - 1]``, the inverse of :func:`preemphasis`;
+    mirrors ``librosa.effects.deemphasis``.
+
+    ``scipy.signal.lfilter([1], [1, -coef], y, zi=zi)``. With ``zi=None`` the filter starts
+    at rest and, as librosa, ``((2 - coef) * y[0] - y[1]) / (3 - coef) * coef ** n`` is
+    subtracted afterwards: the image of :func:`preemphasis`'s default state, so that
+    ``deemphasis(preemphasis(y))`` recovers ``y``. The arithmetic is librosa's, step for step
+    (including that correction's float64 powers subtracted in place from float32 output), so
+    the result is identical.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)], float32, float64 or complex
+    coef : number
+    zi : number or np.ndarray [shape=(..., 1)] or None
+        Initial filter state; ``None`` needs two samples (see above).
+    return_zf : bool
+        Also return the final filter state.
+
+    Returns
+    -------
+    y_out : np.ndarray [shape=(..., n)], y's dtype
+    zf : np.ndarray [shape=(..., 1)]
+        With ``return_zf=True``. For ``zi=None`` it is the state of the filter started at
+        rest (librosa's quirk: the correction is not folded into it).
+
+    Raises
+    ------
+    ParameterError
+        As :func:`preemphasis`.
+
+    See Also
+    --------
+    librosa.effects.deemphasis : the reference implementation.
+    preemphasis : its inverse.
+
+    Examples
+    --------
+    >>> y = np.random.default_rng(0).standard_normal(2000)
+    >>> np.allclose(genrefx.effects.deemphasis(genrefx.effects.preemphasis(y)), y)
+    True
+    """
+    y = _emphasis_input(y, coef, zi)
+    b = np.array([1.0, -coef], dtype=y.dtype)
+    a = np.array([1.0], dtype=y.dtype)
+    if zi is None:
+        zi = np.zeros([*y.shape[:-1], 1], dtype=y.dtype)
+        y_out, zf = _lfilter(a, b, y, zi)
+        # librosa's correction for preemphasis' default (extrapolated) initial state
+        powers = coef ** np.arange(y.shape[-1])
+        y_out -= ((2 - coef) * y[..., 0:1] - y[..., 1:2]) / (3 - coef) * powers
+    else:
+        zi = np.atleast_1d(zi)
+        y_out, zf = _lfilter(a, b, y, zi)
+    if return_zf:
+        return y_out, zf
+    return y_out
