@@ -1,4 +1,4 @@
-"""Onset strength, mirroring ``librosa.onset.onset_strength``."""
+"""Onset strength and onset detection, mirroring ``librosa.onset``."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from . import _core
 from .exceptions import ParameterError
 from .feature.mel import melspectrogram
 from .spectrum import power_to_db
+from .util import fix_frames, peak_pick, tiny
 
-__all__ = ["onset_strength"]
+__all__ = ["onset_backtrack", "onset_detect", "onset_strength"]
 
 
 def _positive_int(value: Any, name: str) -> int:
@@ -164,3 +165,219 @@ def onset_strength(
     if center:
         onset_env = onset_env[..., : S.shape[-1]]
     return onset_env[..., 0, :]
+
+
+def _frames_to_samples(frames: np.ndarray, hop_length: Any) -> np.ndarray:
+    """librosa.frames_to_samples' arithmetic (no ``n_fft`` offset): ``frames * hop_length``
+    cast to int."""
+    return (np.asanyarray(frames) * hop_length).astype(int)
+
+
+def _frames_to_time(frames: np.ndarray, sr: Any, hop_length: Any) -> np.ndarray:
+    """librosa.frames_to_time's arithmetic: whole samples divided by ``float(sr)``."""
+    return _frames_to_samples(frames, hop_length) / float(sr)
+
+
+def _peak_pick_defaults(sr: Any, hop_length: Any) -> dict[str, Any]:
+    """onset_detect's peak_pick parameters (librosa's large-scale search), in frames."""
+    try:
+        return {
+            "pre_max": 0.03 * sr // hop_length,  # 30 ms
+            "post_max": 0.00 * sr // hop_length + 1,  # 0 ms
+            "pre_avg": 0.10 * sr // hop_length,  # 100 ms
+            "post_avg": 0.10 * sr // hop_length + 1,  # 100 ms
+            "wait": 0.03 * sr // hop_length,  # 30 ms
+            "delta": 0.07,
+        }
+    except ZeroDivisionError:  # (librosa: a ZeroDivisionError)
+        raise ParameterError(f"hop_length={hop_length!r} must be positive") from None
+    except TypeError:
+        raise ParameterError(f"sr={sr!r} and hop_length={hop_length!r} must be numbers") from None
+
+
+def onset_detect(
+    *,
+    y: np.ndarray | None = None,
+    sr: float = 22050,
+    onset_envelope: np.ndarray | None = None,
+    hop_length: int = 512,
+    backtrack: bool = False,
+    energy: np.ndarray | None = None,
+    units: str = "frames",
+    normalize: bool = True,
+    sparse: bool = True,
+    **kwargs: Any,
+) -> np.ndarray:
+    """Locate note onsets by picking peaks in an onset strength envelope; mirrors
+    ``librosa.onset.onset_detect``.
+
+    The envelope (:func:`onset_strength` of ``y`` unless given) is scaled to [0, 1] along its
+    last axis (``normalize``), and :func:`genrefx.util.peak_pick` picks its peaks with
+    librosa's defaults: ``pre_max = 0.03 sr // hop_length``, ``post_max = 1``,
+    ``pre_avg = 0.10 sr // hop_length``, ``post_avg = 0.10 sr // hop_length + 1``,
+    ``wait = 0.03 sr // hop_length`` and ``delta = 0.07`` (30 ms, 100 ms; 1, 1, 4, 5, 1 frames
+    at 22050 Hz and a hop of 512), each replaced by the one in ``kwargs`` if given.
+
+    Reproduced behaviour of librosa: an envelope that is zero everywhere or not finite
+    somewhere (over all channels) gives no onsets (an empty int array, or all False) without
+    looking at ``units``; ``units`` is only read when ``sparse``; multichannel input needs
+    ``sparse=False`` unless there are no onsets; with ``backtrack``, picking no peak at all
+    raises librosa's "Attempting to match empty event list".
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)] or None
+        Audio (multichannel with ``sparse=False``).
+    sr : number > 0
+        Sampling rate.
+    onset_envelope : np.ndarray [shape=(..., m)] or None
+        A precomputed onset strength envelope; then ``y`` is not used.
+    hop_length : int > 0
+        Samples between envelope frames.
+    backtrack : bool
+        Move each onset back to the nearest preceding local minimum of ``energy`` (see
+        :func:`onset_backtrack`); needs ``sparse=True``.
+    energy : np.ndarray [shape=(m,)] or None
+        The function to backtrack on (default: the normalized envelope).
+    units : {"frames", "samples", "time"}
+        Units of the sparse onsets: frame indices, ``frames * hop_length`` as int, or
+        seconds (those samples ``/ sr``).
+    normalize : bool
+        Scale the envelope to [0, 1] first: ``(e - min) / (max - min + tiny(e))``.
+    sparse : bool
+        True: an array of onsets; False: a boolean array of the envelope's shape.
+    **kwargs
+        ``pre_max``, ``post_max``, ``pre_avg``, ``post_avg``, ``delta``, ``wait`` of
+        :func:`genrefx.util.peak_pick`.
+
+    Returns
+    -------
+    onsets : np.ndarray [shape=(n_onsets,) or onset_envelope.shape]
+        int64 frames or samples, float64 seconds, or booleans (``sparse=False``).
+
+    Raises
+    ------
+    ParameterError
+        If neither ``y`` nor ``onset_envelope`` is given, ``units`` is unknown, ``backtrack``
+        is set without ``sparse``, the envelope cannot be normalized (not floating-point or
+        without frames: numpy errors in librosa), a peak_pick argument is invalid, or ``sparse`` is
+        set for a multichannel envelope with onsets.
+
+    See Also
+    --------
+    librosa.onset.onset_detect : the reference implementation.
+    onset_strength, onset_backtrack, genrefx.util.peak_pick
+
+    Examples
+    --------
+    >>> y = np.zeros(22050, dtype=np.float32)
+    >>> y[[5000, 12000]] = 1.0
+    >>> genrefx.onset.onset_detect(y=y, sr=22050, units="time")
+    array([0.23219955, 0.55727891])
+    """
+    if onset_envelope is None:
+        if y is None:
+            raise ParameterError("y or onset_envelope must be provided")
+        onset_envelope = onset_strength(y=y, sr=sr, hop_length=hop_length)
+    onset_envelope = np.asanyarray(onset_envelope)
+    if normalize:
+        if not np.issubdtype(onset_envelope.dtype, np.floating):
+            # (librosa: numpy's casting error dividing an integer array in place)
+            raise ParameterError(
+                f"onset_envelope has dtype {onset_envelope.dtype}; normalize=True needs a "
+                "floating-point envelope"
+            )
+        if onset_envelope.ndim and onset_envelope.shape[-1] == 0:
+            # (librosa: numpy's zero-size reduction error; a 0-d envelope normalizes to 0)
+            raise ParameterError(
+                f"onset_envelope of shape {onset_envelope.shape} has no frames to normalize"
+            )
+        # scale to [0, 1] along the frames
+        onset_envelope = onset_envelope - np.min(onset_envelope, keepdims=True, axis=-1)
+        onset_envelope /= np.max(onset_envelope, keepdims=True, axis=-1) + tiny(onset_envelope)
+
+    if not onset_envelope.any() or not np.all(np.isfinite(onset_envelope)):
+        # nothing to pick
+        onsets = np.array([], dtype=int) if sparse else np.zeros_like(onset_envelope, dtype=bool)
+    else:
+        for name, value in _peak_pick_defaults(sr, hop_length).items():
+            kwargs.setdefault(name, value)
+        onsets = peak_pick(onset_envelope, sparse=sparse, axis=-1, **kwargs)
+        if backtrack:
+            if not sparse:
+                raise ParameterError("onset backtracking is only supported if sparse=True")
+            onsets = onset_backtrack(onsets, onset_envelope if energy is None else energy)
+
+    if sparse:
+        if units == "frames":
+            pass
+        elif units == "samples":
+            onsets = _frames_to_samples(onsets, hop_length)
+        elif units == "time":
+            onsets = _frames_to_time(onsets, sr, hop_length)
+        else:
+            raise ParameterError(f"Invalid unit type: units={units!r}")
+    return onsets
+
+
+def onset_backtrack(events: np.ndarray, energy: np.ndarray) -> np.ndarray:
+    """Move onset events back to the nearest preceding local minimum of an energy function;
+    mirrors ``librosa.onset.onset_backtrack``.
+
+    The minima are the frames ``i`` with ``energy[i] <= energy[i-1]`` and
+    ``energy[i] < energy[i+1]``, plus frame 0; each event goes to the last minimum at or
+    before it (librosa's ``match_events(..., right=False)``, here a ``np.searchsorted``).
+    As in librosa, the minima are found along ``energy``'s first axis and flattened (a
+    (1, m) energy has none, and every event goes to 0: pass ``rms[0]``, not ``rms``).
+
+    Parameters
+    ----------
+    events : np.ndarray [shape=(n,)]
+        Onset frames, as :func:`onset_detect` returns them.
+    energy : np.ndarray [shape=(m,)]
+        The energy function (e.g. the onset envelope or an RMS curve). A list is converted
+        with ``np.asarray`` (librosa compares lists lexicographically).
+
+    Returns
+    -------
+    events_backtracked : np.ndarray [shape=(n,), dtype=int]
+        The events moved to minima, in their order.
+
+    Raises
+    ------
+    ParameterError
+        If ``events`` is empty (librosa's "Attempting to match empty event list"), not
+        one-dimensional, not finite, or has a negative frame.
+
+    See Also
+    --------
+    librosa.onset.onset_backtrack : the reference implementation.
+    onset_detect
+
+    Examples
+    --------
+    >>> energy = np.array([3.0, 1.0, 2.0, 5.0, 4.0, 0.5, 6.0])
+    >>> genrefx.onset.onset_backtrack(np.array([3, 6]), energy)
+    array([1, 5])
+    """
+    energy = np.asanyarray(energy)
+    if energy.ndim == 0:  # (librosa: numpy's IndexError)
+        raise ParameterError("energy must have at least one dimension, got a 0-d array")
+    minima = np.flatnonzero((energy[1:-1] <= energy[:-2]) & (energy[1:-1] < energy[2:]))
+    # frame 0 for events before any minimum; +1 for the slicing above
+    minima = fix_frames(1 + minima, x_min=0)
+    events = np.asarray(events)
+    if events.ndim != 1:  # (librosa: numba or numpy errors)
+        raise ParameterError(f"events must be one-dimensional, got shape {events.shape}")
+    if len(events) == 0:
+        raise ParameterError("Attempting to match empty event list")
+    if events.dtype.kind not in "biuf":
+        raise ParameterError(f"events must be frame numbers, got dtype {events.dtype}")
+    if not np.isfinite(events).all():
+        raise ParameterError("events must be finite")
+    if minima[0] > np.min(events):
+        raise ParameterError(
+            "Cannot match events with right=False and min(events_to) > min(events_from): "
+            f"events has a negative frame ({np.min(events)})"
+        )
+    return minima[np.searchsorted(minima, events, side="right") - 1]
