@@ -961,6 +961,14 @@ def test_onset_detect_bad_arguments(kw, match):
     )
 
 
+@pytest.mark.parametrize("hop_length", [np.int64(0), np.float64(0.0), 0.0, np.int32(-512)])
+def test_onset_detect_names_a_bad_numpy_hop_length(hop_length):
+    # a numpy zero divides 0.03 * sr without a ZeroDivisionError: numpy's RuntimeWarning, then
+    # an error naming pre_max (librosa: an OverflowError converting inf)
+    with pytest.raises(gx.ParameterError, match="hop_length="):
+        gx.onset.onset_detect(onset_envelope=np.arange(5.0), hop_length=hop_length)
+
+
 # --- onset_backtrack ---------------------------------------------------------------------------
 
 

@@ -20,51 +20,53 @@ from ._inverse import istft
 from .config import show_config
 from .constantq import cqt, cqt_frequencies, note_to_hz
 from .convert import (
-    A4_to_tuning,
     fft_frequencies,
+    fourier_tempo_frequencies,
     hz_to_mel,
+    mel_frequencies,
+    mel_to_hz,
+    tempo_frequencies,
+)
+from .exceptions import ParameterError
+from .extract import FEATURES, RECIPE_FEATURES, extract
+from .levels import db_to_amplitude, db_to_power, magphase
+from .loading import get_duration, get_samplerate, load, resample, to_mono
+from .notes import (
+    A4_to_tuning,
     hz_to_midi,
     hz_to_note,
     hz_to_octs,
-    mel_frequencies,
-    mel_to_hz,
     midi_to_hz,
     midi_to_note,
     note_to_midi,
     octs_to_hz,
     tuning_to_A4,
 )
-from .convert_units import (
+from .pitch import estimate_tuning
+from .spectrum import amplitude_to_db, power_to_db, stft
+from .time_units import (
+    blocks_to_frames,
+    blocks_to_samples,
+    blocks_to_time,
+    frames_to_samples,
+    frames_to_time,
+    samples_like,
+    samples_to_frames,
+    samples_to_time,
+    time_to_frames,
+    time_to_samples,
+    times_like,
+)
+from .weighting import (
     A_weighting,
     B_weighting,
     C_weighting,
     D_weighting,
     Z_weighting,
-    blocks_to_frames,
-    blocks_to_samples,
-    blocks_to_time,
-    db_to_amplitude,
-    db_to_power,
-    fourier_tempo_frequencies,
-    frames_to_samples,
-    frames_to_time,
     frequency_weighting,
-    magphase,
     multi_frequency_weighting,
     perceptual_weighting,
-    samples_like,
-    samples_to_frames,
-    samples_to_time,
-    tempo_frequencies,
-    time_to_frames,
-    time_to_samples,
-    times_like,
 )
-from .exceptions import ParameterError
-from .extract import FEATURES, RECIPE_FEATURES, extract
-from .loading import get_duration, get_samplerate, load, resample, to_mono
-from .pitch import estimate_tuning
-from .spectrum import amplitude_to_db, power_to_db, stft
 
 __version__ = _core.__version__
 

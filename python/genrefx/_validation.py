@@ -1,8 +1,11 @@
-"""Validation at the Python boundary: every check the C++ core relies on happens here."""
+"""Validation at the Python boundary: every check the C++ core relies on happens here, and the
+argument checks the librosa-mirroring functions share (each raises a ParameterError naming the
+argument and its value)."""
 
 from __future__ import annotations
 
 import numbers
+import operator
 from typing import Any
 
 import numpy as np
@@ -11,12 +14,20 @@ from . import _core
 from .exceptions import ParameterError
 
 __all__ = [
+    "as_numeric",
     "as_signal_batch",
     "as_spectrogram_batch",
+    "check_axis",
+    "check_finite_scalar",
+    "check_index",
+    "check_nonnegative",
+    "check_positive",
     "check_positive_int",
     "check_positive_number",
     "check_threads",
     "filterbank_dtype",
+    "is_integer",
+    "is_real",
     "restore_shape",
     "valid_audio",
 ]
@@ -91,9 +102,19 @@ def restore_shape(out: np.ndarray, lead: tuple[int, ...]) -> np.ndarray:
     return out.reshape(*lead, *out.shape[1:])
 
 
+def is_integer(value: Any) -> bool:
+    """Whether ``value`` is an integer: a Python or numpy integer, not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def is_real(value: Any) -> bool:
+    """Whether ``value`` is a real number: a Python or numpy int or float, not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def check_positive_int(value: Any, name: str) -> int:
     """Return ``value`` as an int, or raise naming ``name`` unless it is an integer > 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if not is_integer(value):
         raise ParameterError(f"{name}={value!r} must be a positive integer")
     if value <= 0:
         raise ParameterError(f"{name}={value} must be a positive integer")
@@ -102,13 +123,69 @@ def check_positive_int(value: Any, name: str) -> int:
     return int(value)
 
 
+def _check_real(value: Any, name: str, requirement: str, *, strict: bool) -> Any:
+    """``value`` as given if it is a finite real number > 0 (``strict``) or >= 0, else raise
+    naming ``name`` and what is required."""
+    if not is_real(value):
+        raise ParameterError(f"{name}={value!r} must be {requirement}")
+    if not np.isfinite(value) or (value <= 0 if strict else value < 0):
+        raise ParameterError(f"{name}={value} must be {requirement}")
+    return value
+
+
+def check_positive(value: Any, name: str) -> Any:
+    """Return ``value`` as given (its type enters librosa's arithmetic), or raise naming
+    ``name`` unless it is a finite number > 0."""
+    return _check_real(value, name, "a positive number", strict=True)
+
+
 def check_positive_number(value: Any, name: str) -> float:
     """Return ``value`` as a float, or raise naming ``name`` unless it is a finite number > 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ParameterError(f"{name}={value!r} must be a positive number")
-    if not np.isfinite(value) or value <= 0:
-        raise ParameterError(f"{name}={value} must be a positive number")
-    return float(value)
+    return float(check_positive(value, name))
+
+
+def check_nonnegative(value: Any, name: str) -> Any:
+    """Return ``value`` as given, or raise naming ``name`` unless it is a finite number >= 0."""
+    return _check_real(value, name, "a finite number >= 0", strict=False)
+
+
+def check_finite_scalar(value: Any, name: str) -> Any:
+    """Return ``value`` as given, or raise naming ``name`` unless it is a finite real number
+    (a Python or numpy number, or a 0-d array)."""
+    arr = None if isinstance(value, bool) else np.asarray(value)
+    if arr is None or arr.ndim != 0 or arr.dtype.kind not in "iuf" or not np.isfinite(arr):
+        raise ParameterError(f"{name}={value!r} must be a finite real number")
+    return value
+
+
+def check_index(value: Any, name: str) -> int:
+    """``value`` as a Python int (a bool excepted, anything with ``__index__``), or raise
+    naming ``name``."""
+    if not isinstance(value, bool):
+        try:
+            return operator.index(value)
+        except TypeError:
+            pass
+    raise ParameterError(f"{name}={value!r} must be an integer")
+
+
+def check_axis(axis: Any, ndim: int, name: str) -> int:
+    """``axis`` as an int in ``[-ndim, ndim)`` (its sign kept), or raise naming the array
+    ``name`` it should index."""
+    axis = check_index(axis, "axis")
+    if not -ndim <= axis < ndim:
+        raise ParameterError(f"axis={axis} is out of range for {name} with {ndim} dimension(s)")
+    return axis
+
+
+def as_numeric(x: Any, name: str, kinds: str = "biuf") -> np.ndarray:
+    """``np.asanyarray(x)`` (what librosa computes on), or raise naming ``name`` unless its
+    dtype is one of ``kinds`` (numpy kind codes: the default takes booleans, integers and
+    floats)."""
+    arr = np.asanyarray(x)
+    if arr.dtype.kind not in kinds:
+        raise ParameterError(f"{name} must be numeric, got {type(x).__name__} of dtype {arr.dtype}")
+    return arr
 
 
 def check_tuning(value: Any, name: str = "tuning") -> float | None:
@@ -116,7 +193,7 @@ def check_tuning(value: Any, name: str = "tuning") -> float | None:
     ``name`` unless it is a finite real number."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+    if not is_real(value) or not np.isfinite(value):
         raise ParameterError(f"{name}={value!r} must be a finite number or None")
     return float(value)
 

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -19,11 +18,12 @@ import scipy.signal
 
 from ._framing import framing
 from ._inverse import istft
-from ._validation import check_positive_int, check_threads, valid_audio
+from ._validation import check_positive_int, check_threads, is_real, valid_audio
 from .decompose import hpss as _hpss_spectrogram
 from .exceptions import ParameterError
 from .feature.energy import rms as _rms
 from .spectrum import amplitude_to_db, stft
+from .time_units import frames_to_samples
 
 __all__ = [
     "deemphasis",
@@ -295,7 +295,7 @@ def _frame_nonsilent(
         raise ParameterError(f"y must be real-valued audio, got dtype {y.dtype}")
     frame_length = check_positive_int(frame_length, "frame_length")
     hop_length = check_positive_int(hop_length, "hop_length")
-    if isinstance(top_db, bool) or not isinstance(top_db, numbers.Real):
+    if not is_real(top_db):
         raise ParameterError(f"top_db={top_db!r} must be a real number")
     if 0 in y.shape[:-1]:
         raise ParameterError(f"y has no channels, given y.shape={y.shape}")
@@ -403,9 +403,8 @@ def trim(
     )
     nonzero = np.flatnonzero(non_silent)
     if nonzero.size > 0:
-        hop = int(hop_length)
-        start = int(nonzero[0]) * hop
-        end = min(y.shape[-1], (int(nonzero[-1]) + 1) * hop)
+        start = int(frames_to_samples(nonzero[0], hop_length=hop_length))
+        end = min(y.shape[-1], int(frames_to_samples(nonzero[-1] + 1, hop_length=hop_length)))
     else:  # every frame is silent
         start, end = 0, 0
     return y[..., start:end], np.asarray([start, end])
@@ -462,7 +461,7 @@ def split(
     edges = np.concatenate(
         [[0] if non_silent[0] else [], flips, [non_silent.size] if non_silent[-1] else []]
     ).astype(np.int64)
-    edges = np.minimum(edges * int(hop_length), y.shape[-1]).astype(int)
+    edges = np.minimum(frames_to_samples(edges, hop_length=hop_length), y.shape[-1])
     return edges.reshape((-1, 2))
 
 

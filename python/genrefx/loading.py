@@ -11,7 +11,6 @@ Decoding is soundfile's (libsndfile), as librosa's first choice; paths are opene
 from __future__ import annotations
 
 import contextlib
-import numbers
 import os
 import warnings
 from typing import Any
@@ -21,9 +20,11 @@ import scipy.signal
 import soundfile
 import soxr
 
+from ._validation import check_axis, check_nonnegative, check_positive, is_real
 from .batch.audio import DecodeError, _decoding, _reason
 from .batch.sources import as_source
 from .exceptions import ParameterError
+from .util import fix_length, valid_audio
 
 __all__ = ["get_duration", "get_samplerate", "load", "resample", "to_mono"]
 
@@ -53,43 +54,7 @@ class _Deprecated:
         return "<DEPRECATED parameter>"
 
 
-# --- validation --------------------------------------------------------------------------------
-
-
-def _valid_audio(y: Any, name: str = "y") -> None:
-    """librosa.util.valid_audio's checks (an empty array is valid), naming ``name``."""
-    if not isinstance(y, np.ndarray):
-        raise ParameterError(f"{name} must be a numpy.ndarray, got {type(y).__name__}")
-    if not np.issubdtype(y.dtype, np.floating):
-        raise ParameterError(f"{name} must be floating-point audio, got dtype {y.dtype}")
-    if y.ndim == 0:
-        raise ParameterError(f"{name} must be at least one-dimensional, given {name}.shape=()")
-    if not np.isfinite(y).all():
-        raise ParameterError(f"{name} is not finite everywhere (it contains NaN or Inf)")
-
-
-def _rate(value: Any, name: str) -> Any:
-    """A sampling rate: a finite real number > 0, returned as given."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not np.isfinite(value)
-        or value <= 0
-    ):
-        raise ParameterError(f"{name}={value!r} must be a positive number")
-    return value
-
-
-def _seconds(value: Any, name: str) -> float:
-    """A position or span in seconds: a finite real number >= 0."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not np.isfinite(value)
-        or value < 0
-    ):
-        raise ParameterError(f"{name}={value!r} must be a finite number of seconds >= 0")
-    return value
+# --- sample types ------------------------------------------------------------------------------
 
 
 def _read_dtype(dtype: Any) -> str:
@@ -221,11 +186,11 @@ def load(
     --------
     librosa.load : the reference implementation.
     """
-    _seconds(offset, "offset")
+    check_nonnegative(offset, "offset")
     if duration is not None:
-        _seconds(duration, "duration")
+        check_nonnegative(duration, "duration")
     if sr is not None:
-        _rate(sr, "sr")
+        check_positive(sr, "sr")
     read_dtype = _read_dtype(dtype)
     y, sr_native = _read(path, offset, duration, read_dtype)
     if not np.issubdtype(y.dtype, np.floating) and (mono or sr is not None):
@@ -306,14 +271,14 @@ def get_duration(
             return float(path.frames) / path.samplerate
         with _opened(path) as f:
             return float(f.frames) / f.samplerate  # soundfile.info's duration
-    _rate(sr, "sr")
+    check_positive(sr, "sr")
     if y is None:
         if S is None:
             raise ParameterError("At least one of (y, sr), S, or path must be provided")
         if np.ndim(S) < 1:
             raise ParameterError(f"S must have shape (..., d, t), got shape {np.shape(S)}")
         for value, name in ((n_fft, "n_fft"), (hop_length, "hop_length")):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            if not is_real(value):
                 raise ParameterError(f"{name}={value!r} must be a number")
         n_frames = np.shape(S)[-1]
         n_samples = n_fft + hop_length * (n_frames - 1)
@@ -380,25 +345,10 @@ def to_mono(y: np.ndarray) -> np.ndarray:
     --------
     librosa.to_mono : the reference implementation.
     """
-    _valid_audio(y)
+    valid_audio(y)
     if y.ndim > 1:
         y = np.mean(y, axis=tuple(range(y.ndim - 1)))
     return y
-
-
-def _fix_length(data: np.ndarray, *, size: int, axis: int = -1, **kwargs: Any) -> np.ndarray:
-    """librosa.util.fix_length: trim, or pad with ``np.pad(**kwargs)`` (zeros by default)."""
-    kwargs.setdefault("mode", "constant")
-    n = data.shape[axis]
-    if n > size:
-        slices = [slice(None)] * data.ndim
-        slices[axis] = slice(0, size)
-        return data[tuple(slices)]
-    if n < size:
-        lengths = [(0, 0)] * data.ndim
-        lengths[axis] = (0, size - n)
-        return np.pad(data, lengths, **kwargs)
-    return data
 
 
 def _unsupported_res_type(res_type: Any) -> ParameterError:
@@ -463,13 +413,10 @@ def resample(
     --------
     librosa.resample : the reference implementation.
     """
-    _valid_audio(y)
-    _rate(orig_sr, "orig_sr")
-    _rate(target_sr, "target_sr")
-    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-        raise ParameterError(f"axis={axis!r} must be an integer")
-    if not -y.ndim <= axis < y.ndim:
-        raise ParameterError(f"axis={axis} is out of range for y of shape {y.shape}")
+    valid_audio(y)
+    check_positive(orig_sr, "orig_sr")
+    check_positive(target_sr, "target_sr")
+    check_axis(axis, y.ndim, "y")
     if orig_sr == target_sr:
         return y
 
@@ -518,7 +465,7 @@ def resample(
         raise _unsupported_res_type(res_type)
 
     if fix:
-        y_hat = _fix_length(y_hat, size=n_samples, axis=axis, **kwargs)
+        y_hat = fix_length(y_hat, size=n_samples, axis=axis, **kwargs)
     if scale:
         y_hat /= np.sqrt(ratio)
     return np.asarray(y_hat, dtype=y.dtype)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -11,18 +10,14 @@ import scipy.ndimage
 import scipy.signal
 
 from . import _core
+from ._validation import check_positive, check_positive_int
 from .exceptions import ParameterError
 from .feature.mel import melspectrogram
 from .spectrum import power_to_db
+from .time_units import frames_to_samples, frames_to_time
 from .util import fix_frames, peak_pick, tiny
 
 __all__ = ["onset_backtrack", "onset_detect", "onset_strength"]
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ParameterError(f"{name}={value!r} must be a positive integer")
-    return int(value)
 
 
 def onset_strength(
@@ -114,8 +109,8 @@ def onset_strength(
         kwargs.setdefault("fmax", 0.5 * sr)
     if aggregate is None:
         aggregate = np.mean
-    lag = _positive_int(lag, "lag")
-    max_size = _positive_int(max_size, "max_size")
+    lag = check_positive_int(lag, "lag")
+    max_size = check_positive_int(max_size, "max_size")
 
     if S is None:
         if y is None:
@@ -167,19 +162,10 @@ def onset_strength(
     return onset_env[..., 0, :]
 
 
-def _frames_to_samples(frames: np.ndarray, hop_length: Any) -> np.ndarray:
-    """librosa.frames_to_samples' arithmetic (no ``n_fft`` offset): ``frames * hop_length``
-    cast to int."""
-    return (np.asanyarray(frames) * hop_length).astype(int)
-
-
-def _frames_to_time(frames: np.ndarray, sr: Any, hop_length: Any) -> np.ndarray:
-    """librosa.frames_to_time's arithmetic: whole samples divided by ``float(sr)``."""
-    return _frames_to_samples(frames, hop_length) / float(sr)
-
-
 def _peak_pick_defaults(sr: Any, hop_length: Any) -> dict[str, Any]:
     """onset_detect's peak_pick parameters (librosa's large-scale search), in frames."""
+    # (a numpy zero would divide with a warning, and its inf be blamed on pre_max)
+    check_positive(hop_length, "hop_length")
     try:
         return {
             "pre_max": 0.03 * sr // hop_length,  # 30 ms
@@ -189,10 +175,8 @@ def _peak_pick_defaults(sr: Any, hop_length: Any) -> dict[str, Any]:
             "wait": 0.03 * sr // hop_length,  # 30 ms
             "delta": 0.07,
         }
-    except ZeroDivisionError:  # (librosa: a ZeroDivisionError)
-        raise ParameterError(f"hop_length={hop_length!r} must be positive") from None
     except TypeError:
-        raise ParameterError(f"sr={sr!r} and hop_length={hop_length!r} must be numbers") from None
+        raise ParameterError(f"sr={sr!r} must be a number") from None
 
 
 def onset_detect(
@@ -260,8 +244,10 @@ def onset_detect(
     ParameterError
         If neither ``y`` nor ``onset_envelope`` is given, ``units`` is unknown, ``backtrack``
         is set without ``sparse``, the envelope cannot be normalized (not floating-point or
-        without frames: numpy errors in librosa), a peak_pick argument is invalid, or ``sparse`` is
-        set for a multichannel envelope with onsets.
+        without frames: numpy errors in librosa), ``hop_length`` is not a positive number
+        when there are peaks to pick or ``units`` is "samples" or "time" (``sr`` too for
+        "time"), a peak_pick argument is invalid, or ``sparse`` is set for a multichannel
+        envelope with onsets.
 
     See Also
     --------
@@ -312,9 +298,9 @@ def onset_detect(
         if units == "frames":
             pass
         elif units == "samples":
-            onsets = _frames_to_samples(onsets, hop_length)
+            onsets = frames_to_samples(onsets, hop_length=hop_length)
         elif units == "time":
-            onsets = _frames_to_time(onsets, sr, hop_length)
+            onsets = frames_to_time(onsets, hop_length=hop_length, sr=sr)
         else:
             raise ParameterError(f"Invalid unit type: units={units!r}")
     return onsets

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from . import _peaks
+from ._validation import check_axis, check_index
 from .exceptions import ParameterError
 
 __all__ = [
@@ -119,23 +120,6 @@ def normalize(
 # --- argument checks ---------------------------------------------------------------------------
 
 
-def _index(value: Any, name: str) -> int:
-    """``value`` as a Python int (anything with ``__index__``), or a ParameterError naming it."""
-    try:
-        return operator.index(value)
-    except TypeError:
-        raise ParameterError(f"{name}={value!r} must be an integer") from None
-
-
-def _axis(axis: Any, ndim: int, name: str) -> int:
-    """``axis`` as an int in ``[-ndim, ndim)`` (its sign kept), or a ParameterError naming the
-    array ``name``."""
-    axis = _index(axis, "axis")
-    if not -ndim <= axis < ndim:
-        raise ParameterError(f"axis={axis} is out of bounds for {name} of {ndim} dimension(s)")
-    return axis
-
-
 def _ceil_int(value: Any, name: str, *, positive: bool) -> int:
     """librosa's argument check of ``peak_pick`` (``value < 0`` or ``value <= 0`` raises),
     then ``valid_int(value, cast=np.ceil)``, within numba's uint32 argument."""
@@ -215,9 +199,9 @@ def frame(
            [2, 4, 6]])
     """
     x = np.asanyarray(x) if subok else np.asarray(x)
-    frame_length = _index(frame_length, "frame_length")
-    hop_length = _index(hop_length, "hop_length")
-    axis = _axis(axis, x.ndim, "x")
+    frame_length = check_index(frame_length, "frame_length")
+    hop_length = check_index(hop_length, "hop_length")
+    axis = check_axis(axis, x.ndim, "x")
     if x.shape[axis] < frame_length:
         raise ParameterError(
             f"Input is too short (n={x.shape[axis]}) for frame_length={frame_length} "
@@ -284,7 +268,7 @@ def pad_center(data: np.ndarray, *, size: int, axis: int = -1, **kwargs: Any) ->
     """
     kwargs.setdefault("mode", "constant")
     data = np.asanyarray(data)
-    axis = _axis(axis, data.ndim, "data")
+    axis = check_axis(axis, data.ndim, "data")
     n = data.shape[axis]
     try:
         lpad = int((size - n) // 2)
@@ -335,10 +319,10 @@ def fix_length(data: np.ndarray, *, size: int, axis: int = -1, **kwargs: Any) ->
     """
     kwargs.setdefault("mode", "constant")
     data = np.asanyarray(data)
-    axis = _axis(axis, data.ndim, "data")
+    axis = check_axis(axis, data.ndim, "data")
     if isinstance(size, (float, np.floating)) and float(size).is_integer():
         size = int(size)
-    size = _index(size, "size")
+    size = check_index(size, "size")
     n = data.shape[axis]
     if n > size:
         slices = [slice(None)] * data.ndim
@@ -463,7 +447,7 @@ def sync(
     if not callable(aggregate):  # (librosa: a TypeError calling it)
         raise ParameterError(f"aggregate={aggregate!r} must be callable")
     data = np.asanyarray(data)
-    axis = _axis(axis, data.ndim, "data")
+    axis = check_axis(axis, data.ndim, "data")
     try:
         items = list(idx)
     except TypeError:
@@ -514,15 +498,16 @@ def valid_audio(y: np.ndarray) -> bool:
     librosa.util.valid_audio : the reference implementation.
     """
     if not isinstance(y, np.ndarray):
-        raise ParameterError(f"Audio data must be of type numpy.ndarray: y is a {type(y).__name__}")
+        raise ParameterError(f"y is a {type(y).__name__}: Audio data must be of type numpy.ndarray")
     if not np.issubdtype(y.dtype, np.floating):
-        raise ParameterError(f"Audio data must be floating-point: y has dtype {y.dtype}")
+        raise ParameterError(f"y has dtype {y.dtype}: Audio data must be floating-point")
     if y.ndim == 0:
         raise ParameterError(
-            f"Audio data must be at least one-dimensional, given y.shape={y.shape}"
+            f"y is 0-dimensional: Audio data must be at least one-dimensional, given "
+            f"y.shape={y.shape}"
         )
     if not np.isfinite(y).all():
-        raise ParameterError("Audio buffer is not finite everywhere: y holds NaN or Inf")
+        raise ParameterError("y holds NaN or Inf: Audio buffer is not finite everywhere")
     return True
 
 
@@ -538,7 +523,7 @@ def _extrema(x: Any, axis: Any, maxima: bool) -> np.ndarray:
         )
     if x.ndim == 0:
         raise ParameterError("x must have at least one dimension, got a 0-d array")
-    axis = _axis(axis, x.ndim, "x")
+    axis = check_axis(axis, x.ndim, "x")
     if x.shape[axis] < 2:  # (librosa: numpy's IndexError)
         raise ParameterError(f"x needs at least 2 values along axis={axis}, got shape {x.shape}")
     xi = x.swapaxes(-1, axis)
@@ -727,7 +712,7 @@ def peak_pick(
         raise ParameterError(f"x has dtype {x.dtype}; peak picking needs real numbers")
     if x.ndim == 0:
         raise ParameterError("x must have at least one dimension, got a 0-d array")
-    axis = _axis(axis, x.ndim, "x")
+    axis = check_axis(axis, x.ndim, "x")
     try:
         delta32 = np.float32(delta)  # numba's float32 argument
     except (TypeError, ValueError):
@@ -790,7 +775,7 @@ def expand_to(x: np.ndarray, *, ndim: int, axes: int | Sequence[int]) -> np.ndar
         axes_tup = (axes,)
     if len(axes_tup) != x.ndim:
         raise ParameterError(f"Shape mismatch between axes={axes_tup} and input x.shape={x.shape}")
-    ndim = _index(ndim, "ndim")
+    ndim = check_index(ndim, "ndim")
     if ndim < x.ndim:
         raise ParameterError(f"Cannot expand x.shape={x.shape} to fewer dimensions ndim={ndim}")
     shape = [1] * ndim
@@ -851,7 +836,7 @@ def stack(arrays: list[np.ndarray], *, axis: int = 0) -> np.ndarray:
     if len(shapes) < 1:
         raise ParameterError("at least one input array must be provided for stack")
     shape_in = shapes.pop()
-    _axis(axis, len(shape_in) + 1, "the stacked array")  # (librosa: numpy's AxisError)
+    check_axis(axis, len(shape_in) + 1, "the stacked array")  # (librosa: numpy's AxisError)
     if axis != 0:
         return np.stack(arrays, axis=axis)
     result = np.empty((len(arrays), *shape_in), dtype=np.result_type(*arrays), order="F")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
 from .._engine import effective_n_fft
+from .._framing import stft_arguments
+from .._validation import is_real
 from ..convert import fft_frequencies
 from ..exceptions import ParameterError
-from ..spectrum import stft
+from ..spectrum import spectrogram
 
 __all__ = ["poly_features"]
 
@@ -95,27 +96,14 @@ def poly_features(
     >>> genrefx.feature.poly_features(y=y, order=2).shape
     (3, 44)
     """
-    if isinstance(order, bool) or not isinstance(order, numbers.Real) or not _degree(order) >= 0:
+    if not is_real(order) or not _degree(order) >= 0:
         raise ParameterError(f"order={order!r} must be a non-negative integer")
-    if S is not None:
-        S = np.asarray(S)
-        if S.ndim < 2:
-            raise ParameterError(f"S must have shape (..., n_bins, n_frames), got {S.shape}")
-        n_fft = effective_n_fft(n_fft, S.shape[-2])
-    elif y is not None:
-        S = np.abs(
-            stft(
-                y,
-                n_fft=n_fft,
-                hop_length=hop_length,
-                win_length=win_length,
-                window=window,
-                center=center,
-                pad_mode=pad_mode,
-            )
-        )
-    else:
+    if S is None and y is None:
         raise ParameterError("Input signal must be provided to compute a spectrogram: y or S")
+    framing = stft_arguments(n_fft, hop_length, win_length, window, center, pad_mode)
+    S, _ = spectrogram(y, S, 1, framing)
+    # librosa's n_fft for S: the given one if its bins fit S (spectrogram's is 2 * (d - 1))
+    n_fft = effective_n_fft(n_fft, S.shape[-2])
     if S.shape[-2] == 0 or 0 in S.shape[:-2]:  # (librosa: numpy's TypeError / ValueError)
         raise ParameterError(f"S has no frequency bins or no channels, given S.shape={S.shape}")
 

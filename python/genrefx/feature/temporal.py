@@ -3,22 +3,18 @@ mirroring ``librosa.feature.delta`` and ``librosa.feature.stack_memory``."""
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 import scipy.signal
 
+from .._validation import check_axis, check_positive_int, is_integer
 from ..exceptions import ParameterError
 
 __all__ = ["delta", "stack_memory"]
 
 _SAVGOL_MODES = ("interp", "mirror", "constant", "nearest", "wrap")
 _SAVGOL_KWARGS = ("polyorder", "delta", "cval", "deriv")
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def delta(
@@ -86,9 +82,8 @@ def delta(
     True
     """
     data = np.atleast_1d(data)
-    if not _is_int(axis) or not -data.ndim <= axis < data.ndim:
-        raise ParameterError(f"axis={axis!r} is out of range for data with ndim={data.ndim}")
-    if not _is_int(width) or width < 3 or width % 2 != 1:
+    axis = check_axis(axis, data.ndim, "data")
+    if not is_integer(width) or width < 3 or width % 2 != 1:
         raise ParameterError(f"width={width!r} must be an odd integer >= 3")
     if mode not in _SAVGOL_MODES:
         raise ParameterError(f"mode={mode!r} must be one of {', '.join(_SAVGOL_MODES)}")
@@ -96,8 +91,7 @@ def delta(
         raise ParameterError(
             f"when mode='interp', width={width} cannot exceed data.shape[axis]={data.shape[axis]}"
         )
-    if not _is_int(order) or order <= 0:
-        raise ParameterError(f"order={order!r} must be a positive integer")
+    check_positive_int(order, "order")
     unknown = sorted(set(kwargs) - set(_SAVGOL_KWARGS))
     if unknown:
         raise ParameterError(
@@ -107,7 +101,7 @@ def delta(
     kwargs.pop("deriv", None)
     kwargs.setdefault("polyorder", order)
     polyorder = kwargs["polyorder"]
-    if not _is_int(polyorder) or not 0 <= polyorder < width:
+    if not is_integer(polyorder) or not 0 <= polyorder < width:
         raise ParameterError(
             f"polyorder={polyorder!r} must be an integer in [0, width={width}); it defaults "
             "to order"
@@ -168,11 +162,10 @@ def stack_memory(
            [-3, -3, -2, -1,  0,  1],
            [-3, -3, -3, -2, -1,  0]])
     """
-    if not _is_int(n_steps) or n_steps < 1:
-        raise ParameterError(f"n_steps={n_steps!r} must be a positive integer")
-    if not _is_int(delay) or delay == 0:
+    n_steps = check_positive_int(n_steps, "n_steps")
+    if not is_integer(delay) or delay == 0:
         raise ParameterError(f"delay={delay!r} must be a non-zero integer")
-    n_steps, delay = int(n_steps), int(delay)
+    delay = int(delay)
     data = np.atleast_2d(data)
     t = data.shape[-1]
     if t < 1:
