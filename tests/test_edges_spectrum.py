@@ -299,3 +299,22 @@ def test_normalize_of_empty_arrays_librosa_takes(kw):
         got = gx.util.normalize(S, **kw)
     assert got.shape == expected.shape
     assert got.dtype == expected.dtype
+
+
+# --- S= with an odd n_fft through the numpy filterbank path ------------------------------------
+
+
+@pytest.mark.parametrize("n_fft", [2047, 1023, 2000])
+@pytest.mark.parametrize("feature", ["melspectrogram", "chroma_stft"])
+def test_s_input_keeps_an_n_fft_that_fits_its_bins(audio, feature, n_fft):
+    # librosa keeps the given n_fft when n_fft // 2 + 1 matches S's bins (an odd n_fft too);
+    # a float64 filterbank (dtype=) runs the numpy path, which inferred 2 * (bins - 1) and was
+    # off by up to 1.1e-2 (mel) / 5.4e-3 (chroma) for n_fft 2047 (found in review)
+    S = np.abs(librosa.stft(audio, n_fft=n_fft)) ** 2
+    kwargs = {"sr": 22050, "n_fft": n_fft, "dtype": np.float64}
+    if feature == "chroma_stft":
+        kwargs["tuning"] = 0.0
+    expected = getattr(librosa.feature, feature)(S=S, **kwargs)
+    got = getattr(gx.feature, feature)(S=S, **kwargs)
+    assert got.dtype == expected.dtype
+    assert _rel(got, expected) <= 1e-6

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from ._engine import effective_n_fft
 from ._framing import framing
 from ._validation import (
     as_signal_batch,
@@ -124,14 +125,15 @@ def stft(
 
 def spectrogram(y, S, power: float, framing_args: dict[str, Any]) -> tuple[np.ndarray, int]:
     """``(S, n_fft)`` as librosa's ``_spectrogram``: ``|stft(y)| ** power`` (float32 for
-    float32 audio), or the given ``S`` with the n_fft its bins imply. Used where a feature is
-    computed by numpy's products (a filterbank in another dtype); the fused paths do not.
+    float32 audio), or the given ``S`` with ``framing_args["n_fft"]`` if its bins fit S (an odd
+    n_fft too), else the n_fft its bins imply. Used where a feature is computed by numpy's
+    products (a filterbank in another dtype); the fused paths do not.
     """
     if S is not None:
         S = np.asarray(S)
         if S.ndim < 2:
             raise ParameterError(f"S must have shape (..., n_bins, n_frames), got {S.shape}")
-        return S, 2 * (S.shape[-2] - 1)
+        return S, effective_n_fft(framing_args["n_fft"], S.shape[-2])
     if not np.isscalar(power) or not power > 0:
         raise ParameterError(f"power={power!r} must be a positive number")
     return np.abs(stft(y, **framing_args)) ** power, framing_args["n_fft"]

@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 
-from .._engine import effective_n_fft
 from .._framing import stft_arguments
 from .._validation import is_real
 from ..convert import fft_frequencies
@@ -101,9 +100,7 @@ def poly_features(
     if S is None and y is None:
         raise ParameterError("Input signal must be provided to compute a spectrogram: y or S")
     framing = stft_arguments(n_fft, hop_length, win_length, window, center, pad_mode)
-    S, _ = spectrogram(y, S, 1, framing)
-    # librosa's n_fft for S: the given one if its bins fit S (spectrogram's is 2 * (d - 1))
-    n_fft = effective_n_fft(n_fft, S.shape[-2])
+    S, n_fft = spectrogram(y, S, 1, framing)
     if S.shape[-2] == 0 or 0 in S.shape[:-2]:  # (librosa: numpy's TypeError / ValueError)
         raise ParameterError(f"S has no frequency bins or no channels, given S.shape={S.shape}")
 
