@@ -9,7 +9,6 @@ between octaves, as librosa does.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +26,7 @@ from ._validation import (
 )
 from .exceptions import ParameterError
 from .filters import get_window
+from .notes import note_to_midi
 from .pitch import estimate_tuning
 from .util import normalize
 
@@ -77,37 +77,6 @@ _WINDOW_BANDWIDTHS = {
 }
 
 
-# librosa.core.notation.NOTE_RE and note_to_midi's accidentals (librosa's pattern also takes
-# "n", which its note_to_midi then fails on with a KeyError: left out here)
-_NOTE_RE = re.compile(
-    r"^(?P<note>[A-Ga-g])"
-    r"(?P<accidental>[#♯𝄪b!♭𝄫♮]*)"
-    r"(?P<octave>[+-]?\d+)?"
-    r"(?P<cents>[+-]\d+)?$"
-)
-_PITCHES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
-_ACCIDENTALS = {"#": 1, "b": -1, "!": -1, "♯": 1, "𝄪": 2, "♭": -1, "𝄫": -2, "♮": 0}
-
-
-def _note_to_midi(note: Any, round_midi: bool) -> Any:
-    """librosa.note_to_midi: the MIDI number of a note name, or an array of them for an
-    iterable of names."""
-    if not isinstance(note, str):
-        return np.array([_note_to_midi(n, round_midi) for n in note])
-    match = _NOTE_RE.match(note)
-    if not match:
-        raise ParameterError(f"Improper note format: {note!r} (a note name like 'C1' or 'A#4')")
-    if not match.group("octave"):
-        # (librosa reads a missing octave as octave 0; genrefx asks for it: "C#" is far more
-        # likely a forgotten octave than the 17 Hz C#0)
-        raise ParameterError(f"note={note!r} has no octave: write e.g. {note + '0'!r}")
-    offset = sum(_ACCIDENTALS[a] for a in match.group("accidental"))
-    octave = int(match.group("octave"))
-    cents = int(match.group("cents")) * 1e-2 if match.group("cents") else 0
-    value = 12 * (octave + 1) + _PITCHES[match.group("note").upper()] + offset + cents
-    return int(np.round(value)) if round_midi else value
-
-
 def note_to_hz(note: Any, *, round_midi: bool = True) -> Any:
     """Frequency of one or more note names such as "C1", "A#4", "Gb2" or "C2-32" (A4 = 440
     Hz); mirrors ``librosa.note_to_hz``.
@@ -130,7 +99,7 @@ def note_to_hz(note: Any, *, round_midi: bool = True) -> Any:
     ParameterError
         If a name is not in that format or has no octave.
     """
-    midi = _note_to_midi(note, round_midi)
+    midi = note_to_midi(note, round_midi=round_midi)
     return 440.0 * (2.0 ** ((np.asanyarray(midi) - 69.0) / 12.0))
 
 

@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 
 from ._validation import as_numeric, check_finite_scalar, check_positive
-from .constantq import _ACCIDENTALS, _NOTE_RE, _PITCHES  # genrefx.note_to_hz's note parser
 from .exceptions import ParameterError
 
 __all__ = [
@@ -27,6 +26,17 @@ __all__ = [
     "octs_to_hz",
     "tuning_to_A4",
 ]
+
+# librosa.core.notation.NOTE_RE and note_to_midi's accidentals (librosa's pattern also takes
+# "n", which its note_to_midi then fails on with a KeyError: left out here)
+_NOTE_RE = re.compile(
+    r"^(?P<note>[A-Ga-g])"
+    r"(?P<accidental>[#♯𝄪b!♭𝄫♮]*)"
+    r"(?P<octave>[+-]?\d+)?"
+    r"(?P<cents>[+-]\d+)?$"
+)
+_PITCHES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+_ACCIDENTALS = {"#": 1, "b": -1, "!": -1, "♯": 1, "𝄪": 2, "♭": -1, "𝄫": -2, "♮": 0}
 
 
 # --- MIDI numbers, octaves, tuning ---------------------------------------------------------------
