@@ -17,6 +17,7 @@ except ValueError as _error:
 
 from . import beat, decompose, effects, feature, filters, onset, util
 from ._inverse import istft
+from .channel_energy import pcen
 from .config import show_config
 from .constantq import cqt, cqt_frequencies, note_to_hz
 from .convert import (
@@ -57,6 +58,7 @@ from .time_units import (
     time_to_samples,
     times_like,
 )
+from .vocoder import phase_vocoder
 from .weighting import (
     A_weighting,
     B_weighting,
@@ -130,7 +132,9 @@ __all__ = [
     "note_to_midi",
     "octs_to_hz",
     "onset",
+    "pcen",
     "perceptual_weighting",
+    "phase_vocoder",
     "power_to_db",
     "resample",
     "samples_like",

@@ -24,14 +24,17 @@ from .exceptions import ParameterError
 from .feature.energy import rms as _rms
 from .spectrum import amplitude_to_db, stft
 from .time_units import frames_to_samples
+from .vocoder import pitch_shift, time_stretch
 
 __all__ = [
     "deemphasis",
     "harmonic",
     "hpss",
     "percussive",
+    "pitch_shift",
     "preemphasis",
     "split",
+    "time_stretch",
     "trim",
 ]
 
