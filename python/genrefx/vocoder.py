@@ -9,9 +9,9 @@
   complex128; for complex64 the phases are bit for bit and the phasors within 2**-24 per
   component (librosa's numba calls ``cosf`` / ``sinf``, genrefx numpy's float32 ``cos`` /
   ``sin``).
-* :func:`time_stretch` is ``genrefx.stft`` -> :func:`phase_vocoder` -> ``genrefx.istft`` (the
-  C++ core's transforms); :func:`pitch_shift` is :func:`time_stretch` -> ``genrefx.resample``
-  -> ``genrefx.util.fix_length``, as librosa.
+* :func:`time_stretch` is ``genrefx.stft`` (its FFT in float64, as librosa's) ->
+  :func:`phase_vocoder` -> ``genrefx.istft`` (the C++ core's transforms); :func:`pitch_shift`
+  is :func:`time_stretch` -> ``genrefx.resample`` -> ``genrefx.util.fix_length``, as librosa.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ._inverse import istft
 from ._validation import check_positive_int
 from .exceptions import ParameterError
 from .loading import resample
-from .spectrum import stft
+from .spectrum import _stft
 from .util import fix_length
 
 __all__ = ["phase_vocoder", "pitch_shift", "time_stretch"]
@@ -302,28 +302,27 @@ def _check_stretch_kwargs(kwargs: dict[str, Any]) -> None:
 def time_stretch(y: np.ndarray, *, rate: float, **kwargs: Any) -> np.ndarray:
     """Time-stretch audio by ``rate``; mirrors ``librosa.effects.time_stretch``.
 
-    ``genrefx.stft(y, **kwargs)`` -> :func:`phase_vocoder` (with ``kwargs``' ``hop_length``
-    and ``n_fft``) -> ``genrefx.istft(..., dtype=y.dtype, length=round(n / rate), **kwargs)``,
-    as librosa. librosa's quirks are kept: the phase vocoder's ``hop_length`` defaults to
-    ``n_fft // 4`` even when ``win_length`` sets the STFT's hop to ``win_length // 4``, and a
-    stretched length of 0 (``round(n / rate) == 0``) is not a length for istft (``if
-    length:``), which then returns the full inverse of the frames.
+    ``genrefx.stft(y, **kwargs)`` (FFT in float64) -> :func:`phase_vocoder` (with
+    ``kwargs``' ``hop_length`` and ``n_fft``) -> ``genrefx.istft(..., dtype=y.dtype,
+    length=round(n / rate), **kwargs)``, as librosa. librosa's quirks are kept: the phase
+    vocoder's ``hop_length`` defaults to ``n_fft // 4`` even when ``win_length`` sets the
+    STFT's hop to ``win_length // 4``, and a stretched length of 0 (``round(n / rate) == 0``)
+    is not a length for istft (``if length:``), which then returns the full inverse of the
+    frames.
 
     Parity with librosa: the steps are librosa's (with librosa's ``stft``, ``istft`` and
     ``phase_vocoder`` replaced by genrefx's, ``librosa.effects.time_stretch`` returns this
-    function's result bit for bit), but the STFT and ISTFT are the core's float32 transforms,
-    about 1e-7 of the spectrum's largest value from librosa's, and a phase vocoder is
-    ill-conditioned: a bin's output phase sums its angle differences over all earlier frames,
-    including frames where the bin is near silence and round-off sets its angle. librosa's own
-    output moves as much when its input is perturbed by 1e-7 (relative); measured on seeded
-    music, noise, a tone and a chirp at rates 0.5 to 2, genrefx's difference from librosa is
-    0.2 to 3.5 times that. As max|a - b| / max|b| on 1-2 s of music or noise (mono and
-    stereo, at the core's SIMD levels): <= 2.5e-5 for float64 audio (1e-7 at rate 1), <= 7.3e-4
-    for float32 audio, where librosa's float32 phase
-    accumulator (phases of 1e5 radians, an ulp of 0.008) turns each rounding that changes into
-    a whole ulp of phase; on pure tones up to 3e-2, and on chirps the whole signal (the bins a
-    sweep reaches late have accumulated round-off phases), for librosa against itself as for
-    genrefx. The magnitudes of the stretched STFT agree within 4e-7.
+    function's result bit for bit). The STFT's FFT runs in float64, as librosa's does (about
+    1.6x the float32 FFT's time, a small part of the vocoder's): a phase vocoder is
+    ill-conditioned, because a bin's output phase sums its angle differences over all earlier
+    frames, including frames where the bin is near silence and round-off sets its angle, and
+    librosa's float32 phase accumulator (phases of 1e5 radians, an ulp of 0.008) turns each
+    rounding that changes into a whole ulp of phase. librosa's own output moves by up to 0.5 of
+    its peak when its input changes by 1e-7 (relative; after a silent gap every bin's phase is
+    round-off's). From the float32 FFT's spectrum (1e-7 from librosa's) genrefx's output was as
+    far from librosa's; from the float64 FFT's it is within the istft's round-off: measured
+    max|a - b| / max|b| <= 4.2e-7 on music, noise, a tone, a chirp and a 30-s clip with a
+    silent gap, float32 and float64, rates 0.5 to 2.
 
     Parameters
     ----------
@@ -366,7 +365,10 @@ def time_stretch(y: np.ndarray, *, rate: float, **kwargs: Any) -> np.ndarray:
             "istft fails on other dtypes)"
         )
 
-    D = stft(y, **kwargs)
+    # the FFT in float64 as librosa's: the vocoder turns the float32 FFT's ~1e-7 differences
+    # into different phases over whole stretches of signal (0.48 of the peak on a 30-s clip
+    # with a silent gap), while from this spectrum it gives librosa's samples to ~2e-7
+    D = _stft(y, fft64=True, **kwargs)
     D = phase_vocoder(D, rate=rate, hop_length=kwargs.get("hop_length"), n_fft=kwargs.get("n_fft"))
     len_stretch = int(round(y.shape[-1] / rate))  # noqa: RUF046 (librosa's; rate may be 0-d)
     return istft(D, dtype=y.dtype, length=len_stretch, **kwargs)
@@ -405,8 +407,7 @@ def pitch_shift(
     Parity with librosa: that of :func:`time_stretch` (the resampling and cropping are
     librosa's arithmetic; with librosa's ``stft``, ``istft`` and ``phase_vocoder`` replaced by
     genrefx's, librosa's pitch_shift returns this function's result bit for bit). Measured on
-    1-2 s of music or noise for n_steps from -12 to 7: <= 2.5e-5 of the largest sample for
-    float64 audio, <= 3.1e-4 for float32 audio; ``n_steps=0`` is rate 1 (1e-7 for float64).
+    the same signals for n_steps from -12 to 7: <= 7.1e-7 of the largest sample.
 
     Parameters
     ----------
