@@ -130,6 +130,13 @@ void prepare(Prepared& p, const py::dict& d, int64_t B, int64_t F, int64_t T) {
             p.arrays["stft"] = a.attr("transpose")(0, 2, 1);
             p.out.stft = a.mutable_data();
             r.stft = true;
+        } else if (f == "stft64") {
+            // complex128 from the float64 FFT (float64 audio's stft): frame-major as "stft"
+            py::array_t<std::complex<double>> a({B, T, F});
+            p.arrays["stft64"] = a.attr("transpose")(0, 2, 1);
+            p.out.stft64 = a.mutable_data();
+            r.stft64 = true;
+            r.fft64 = true;
         } else if (f == "melspectrogram" || f == "mfcc") {
             if (!r.mel_bank) {
                 auto bank = d["mel_bank"].cast<std::shared_ptr<SparseBank>>();
@@ -323,7 +330,7 @@ PYBIND11_MODULE(_core, m) {
             if (F < 2) throw std::invalid_argument("S must have at least 2 frequency bins");
             for (auto item : request["features"]) {
                 const std::string name = item.cast<std::string>();
-                if (name == "stft" || name == "rms") {
+                if (name == "stft" || name == "stft64" || name == "rms") {
                     throw std::invalid_argument(name + " is computed from a signal, not from S");
                 }
             }

@@ -748,7 +748,7 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
     if (T < 0) throw std::invalid_argument("signal too short for n_fft with center=False");
     const int64_t F = fft.n_bins();
     Engine e(K, req, out, B, F, T);
-    const bool spectral = req.stft || e.need_mag() || e.need_pow();
+    const bool spectral = req.stft || req.stft64 || e.need_mag() || e.need_pow();
     const int workers = worker_count(n_threads, e.n_items());
     // float64 audio goes into the float64 FFT as it is (librosa frames it unrounded)
     const bool frames64 = y64 != nullptr && req.fft64;
@@ -776,6 +776,10 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
             SpectrumOut so{};
             if (req.stft) {
                 so.complex_out = reinterpret_cast<float*>(out.stft + (b * T + t0) * F);
+                so.frame_stride = static_cast<size_t>(F);
+            }
+            if (req.stft64) {
+                so.complex_out64 = reinterpret_cast<double*>(out.stft64 + (b * T + t0) * F);
                 so.frame_stride = static_cast<size_t>(F);
             }
             so.mag = mag ? s.mag.data() : nullptr;

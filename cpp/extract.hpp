@@ -32,6 +32,9 @@ struct Request {
     // mfcc and contrast per signal (separate calls' results) instead of over the whole array
     // (librosa's call on a batch).
     bool independent = false;
+    // stft64: the stft in complex128 from the float64 FFT, unrounded (float64 audio; implies
+    // fft64)
+    bool stft64 = false;
     bool stft = false, mel = false, mfcc = false, chroma = false, centroid = false,
          bandwidth = false, contrast = false, rolloff = false, flatness = false, rms = false;
     double sr = 22050.0;
@@ -82,6 +85,7 @@ struct Request {
 // Output buffers, [B][rows][T] C-order, null when not requested.
 struct Outputs {
     std::complex<float>* stft = nullptr;  // [B][T][F]: frame-major, as librosa's F-ordered STFT
+    std::complex<double>* stft64 = nullptr;  // the same in complex128 (Request::stft64)
     float* mel = nullptr;
     float* mfcc = nullptr;
     float* chroma = nullptr;

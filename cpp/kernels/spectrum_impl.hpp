@@ -483,9 +483,56 @@ void emit_bins(const RfftView& f, const T* z, bool even, size_t dif_m, const T* 
     sink.finish();
 }
 
+// The real spectrum of z in T, unrounded, into out.complex_out64 (frame-major complex128; the
+// split step as emit_bins's, without its rounding to float32). A plain loop: only float64
+// audio's stft asks for it.
+template <typename T>
+void emit_complex128(const RfftView& f, const T* z, bool even, size_t dif_m, const T* split,
+                     const SpectrumOut& out, int n_valid) {
+    auto store = [&](int k, const T* re, const T* im) {
+        for (int l = 0; l < n_valid; ++l) {
+            double* o = out.complex_out64 + 2 * (static_cast<size_t>(l) * out.frame_stride + k);
+            o[0] = static_cast<double>(re[l]);
+            o[1] = static_cast<double>(im[l]);
+        }
+    };
+    auto row = [&](size_t k) { return z + (dif_m ? dif_row(k, dif_m) : k) * kRow; };
+    if (!even) {
+        for (int k = 0; k < f.n_bins; ++k) store(k, row(static_cast<size_t>(k)), row(static_cast<size_t>(k)) + W);
+        return;
+    }
+    const size_t n = static_cast<size_t>(f.n_complex);
+    alignas(64) T xr[W], xi[W], nr[W], zero[W];
+    const T* z0 = row(0);
+    for (int l = 0; l < W; ++l) {
+        xr[l] = z0[l] + z0[W + l];  // bins 0 and n are real
+        nr[l] = z0[l] - z0[W + l];
+        zero[l] = T(0);
+    }
+    store(0, xr, zero);
+    const T half = T(0.5);
+    for (size_t k = 1; k < n; ++k) {
+        const T* ar = row(k);
+        const T* br = row(n - k);
+        const T* ai = ar + W;
+        const T* bi = br + W;
+        const T c = split[2 * k], sn = split[2 * k + 1];
+        for (int l = 0; l < W; ++l) {
+            // as emit_bins's split_bin: X[k] = E + (-i w^k) O
+            const T er = half * (ar[l] + br[l]), ei = half * (ai[l] - bi[l]);
+            const T orr = half * (ar[l] - br[l]), oi = half * (ai[l] + bi[l]);
+            xr[l] = er + (oi * c + orr * sn);
+            xi[l] = ei + (oi * sn - orr * c);
+        }
+        store(static_cast<int>(k), xr, xi);
+    }
+    store(static_cast<int>(n), nr, zero);
+}
+
 template <typename T>
 void emit_any(const RfftView& f, const T* z, bool even, size_t dif_m, const T* split,
               const SpectrumOut& out, int n_valid) {
+    if (out.complex_out64 != nullptr) emit_complex128<T>(f, z, even, dif_m, split, out, n_valid);
     switch (sink_mode(out)) {
 #define GX_EMIT(m) \
     case m: emit_bins<T, m>(f, z, even, dif_m, split, out, n_valid); return;
