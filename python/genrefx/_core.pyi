@@ -91,7 +91,9 @@ def extract(
 ) -> dict[str, Any]:
     """Compute the requested features of signals ``y`` (B, n) in one framing + FFT pass.
 
-    ``request["features"]`` lists names among ``"stft"``, ``"melspectrogram"``, ``"mfcc"``,
+    ``request["features"]`` lists names among ``"stft"``, ``"stft64"`` (complex128 from the
+    float64 FFT, unrounded: float64 audio's stft; implies ``"fft64"``), ``"melspectrogram"``,
+    ``"mfcc"``,
     ``"chroma_stft"``, ``"spectral_centroid"``, ``"spectral_bandwidth"``,
     ``"spectral_contrast"``, ``"spectral_rolloff"``, ``"spectral_flatness"`` and ``"rms"``;
     the other keys carry their parameters and prepared tables (built by
@@ -102,7 +104,8 @@ def extract(
     ``"independent": True`` takes chroma's tuning estimate, ``estimate_tuning`` and the top_db
     maxima of mfcc and contrast per signal instead of over all B signals.
 
-    Returns one ``(B, rows, T)`` array per feature (complex64 for ``stft``, float32 for mel,
+    Returns one ``(B, rows, T)`` array per feature (complex64 for ``stft``, complex128 for
+    ``stft64``, float32 for mel,
     mfcc, chroma, flatness and rms, float64 for the others) and, when chroma is requested,
     ``"tuning"``: the tuning used (a float; a ``(B,)`` float64 array with ``independent``;
     likewise ``"estimate_tuning"``). Raises ``ValueError`` for a malformed request,
@@ -118,7 +121,8 @@ def spectral(
     """Compute the requested features from given spectrograms ``S`` (B, F, T).
 
     ``S`` is a magnitude spectrogram for the shape features and a power spectrogram for mel
-    and chroma (``F >= 2``). ``request`` is as for :func:`extract` (without ``"stft"``);
+    and chroma (``F >= 2``). ``request`` is as for :func:`extract` (without ``"stft"`` /
+    ``"stft64"``);
     returns the same dict.
     """
 
