@@ -539,6 +539,20 @@ def test_emphasis_with_an_initial_state(fn, dtype):
         _same(zf, zf_ref)
 
 
+@pytest.mark.parametrize("fn", ["preemphasis", "deemphasis"])
+@pytest.mark.parametrize("dtype", [np.longdouble, np.clongdouble])
+def test_emphasis_of_long_double_audio_equals_librosa(fn, dtype):
+    """scipy's lfilter filters long double audio (only float16 and integers are refused), so
+    librosa returns it in long double: so does genrefx."""
+    y = _audio((2, 300), dtype)
+    _same(getattr(gx.effects, fn)(y), getattr(librosa.effects, fn)(y))
+    zi = np.full((2, 1), 0.25, dtype=dtype)
+    got, zf = getattr(gx.effects, fn)(y, coef=0.9, zi=zi, return_zf=True)
+    expected, zf_ref = getattr(librosa.effects, fn)(y, coef=0.9, zi=zi, return_zf=True)
+    _same(got, expected)
+    _same(zf, zf_ref)
+
+
 def test_preemphasis_streams_in_blocks():
     y = signals.music(0.5)
     whole = gx.effects.preemphasis(y)

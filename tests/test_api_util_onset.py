@@ -831,6 +831,27 @@ def test_phasor_with_magnitudes(angles, mag):
         assert_same(got, ref)
 
 
+@pytest.mark.parametrize(
+    "angles",
+    [
+        np.asfortranarray(np.linspace(-4, 4, 12).reshape(3, 4)),
+        np.asfortranarray(np.linspace(-4, 4, 12, dtype=np.float32).reshape(3, 4)),
+        np.linspace(-4, 4, 24).reshape(2, 3, 4).transpose(2, 0, 1),
+        np.asfortranarray(np.arange(6, dtype=np.int16).reshape(2, 3)),
+    ],
+    ids=["F-float64", "F-float32", "transposed", "F-int16"],
+)
+@pytest.mark.parametrize("mag", [None, 2.0])
+def test_phasor_keeps_the_memory_layout_of_angles(angles, mag):
+    """librosa's numba ufunc allocates its output in the layout of the angles (numpy's
+    order="K"): a Fortran-ordered phase matrix gives a Fortran-ordered phasor matrix."""
+    ref = librosa.util.phasor(angles, mag=mag)
+    got = gx.util.phasor(angles, mag=mag)
+    assert got.strides == ref.strides
+    if ref.dtype == np.complex128:
+        assert_same(got, ref)
+
+
 def test_phasor_bad_arguments():
     assert_both_raise(
         lambda: librosa.util.phasor(np.array([1.0, 2.0]), mag=np.ones((2, 2))),

@@ -476,15 +476,22 @@ del _f, _notes
 # --- emphasis filters ----------------------------------------------------------------------
 
 
+#: The audio dtypes scipy.signal.lfilter filters (float16 and integers it refuses or truncates).
+_LFILTER_DTYPES = tuple(
+    np.dtype(t)
+    for t in (np.float32, np.float64, np.longdouble, np.complex64, np.complex128, np.clongdouble)
+)
+
+
 def _emphasis_input(y: Any, coef: Any, zi: Any) -> np.ndarray:
     """Check ``y`` and ``coef`` for :func:`preemphasis` / :func:`deemphasis`."""
     if not isinstance(y, np.ndarray):
         raise ParameterError(f"y must be a numpy.ndarray, got {type(y).__name__}")
-    if y.dtype not in (np.float32, np.float64, np.complex64, np.complex128):
+    if y.dtype not in _LFILTER_DTYPES:
         # (librosa: scipy's NotImplementedError, or for integers filter taps cast to integers)
         raise ParameterError(
-            f"y must be float32, float64 or complex audio (scipy.signal.lfilter), got dtype "
-            f"{y.dtype}"
+            f"y must be float32, float64, long double or complex audio (scipy.signal.lfilter), "
+            f"got dtype {y.dtype}"
         )
     if y.ndim == 0 or y.shape[-1] == 0:
         raise ParameterError(f"y must have at least one sample, given y.shape={y.shape}")
@@ -528,7 +535,7 @@ def preemphasis(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(..., n)], float32, float64 or complex
+    y : np.ndarray [shape=(..., n)], float32, float64, long double or complex
         Audio; leading dimensions are channels or a batch.
     coef : number
         Pre-emphasis coefficient (0.97: HTK's); 0 leaves ``y`` unchanged, 1 gives the first
@@ -550,9 +557,10 @@ def preemphasis(
     Raises
     ------
     ParameterError
-        ``y`` not a float32 / float64 / complex ndarray with a sample (two without ``zi``);
-        ``coef`` not a number; ``zi`` of the wrong shape. librosa raises numpy's or scipy's
-        errors for these, and silently casts the filter taps to integers for integer ``y``.
+        ``y`` not a float32 / float64 / long double / complex ndarray with a sample (two
+        without ``zi``); ``coef`` not a number; ``zi`` of the wrong shape. librosa raises
+        numpy's or scipy's errors for these, and silently casts the filter taps to integers for
+        integer ``y``.
 
     See Also
     --------
@@ -599,7 +607,7 @@ def deemphasis(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(..., n)], float32, float64 or complex
+    y : np.ndarray [shape=(..., n)], float32, float64, long double or complex
     coef : number
     zi : number or np.ndarray [shape=(..., 1)] or None
         Initial filter state; ``None`` needs two samples (see above).

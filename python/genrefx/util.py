@@ -921,7 +921,8 @@ def phasor(angles: Any, *, mag: Any = None) -> Any:
     Returns
     -------
     z : np.ndarray or complex scalar
-        The phasors (a numpy scalar for scalar angles).
+        The phasors (a numpy scalar for scalar angles), in the memory layout of ``angles``
+        (a Fortran-ordered matrix gives a Fortran-ordered one), as librosa's.
 
     Raises
     ------
@@ -942,7 +943,8 @@ def phasor(angles: Any, *, mag: Any = None) -> Any:
     if loop is None or a.dtype.kind not in "biuf":  # (librosa: numba's TypeError)
         raise ParameterError(f"angles has dtype {a.dtype}; phasor takes real angles")
     a64 = a.astype(np.float64)
-    z = np.empty(a.shape, dtype=np.complex64 if loop == np.float32 else np.complex128)
+    # in the angles' memory layout, as librosa's ufunc allocates it (order="K")
+    z = np.empty_like(a, dtype=np.complex64 if loop == np.float32 else np.complex128)
     z.real = np.cos(a64)
     # librosa's cos + 1j * sin: the complex product turns a -0.0 sine into +0.0
     z.imag = np.sin(a64) + 0.0
