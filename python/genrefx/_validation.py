@@ -103,12 +103,18 @@ def restore_shape(out: np.ndarray, lead: tuple[int, ...]) -> np.ndarray:
 
 
 def is_integer(value: Any) -> bool:
-    """Whether ``value`` is an integer: a Python or numpy integer, not a bool."""
+    """Whether ``value`` is an integer: a Python or numpy integer or a 0-d integer array (as
+    librosa's arithmetic takes them), not a bool."""
+    if isinstance(value, np.ndarray):
+        return value.ndim == 0 and value.dtype.kind in "iu"
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def is_real(value: Any) -> bool:
-    """Whether ``value`` is a real number: a Python or numpy int or float, not a bool."""
+    """Whether ``value`` is a real number: a Python or numpy int or float or a 0-d array of
+    one, not a bool."""
+    if isinstance(value, np.ndarray):
+        return value.ndim == 0 and value.dtype.kind in "iuf"
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
