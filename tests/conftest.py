@@ -47,6 +47,14 @@ def pytest_configure(config):
     )
 
 
+def assert_identical(got, expected) -> None:
+    """Bit-identical arrays of the same dtype and shape (NaNs in the same places)."""
+    got, expected = np.asarray(got), np.asarray(expected)
+    assert got.dtype == expected.dtype
+    assert got.shape == expected.shape
+    np.testing.assert_array_equal(got, expected)
+
+
 def rel_err(a, ref) -> float:
     """max|a - ref| / max|ref|; 0/0 is 0, and when max|ref| == 0 the result is max|a|.
 

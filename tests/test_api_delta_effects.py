@@ -15,14 +15,7 @@ from hypothesis import strategies as st
 
 import genrefx as gx
 import signals
-
-
-def _same(got, expected) -> None:
-    """Bit-identical arrays of the same dtype and shape."""
-    got, expected = np.asarray(got), np.asarray(expected)
-    assert got.dtype == expected.dtype
-    assert got.shape == expected.shape
-    np.testing.assert_array_equal(got, expected)
+from conftest import assert_identical
 
 
 @pytest.mark.parametrize(
@@ -58,7 +51,7 @@ def mfcc_pair():
 def test_delta_of_mfcc_equals_librosa(mfcc_pair, order):
     ours, theirs = mfcc_pair
     got = gx.feature.delta(ours, order=order)
-    _same(got, librosa.feature.delta(ours, order=order))  # the same filter: bit for bit
+    assert_identical(got, librosa.feature.delta(ours, order=order))  # the same filter: bit for bit
     # the whole chain (MFCC then delta) against librosa's: MFCC's float32 round-off only
     expected = librosa.feature.delta(theirs, order=order)
     assert got.dtype == expected.dtype == np.float32
@@ -90,12 +83,12 @@ _DELTA_CASES = [
 @pytest.mark.parametrize(("kwargs", "shape", "dtype"), _DELTA_CASES)
 def test_delta_equals_librosa(kwargs, shape, dtype):
     data = (np.random.default_rng(5).standard_normal(shape) * 10).astype(dtype)
-    _same(gx.feature.delta(data, **kwargs), librosa.feature.delta(data, **dict(kwargs)))
+    assert_identical(gx.feature.delta(data, **kwargs), librosa.feature.delta(data, **dict(kwargs)))
 
 
 def test_delta_of_a_list():
     data = [1.0, 4.0, 2.0, 8.0, 5.0, 7.0, 3.0, 9.0, 0.0, 6.0]
-    _same(gx.feature.delta(data, width=5), librosa.feature.delta(data, width=5))
+    assert_identical(gx.feature.delta(data, width=5), librosa.feature.delta(data, width=5))
 
 
 @pytest.mark.parametrize(
@@ -143,7 +136,7 @@ def test_delta_of_a_ramp_is_its_slope(slope, offset, half_width, extra, mode):
     ramp = offset + slope * np.arange(n, dtype=np.float64)
     data = np.stack([ramp, -ramp])
     got = gx.feature.delta(data, width=width, mode=mode)
-    _same(got, librosa.feature.delta(data, width=width, mode=mode))
+    assert_identical(got, librosa.feature.delta(data, width=width, mode=mode))
     # away from the edges (everywhere for "interp") the local fit is exact
     inner = slice(None) if mode == "interp" else slice(half_width, n - half_width)
     scale = 1e-9 * (abs(slope) + abs(offset) + 1.0) * n
@@ -181,7 +174,7 @@ def test_stack_memory_equals_librosa(kwargs, shape, dtype):
     if dtype == np.complex128:
         data = data + 1j * data[..., ::-1]
     got = gx.feature.stack_memory(data, **kwargs)
-    _same(got, librosa.feature.stack_memory(data, **dict(kwargs)))
+    assert_identical(got, librosa.feature.stack_memory(data, **dict(kwargs)))
 
 
 @pytest.mark.parametrize("delay", [2, -1])
@@ -189,7 +182,7 @@ def test_stack_memory_keeps_the_layout_of_fortran_input(delay):
     data = np.asfortranarray(np.random.default_rng(8).standard_normal((4, 11)))
     got = gx.feature.stack_memory(data, n_steps=3, delay=delay, mode="edge")
     expected = librosa.feature.stack_memory(data, n_steps=3, delay=delay, mode="edge")
-    _same(got, expected)
+    assert_identical(got, expected)
     assert got.flags.c_contiguous == expected.flags.c_contiguous
     assert got.flags.f_contiguous == expected.flags.f_contiguous
 
@@ -201,7 +194,7 @@ def test_stack_memory_of_float16_data():
         librosa.feature.stack_memory(data, n_steps=3, delay=-2)
     got = gx.feature.stack_memory(data, n_steps=3, delay=-2)
     expected = librosa.feature.stack_memory(data.astype(np.float32), n_steps=3, delay=-2)
-    _same(got, expected.astype(np.float16))
+    assert_identical(got, expected.astype(np.float16))
 
 
 @pytest.mark.parametrize(
@@ -231,7 +224,9 @@ def test_stack_memory_bad_arguments(args, kwargs, name):
 def test_stack_memory_blocks_are_shifted_copies(n_steps, delay, d, t, mode):
     data = np.arange(1.0, 1.0 + d * t).reshape(d, t)
     got = gx.feature.stack_memory(data, n_steps=n_steps, delay=delay, mode=mode)
-    _same(got, librosa.feature.stack_memory(data, n_steps=n_steps, delay=delay, mode=mode))
+    assert_identical(
+        got, librosa.feature.stack_memory(data, n_steps=n_steps, delay=delay, mode=mode)
+    )
     for k in range(n_steps):  # block k at column i is data[:, i - k * delay] where that exists
         block = got[k * d : (k + 1) * d]
         for i in range(t):
@@ -256,13 +251,13 @@ def magnitudes():
 def test_poly_features_from_s_are_librosas(magnitudes, order, channels, dtype):
     S = (magnitudes[0] if channels == "mono" else magnitudes).astype(dtype)
     got = gx.feature.poly_features(S=S, order=order, sr=16000)
-    _same(got, librosa.feature.poly_features(S=S, order=order, sr=16000))
+    assert_identical(got, librosa.feature.poly_features(S=S, order=order, sr=16000))
 
 
 def test_poly_features_keep_an_odd_n_fft_that_fits_s():
     S = np.abs(librosa.stft(signals.music(0.5), n_fft=511))  # 256 bins: n_fft 511 or 510
     got = gx.feature.poly_features(S=S, n_fft=511, order=2)
-    _same(got, librosa.feature.poly_features(S=S, n_fft=511, order=2))
+    assert_identical(got, librosa.feature.poly_features(S=S, n_fft=511, order=2))
     assert not np.array_equal(got, gx.feature.poly_features(S=S, order=2))  # (n_fft 510)
 
 
@@ -270,7 +265,7 @@ def test_poly_features_with_given_frequencies(magnitudes):
     S = magnitudes
     n_bins, n_frames = S.shape[-2:]
     log_freq = np.geomspace(30.0, 8000.0, n_bins)
-    _same(
+    assert_identical(
         gx.feature.poly_features(S=S, freq=log_freq, order=2),
         librosa.feature.poly_features(S=S, freq=log_freq, order=2),
     )
@@ -278,12 +273,12 @@ def test_poly_features_with_given_frequencies(magnitudes):
     rng = np.random.default_rng(10)
     per_frame = log_freq[:, None] * (1 + 0.01 * rng.standard_normal((n_bins, n_frames)))
     for freq in (per_frame, per_frame[None].repeat(2, axis=0), log_freq[:, None]):
-        _same(
+        assert_identical(
             gx.feature.poly_features(S=S, freq=freq, order=1),
             librosa.feature.poly_features(S=S, freq=freq, order=1),
         )
     # a fractional order is truncated by numpy.polyfit (librosa's behaviour)
-    _same(
+    assert_identical(
         gx.feature.poly_features(S=S[0], order=2.7), librosa.feature.poly_features(S=S[0], order=2)
     )
 
@@ -316,12 +311,12 @@ def test_poly_features_of_a_high_order_warn_as_librosa(magnitudes):
         expected = librosa.feature.poly_features(S=S, order=30)
     with pytest.warns(np.exceptions.RankWarning):
         got = gx.feature.poly_features(S=S, order=30)
-    _same(got, expected)
+    assert_identical(got, expected)
 
 
 def test_poly_features_of_no_frames(magnitudes):
     S = magnitudes[0, :, :0]
-    _same(gx.feature.poly_features(S=S), librosa.feature.poly_features(S=S))
+    assert_identical(gx.feature.poly_features(S=S), librosa.feature.poly_features(S=S))
 
 
 @pytest.mark.parametrize(
@@ -360,10 +355,10 @@ def _clip(lead: int, trail: int, floor_db: float | None, *, seed: int = 0, dtype
 def _check_silence(y, **kwargs) -> None:
     y_ref, index_ref = librosa.effects.trim(y, **kwargs)
     y_got, index_got = gx.effects.trim(y, **kwargs)
-    _same(index_got, index_ref)
-    _same(y_got, y_ref)
+    assert_identical(index_got, index_ref)
+    assert_identical(y_got, y_ref)
     assert np.shares_memory(y_got, y) or y_got.size == 0
-    _same(gx.effects.split(y, **kwargs), librosa.effects.split(y, **kwargs))
+    assert_identical(gx.effects.split(y, **kwargs), librosa.effects.split(y, **kwargs))
 
 
 @pytest.mark.parametrize("floor_db", [None, -50, -60, -70])
@@ -481,9 +476,9 @@ def test_split_runs_match_librosa_and_bound_trim(bursts, n, top_db, hop):
         y[a:b] += 10.0 ** (level_db / 20.0) * rng.standard_normal(y[a:b].size)
     kwargs = {"top_db": top_db, "frame_length": 512, "hop_length": hop}
     intervals = gx.effects.split(y, **kwargs)
-    _same(intervals, librosa.effects.split(y, **kwargs))
+    assert_identical(intervals, librosa.effects.split(y, **kwargs))
     _, index = gx.effects.trim(y, **kwargs)
-    _same(index, librosa.effects.trim(y, **kwargs)[1])
+    assert_identical(index, librosa.effects.trim(y, **kwargs)[1])
     # trim keeps exactly the span of split's intervals; they are sorted and disjoint
     if intervals.size:
         assert index.tolist() == [intervals[0, 0], intervals[-1, 1]]
@@ -515,10 +510,10 @@ def test_emphasis_equals_librosa(fn, shape, dtype, coef, return_zf):
     got = getattr(gx.effects, fn)(y, coef=coef, return_zf=return_zf)
     expected = getattr(librosa.effects, fn)(y, coef=coef, return_zf=return_zf)
     if return_zf:
-        _same(got[0], expected[0])
-        _same(got[1], expected[1])
+        assert_identical(got[0], expected[0])
+        assert_identical(got[1], expected[1])
     else:
-        _same(got, expected)
+        assert_identical(got, expected)
 
 
 @pytest.mark.parametrize("fn", ["preemphasis", "deemphasis"])
@@ -535,8 +530,8 @@ def test_emphasis_with_an_initial_state(fn, dtype):
     ]:
         got, zf = getattr(gx.effects, fn)(y, coef=0.9, zi=zi, return_zf=True)
         expected, zf_ref = getattr(librosa.effects, fn)(y, coef=0.9, zi=zi, return_zf=True)
-        _same(got, expected)
-        _same(zf, zf_ref)
+        assert_identical(got, expected)
+        assert_identical(zf, zf_ref)
 
 
 @pytest.mark.parametrize("fn", ["preemphasis", "deemphasis"])
@@ -545,12 +540,12 @@ def test_emphasis_of_long_double_audio_equals_librosa(fn, dtype):
     """scipy's lfilter filters long double audio (only float16 and integers are refused), so
     librosa returns it in long double: so does genrefx."""
     y = _audio((2, 300), dtype)
-    _same(getattr(gx.effects, fn)(y), getattr(librosa.effects, fn)(y))
+    assert_identical(getattr(gx.effects, fn)(y), getattr(librosa.effects, fn)(y))
     zi = np.full((2, 1), 0.25, dtype=dtype)
     got, zf = getattr(gx.effects, fn)(y, coef=0.9, zi=zi, return_zf=True)
     expected, zf_ref = getattr(librosa.effects, fn)(y, coef=0.9, zi=zi, return_zf=True)
-    _same(got, expected)
-    _same(zf, zf_ref)
+    assert_identical(got, expected)
+    assert_identical(zf, zf_ref)
 
 
 def test_preemphasis_streams_in_blocks():
@@ -558,8 +553,8 @@ def test_preemphasis_streams_in_blocks():
     whole = gx.effects.preemphasis(y)
     first, zf = gx.effects.preemphasis(y[:3000], return_zf=True)
     second = gx.effects.preemphasis(y[3000:], zi=zf)
-    _same(np.concatenate([first, second]), whole)
-    _same(whole, librosa.effects.preemphasis(y))
+    assert_identical(np.concatenate([first, second]), whole)
+    assert_identical(whole, librosa.effects.preemphasis(y))
 
 
 @pytest.mark.parametrize("fn", ["preemphasis", "deemphasis"])
@@ -593,9 +588,9 @@ def test_emphasis_bad_arguments(fn, y, kwargs, name):
 def test_deemphasis_inverts_preemphasis(n, coef, channels, seed):
     y = np.random.default_rng(seed).standard_normal((channels, n))
     filtered = gx.effects.preemphasis(y, coef=coef)
-    _same(filtered, librosa.effects.preemphasis(y, coef=coef))
+    assert_identical(filtered, librosa.effects.preemphasis(y, coef=coef))
     restored = gx.effects.deemphasis(filtered, coef=coef)
-    _same(restored, librosa.effects.deemphasis(filtered, coef=coef))
+    assert_identical(restored, librosa.effects.deemphasis(filtered, coef=coef))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         np.testing.assert_allclose(restored, y, atol=1e-9 * n)

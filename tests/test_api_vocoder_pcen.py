@@ -27,20 +27,12 @@ from hypothesis import strategies as st
 
 import genrefx as gx
 import signals
-from conftest import rel_err
+from conftest import assert_identical, rel_err
 from genrefx.channel_energy import pcen
 from genrefx.spectrum import _stft
 from genrefx.vocoder import _phasors32, phase_vocoder, pitch_shift, time_stretch
 
 SR = signals.SR
-
-
-def _same(got, expected) -> None:
-    """Bit-identical arrays of the same dtype and shape (NaNs in the same places)."""
-    got, expected = np.asarray(got), np.asarray(expected)
-    assert got.dtype == expected.dtype
-    assert got.shape == expected.shape
-    np.testing.assert_array_equal(got, expected)
 
 
 @pytest.mark.parametrize(
@@ -115,19 +107,19 @@ RATES = [0.5, 0.8, 1.25, 2.0]
 def test_phase_vocoder_complex128_is_librosas_bit_for_bit(sig, name, rate):
     D = librosa.stft(sig(name, np.float64))
     assert D.dtype == np.complex128
-    _same(phase_vocoder(D, rate=rate), librosa.phase_vocoder(D, rate=rate))
+    assert_identical(phase_vocoder(D, rate=rate), librosa.phase_vocoder(D, rate=rate))
 
 
 @pytest.mark.parametrize("rate", [0.8, 2.0])
 def test_phase_vocoder_layouts_and_channels_bit_for_bit(stereo, rate):
     D = gx.stft(stereo.astype(np.float64))  # (2, 1025, t), frames-major per channel
     expected = librosa.phase_vocoder(D, rate=rate)
-    _same(phase_vocoder(D, rate=rate), expected)
-    _same(phase_vocoder(np.ascontiguousarray(D), rate=rate), expected)
+    assert_identical(phase_vocoder(D, rate=rate), expected)
+    assert_identical(phase_vocoder(np.ascontiguousarray(D), rate=rate), expected)
     for c in range(2):  # each channel alone is its slice of the batch
-        _same(phase_vocoder(np.asfortranarray(D[c]), rate=rate), expected[c])
+        assert_identical(phase_vocoder(np.asfortranarray(D[c]), rate=rate), expected[c])
     D4 = np.stack([D, D[::-1] * 0.5])  # (2, 2, 1025, t)
-    _same(phase_vocoder(D4, rate=rate), librosa.phase_vocoder(D4, rate=rate))
+    assert_identical(phase_vocoder(D4, rate=rate), librosa.phase_vocoder(D4, rate=rate))
 
 
 @pytest.mark.parametrize(
@@ -142,7 +134,9 @@ def test_phase_vocoder_layouts_and_channels_bit_for_bit(stereo, rate):
 def test_phase_vocoder_hop_length_and_n_fft(sig, stft_kw, pv_kw):
     D = librosa.stft(sig("music", np.float64), **stft_kw)
     for rate in (0.8, 1.25):
-        _same(phase_vocoder(D, rate=rate, **pv_kw), librosa.phase_vocoder(D, rate=rate, **pv_kw))
+        assert_identical(
+            phase_vocoder(D, rate=rate, **pv_kw), librosa.phase_vocoder(D, rate=rate, **pv_kw)
+        )
 
 
 def _genrefx_phasor(angles, *, mag=None):
@@ -161,7 +155,7 @@ def test_phase_vocoder_complex64_phases_are_librosas_bit_for_bit(sig, monkeypatc
     D = librosa.stft(sig(name))
     assert D.dtype == np.complex64
     monkeypatch.setattr(librosa.util, "phasor", _genrefx_phasor)
-    _same(phase_vocoder(D, rate=rate), librosa.phase_vocoder(D, rate=rate))
+    assert_identical(phase_vocoder(D, rate=rate), librosa.phase_vocoder(D, rate=rate))
 
 
 @pytest.mark.parametrize("rate", RATES)
@@ -197,7 +191,7 @@ def test_phase_vocoder_nan_propagates_as_librosa(sig):
     expected = librosa.phase_vocoder(D, rate=0.8)
     got = phase_vocoder(D, rate=0.8)  # (no warnings: pytest turns them into errors)
     assert np.isnan(got).any()
-    _same(got, expected)
+    assert_identical(got, expected)
     D32 = D.astype(np.complex64)
     got = phase_vocoder(D32, rate=0.8)
     np.testing.assert_array_equal(np.isnan(got), np.isnan(librosa.phase_vocoder(D32, rate=0.8)))
@@ -232,12 +226,12 @@ def test_phase_vocoder_bad_input_is_a_parameter_error(D, kwargs, match):
 
 def test_phase_vocoder_empty_batch_as_librosa():
     D = np.zeros((0, 1025, 12), dtype=np.complex64)
-    _same(phase_vocoder(D, rate=0.8), librosa.phase_vocoder(D, rate=0.8))
+    assert_identical(phase_vocoder(D, rate=0.8), librosa.phase_vocoder(D, rate=0.8))
 
 
 def test_phase_vocoder_infinite_rate_is_one_frame_as_librosa(sig):
     D = librosa.stft(sig("tone", np.float64))
-    _same(phase_vocoder(D, rate=np.inf), librosa.phase_vocoder(D, rate=np.inf))
+    assert_identical(phase_vocoder(D, rate=np.inf), librosa.phase_vocoder(D, rate=np.inf))
 
 
 # --- time_stretch ------------------------------------------------------------------------------
@@ -262,7 +256,7 @@ def test_time_stretch_is_librosas_routing_bit_for_bit(
     for y in (sig("music", dtype), stereo.astype(dtype)):
         for rate in (0.5, 1.25, 2.0):
             expected = librosa.effects.time_stretch(y, rate=rate, **kwargs)
-            _same(time_stretch(y, rate=rate, **kwargs), expected)
+            assert_identical(time_stretch(y, rate=rate, **kwargs), expected)
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 100, 1000, 2049])
@@ -270,7 +264,7 @@ def test_time_stretch_is_librosas_routing_bit_for_bit(
 def test_time_stretch_short_signals_bit_for_bit_routing(genrefx_in_librosa, n, rate):
     # round(n / rate) == 0 is no length for istft (``if length:``): the full inverse
     y = signals.short(max(n, 2))[:n]
-    _same(time_stretch(y, rate=rate), librosa.effects.time_stretch(y, rate=rate))
+    assert_identical(time_stretch(y, rate=rate), librosa.effects.time_stretch(y, rate=rate))
 
 
 # max|a - b| / max|b| against librosa: with the STFT's FFT in float64, as librosa's, measured up
@@ -338,12 +332,12 @@ def test_time_stretch_channels_are_independent(stereo, dtype):
     got = time_stretch(y, rate=0.8)
     assert got.shape == (2, round(y.shape[-1] / 0.8))
     for c in range(2):
-        _same(got[c], time_stretch(y[c], rate=0.8))
+        assert_identical(got[c], time_stretch(y[c], rate=0.8))
 
 
 def test_time_stretch_n_threads_changes_nothing(stereo):
     # genrefx's own keyword, passed to its stft and istft (librosa has none)
-    _same(time_stretch(stereo, rate=0.8, n_threads=2), time_stretch(stereo, rate=0.8))
+    assert_identical(time_stretch(stereo, rate=0.8, n_threads=2), time_stretch(stereo, rate=0.8))
 
 
 @given(
@@ -426,7 +420,7 @@ def test_pitch_shift_is_librosas_routing_bit_for_bit(
 ):
     for y in (sig("music", dtype), stereo.astype(dtype)):
         expected = librosa.effects.pitch_shift(y, sr=SR, n_steps=n_steps, **options)
-        _same(pitch_shift(y, sr=SR, n_steps=n_steps, **options), expected)
+        assert_identical(pitch_shift(y, sr=SR, n_steps=n_steps, **options), expected)
 
 
 # measured up to 7.1e-7 (a tone), as above (float32 FFT: 3.1e-4)
@@ -460,7 +454,9 @@ def test_pitch_shift_of_a_tone_moves_its_frequency(sig):
 
 def test_pitch_shift_numeric_string_n_steps_as_librosa(sig, genrefx_in_librosa):
     y = sig("music")
-    _same(pitch_shift(y, sr=SR, n_steps="2"), librosa.effects.pitch_shift(y, sr=SR, n_steps="2"))
+    assert_identical(
+        pitch_shift(y, sr=SR, n_steps="2"), librosa.effects.pitch_shift(y, sr=SR, n_steps="2")
+    )
 
 
 @pytest.mark.parametrize(
@@ -522,7 +518,7 @@ def test_pcen_is_librosas_bit_for_bit(mel, kwargs, dtype):
     S = mel[0].astype(dtype)
     if kwargs.get("bias") == 0:  # (log(S): keep the silent frames' zeros out)
         S = S + 1
-    _same(pcen(S, **kwargs), librosa.pcen(S, **kwargs))
+    assert_identical(pcen(S, **kwargs), librosa.pcen(S, **kwargs))
 
 
 @pytest.mark.parametrize(
@@ -530,35 +526,35 @@ def test_pcen_is_librosas_bit_for_bit(mel, kwargs, dtype):
     [{}, {"max_size": 3, "max_axis": -2}, {"axis": 0}, {"axis": -2, "max_size": 3, "max_axis": -1}],
 )
 def test_pcen_of_a_batch(mel, kwargs):
-    _same(pcen(mel, **kwargs), librosa.pcen(mel, **kwargs))
+    assert_identical(pcen(mel, **kwargs), librosa.pcen(mel, **kwargs))
 
 
 def test_pcen_ref_given(mel):
     S = mel[0]
     for ref in (S * 3.0, np.maximum(S, S.mean()), S[:1], S[:, :1]):  # (last two broadcast)
-        _same(pcen(S, ref=ref), librosa.pcen(S, ref=ref))
-    _same(pcen(S, ref=S * 3, max_size=3), librosa.pcen(S, ref=S * 3, max_size=3))
+        assert_identical(pcen(S, ref=ref), librosa.pcen(S, ref=ref))
+    assert_identical(pcen(S, ref=S * 3, max_size=3), librosa.pcen(S, ref=S * 3, max_size=3))
 
 
 def test_pcen_zi_and_streaming(mel):
     S = mel[1]
     P, zf = pcen(S, return_zf=True)
     P_ref, zf_ref = librosa.pcen(S, return_zf=True)
-    _same(P, P_ref)
-    _same(zf, zf_ref)
+    assert_identical(P, P_ref)
+    assert_identical(zf, zf_ref)
     # two blocks, the second starting from the first's state, as librosa's streaming use
     first, state = pcen(S[:, :30], return_zf=True)
     second, state2 = pcen(S[:, 30:], zi=state, return_zf=True)
     _, l_state = librosa.pcen(S[:, :30], return_zf=True)
     l_second, l_state2 = librosa.pcen(S[:, 30:], zi=l_state, return_zf=True)
-    _same(second, l_second)
-    _same(state2, l_state2)
+    assert_identical(second, l_second)
+    assert_identical(state2, l_state2)
     # the filter's state carries over: the blocks equal one call (to round-off)
     np.testing.assert_allclose(np.concatenate([first, second], axis=-1), P, rtol=1e-12)
     zi = np.full((S.shape[0], 1), 0.5)
-    _same(pcen(S, zi=zi), librosa.pcen(S, zi=zi))
-    _same(pcen(S, zi=[[0.5]]), librosa.pcen(S, zi=[[0.5]]))  # lfilter broadcasts it
-    _same(pcen(S, b=0, zi=zi), librosa.pcen(S, b=0, zi=zi))  # b=0 works with zi
+    assert_identical(pcen(S, zi=zi), librosa.pcen(S, zi=zi))
+    assert_identical(pcen(S, zi=[[0.5]]), librosa.pcen(S, zi=[[0.5]]))  # lfilter broadcasts it
+    assert_identical(pcen(S, b=0, zi=zi), librosa.pcen(S, b=0, zi=zi))  # b=0 works with zi
 
 
 @pytest.mark.parametrize(
@@ -575,7 +571,7 @@ def test_pcen_zi_and_streaming(mel):
     ids=["int16", "bool", "float16", "longdouble", "1d", "no-frames", "no-bins"],
 )
 def test_pcen_dtypes_and_shapes_as_librosa(S):
-    _same(pcen(S), librosa.pcen(S))
+    assert_identical(pcen(S), librosa.pcen(S))
 
 
 def test_pcen_of_complex_s_warns_and_takes_the_magnitude(mel):
@@ -585,7 +581,7 @@ def test_pcen_of_complex_s_warns_and_takes_the_magnitude(mel):
     with pytest.warns(UserWarning, match="complex input") as theirs:
         expected = librosa.pcen(D)
     assert str(ours[0].message) == str(theirs[0].message)
-    _same(got, expected)
+    assert_identical(got, expected)
 
 
 def test_pcen_runtime_warnings_as_librosa():
@@ -594,7 +590,7 @@ def test_pcen_runtime_warnings_as_librosa():
         expected = librosa.pcen(S, bias=0)  # log(0)
     with pytest.warns(RuntimeWarning, match="divide by zero"):
         got = pcen(S, bias=0)
-    _same(got, expected)
+    assert_identical(got, expected)
 
 
 @given(
@@ -613,7 +609,7 @@ def test_pcen_shape_dtype_and_values_property(shape, dtype, gain, bias, power, b
     got = pcen(S, **kwargs)
     assert got.shape == S.shape
     assert got.dtype == np.float64
-    _same(got, librosa.pcen(S, **kwargs))
+    assert_identical(got, librosa.pcen(S, **kwargs))
 
 
 @pytest.mark.parametrize(
@@ -679,4 +675,4 @@ def test_pcen_takes_array_likes(mel):
     S = mel[0][:5, :8]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        _same(pcen(S.tolist()), librosa.pcen(S))
+        assert_identical(pcen(S.tolist()), librosa.pcen(S))
