@@ -8,7 +8,6 @@ numpy, operation for operation: the results are librosa's, bit for bit, in libro
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from typing import Any
 
@@ -16,38 +15,24 @@ import numpy as np
 import scipy.ndimage
 import scipy.signal
 
-from ._validation import check_positive_int
+from ._validation import (
+    check_finite_scalar,
+    check_index,
+    check_nonnegative,
+    check_positive,
+    check_positive_int,
+)
 from .exceptions import ParameterError
 
 __all__ = ["pcen"]
 
 
-def _real_scalar(value: Any, name: str) -> None:
-    """Raise naming ``name`` unless ``value`` is a finite real scalar (a number or 0-d array).
-
-    The value itself is used as given afterwards: librosa computes with it as passed (a numpy
-    float32 ``bias`` makes ``bias ** power`` a float32, for instance).
-    """
-    ok = (
-        not isinstance(value, (bool, np.bool_))
-        and np.ndim(value) == 0
-        and (
-            isinstance(value, numbers.Real)
-            or (isinstance(value, np.ndarray) and value.dtype.kind in "iuf")
-        )
-    )
-    if not ok:
-        raise ParameterError(f"{name}={value!r} must be a real number")
-    if not np.isfinite(value):
-        raise ParameterError(f"{name}={value!r} must be a finite number")
-
-
 def _axis(value: Any, ndim: int, name: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise ParameterError(f"{name}={value!r} must be an integer")
+    """``value`` as an int in ``[-ndim, ndim)``, or raise naming ``name`` (axis or max_axis)."""
+    value = check_index(value, name)
     if not -ndim <= value < ndim:
         raise ParameterError(f"{name}={value} is out of range for S with {ndim} dimension(s)")
-    return int(value)
+    return value
 
 
 def _numeric(x: Any, name: str, *, complex_ok: bool) -> np.ndarray:
@@ -171,20 +156,14 @@ def pcen(
     """
     # librosa's checks, in its order, with NaN / Inf and non-numbers rejected too
     for value, name in ((power, "power"), (gain, "gain"), (bias, "bias")):
-        _real_scalar(value, name)
-        if value < 0:
-            raise ParameterError(f"{name}={value} must be non-negative")
+        check_nonnegative(value, name)
     for value, name in ((eps, "eps"), (time_constant, "time_constant")):
-        _real_scalar(value, name)
-        if value <= 0:
-            raise ParameterError(f"{name}={value} must be strictly positive")
+        check_positive(value, name)
     max_size = check_positive_int(max_size, "max_size")
 
     if b is None:
-        for value, name in ((sr, "sr"), (hop_length, "hop_length")):
-            _real_scalar(value, name)
-            if value <= 0:
-                raise ParameterError(f"{name}={value} must be strictly positive")
+        check_positive(sr, "sr")
+        check_positive(hop_length, "hop_length")
         t_frames = time_constant * sr / float(hop_length)
         # By default, this solves the equation for b:
         #   b**2  + (1 - b) / t_frames  - 2 = 0
@@ -192,7 +171,7 @@ def pcen(
         # squared frequency response of the IIR low-pass filter
         b = (np.sqrt(1 + 4 * t_frames**2) - 1) / (2 * t_frames**2)
     else:
-        _real_scalar(b, "b")
+        check_finite_scalar(b, "b")
     if not 0 <= b <= 1:
         raise ParameterError(f"b={b} must be between 0 and 1")
 

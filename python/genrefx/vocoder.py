@@ -16,13 +16,12 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
 from ._inverse import istft
-from ._validation import check_positive, check_positive_int
+from ._validation import check_positive, check_positive_int, is_real
 from .exceptions import ParameterError
 from .loading import resample
 from .spectrum import _stft
@@ -45,12 +44,7 @@ _WEIGHT_DTYPE32 = np.result_type(np.float64(0.5), np.ones(1, dtype=np.float32))
 
 def _check_rate(rate: Any) -> Any:
     """``rate`` unchanged if it is a real number > 0 (``inf`` included, as librosa takes it)."""
-    if (
-        isinstance(rate, bool)
-        or not isinstance(rate, (numbers.Real, np.ndarray))
-        or np.ndim(rate) != 0
-        or np.asarray(rate).dtype.kind not in "iuf"
-    ):
+    if not is_real(rate):
         raise ParameterError(f"rate={rate!r} must be a positive number")
     if np.isnan(rate) or rate <= 0:
         raise ParameterError(f"rate={rate} must be a positive number")
