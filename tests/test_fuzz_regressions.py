@@ -186,7 +186,7 @@ def test_loud_float64_audio_is_refused_not_garbage(feature, kw, loud, fine):
     assert np.abs(got - ref).max() <= 1e-4 * np.abs(ref).max()
 
 
-@pytest.mark.parametrize("feature", ["stft", "rms"])
+@pytest.mark.parametrize("feature", ["stft", "stft64", "rms"])
 def test_core_spectral_refuses_signal_only_features(feature):
     # cpp/bindings.cpp "spectral" -> prepare() allocated the "stft" / "rms" outputs (numpy
     # arrays, uninitialized), but run_from_spectrum never writes them: the caller got whatever
