@@ -30,6 +30,13 @@ def output_dtype(name: str, input_dtype: np.dtype) -> np.dtype:
     if name in ("rms", "rms_spectrum"):
         return np.dtype(np.float32)  # librosa.feature.rms(dtype=np.float32)
     if name in _FOLLOWS_INPUT:
+        if np.issubdtype(input_dtype, np.integer):
+            # numpy's promotion in librosa's arithmetic on an integer S: flatness's S**2.0 is
+            # float64; the float32 filterbanks' products give float32 for int8 / int16 /
+            # uint8 / uint16, float64 for wider integers
+            if name == "spectral_flatness":
+                return np.dtype(np.float64)
+            return np.result_type(input_dtype, np.float32)
         return np.dtype(np.float64) if input_dtype == np.float64 else np.dtype(np.float32)
     return np.dtype(np.float64)
 
@@ -289,7 +296,12 @@ def compute(
     # chroma, rms) square it to zero as librosa does, and are fine in float32 - except where
     # their own floor reaches below the float32 FFT's: mfcc's 80 dB (top_db) of a magnitude
     # mel (power=1) keeps bins down to 1e-8 of the loudest, and chroma's norm=-inf divides by a
-    # frame's smallest chroma value.
+    # frame's smallest chroma value. A mel filterbank that leaves out part of the spectrum (fmin
+    # > 0, fmax < sr / 2) leaves the float32 FFT's floor of the energy outside the band in the
+    # bands: a loud 8 kHz tone under fmax=4000 put mel 1.6e-5 and mfcc 1.4e-4 off. chroma's
+    # estimated tuning is a histogram's argmax: on a near tie one peak moved across a bin edge
+    # by the float32 FFT's round-off turned librosa's -0.12 into 0.22 (chroma 0.25 off); the same
+    # for estimate_tuning.
     req["fft64"] = bool(
         {
             "spectral_contrast",
@@ -300,7 +312,10 @@ def compute(
         }
         & set(names)
         or ("mfcc" in names and req.get("mel_power", 2.0) < 2.0)
+        or ({"melspectrogram", "mfcc"} & set(names) and not req.get("mel_full_band", True))
         or ("chroma_stft" in names and req.get("chroma_norm") == -np.inf)
+        or ("chroma_stft" in names and req.get("tuning", 0.0) is None)
+        or "estimate_tuning" in names
     )
     return from_signal(y, fr, req, n_threads)
 

@@ -39,7 +39,9 @@ def mel_part(sr: float, n_fft: int, mel_kwargs: dict[str, Any], power: float) ->
     if power not in (1, 2):  # (melspectrogram makes |D|**power itself for other powers)
         raise ParameterError(f"power={power!r}: the fused mel takes 1 (magnitude) or 2 (power)")
     bank = mel_bank(sr, n_fft, kw["n_mels"], kw["fmin"], kw["fmax"], kw["htk"], kw["norm"])
-    return {"mel_bank": bank, "mel_power": float(power)}
+    # (fmin / fmax are valid numbers here: mel_bank checked them)
+    full_band = kw["fmin"] <= 0 and (kw["fmax"] is None or kw["fmax"] >= 0.5 * sr)
+    return {"mel_bank": bank, "mel_power": float(power), "mel_full_band": bool(full_band)}
 
 
 def mfcc_part(n_mfcc: Any, n_mels: int, dct_type: Any, norm: Any, lifter: Any) -> dict[str, Any]:

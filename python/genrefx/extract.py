@@ -121,10 +121,11 @@ def extract(
 
     Each value equals the corresponding single call (``genrefx.feature.<name>`` and so
     ``librosa.feature.<name>``) with the same arguments, within round-off: when a feature that
-    needs librosa's float64 FFT is requested (centroid, bandwidth, contrast, rolloff, flatness),
-    the shared pass computes the FFT in float64 for all, so mel, mfcc and chroma then differ
-    from their single calls (float32 FFT) by ~1e-7 relative, both within librosa's
-    tolerances. ``zero_crossing_rate`` and ``rms`` use
+    needs librosa's float64 FFT is requested (centroid, bandwidth, contrast, rolloff, flatness,
+    and chroma with an estimated tuning), the shared pass computes the FFT in float64 for all,
+    so mel and mfcc, whose single calls take the float32 FFT, differ from them by its
+    round-off: ~1e-7 of the largest value for mel, up to ~3e-6 for mfcc (its dB scale lifts
+    the weak bands), both within librosa's tolerances. ``zero_crossing_rate`` and ``rms`` use
     ``frame_length=n_fft``; librosa's whole-array quirks are kept for a batch ``y`` (one tuning
     estimate for all of ``y``, mfcc's and contrast's top_db relative to the maximum over all of
     ``y``) because that is what the single call on the same array returns. With

@@ -254,7 +254,8 @@ def amplitude_to_db(
         If ``amin ** 2 <= 0`` or ``top_db < 0``, or ``top_db`` is given for an empty ``S``.
     """
     S = np.asarray(S)
-    if S.dtype == np.bool_:  # (librosa: numpy cannot square booleans in place)
+    if S.dtype == np.bool_ and S.ndim:  # (librosa: numpy cannot square a boolean array in
+        # place; a single boolean, squared out of place, is 0 dB or -inf floored at amin)
         raise ParameterError("S must be numeric, got dtype bool; pass S.astype(float)")
     if not amin**2 > 0 and not np.isnan(amin):  # (librosa: NaN passes and gives NaN)
         raise ParameterError(f"amin={amin} must be strictly positive (amin**2 = {amin**2})")

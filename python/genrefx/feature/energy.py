@@ -16,6 +16,21 @@ __all__ = ["rms", "zero_crossing_rate"]
 _NP_PAD_ONLY = ("maximum", "mean", "median", "minimum")
 
 
+def _result_dtype(dtype: Any) -> np.dtype | None:
+    """rms's ``dtype``: a floating-point or complex numpy dtype (librosa's ``abs2(x, dtype)``
+    fails on the others; cast blindly, an integer dtype gave all zeros), or None (the input's
+    own real dtype, as ``abs2(x, dtype=None)``)."""
+    if dtype is None:
+        return None
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        resolved = None
+    if resolved is None or not np.issubdtype(resolved, np.inexact):
+        raise ParameterError(f"dtype={dtype!r} must be a floating-point or complex dtype")
+    return resolved
+
+
 def rms(
     *,
     y: np.ndarray | None = None,
@@ -40,6 +55,7 @@ def rms(
     --------
     librosa.feature.rms
     """
+    dtype = _result_dtype(dtype)
     if y is not None and center and pad_mode in _NP_PAD_ONLY:
         # librosa pads y with np.pad itself: these modes too (their padding depends on the whole
         # signal, which the core's framing does not do), then frames the padded signal
@@ -60,9 +76,15 @@ def rms(
             pad_mode=pad_mode,
             n_fft_name="frame_length",
         )["rms"]
-        return out.astype(dtype, copy=False)
+        return out.astype(np.asarray(y).dtype if dtype is None else dtype, copy=False)
     if S is not None:
         S = np.asarray(S)
+        if dtype is None:
+            dtype = np.abs(S[..., :0, :0]).dtype
+            if not np.issubdtype(dtype, np.inexact):  # (librosa: halving integers in place fails)
+                raise ParameterError(
+                    f"S of dtype {S.dtype} needs a floating-point dtype=, not dtype=None"
+                )
         frame_length = check_positive_int(frame_length, "frame_length")
         if S.ndim < 2 or S.shape[-2] != frame_length // 2 + 1:
             raise ParameterError(
