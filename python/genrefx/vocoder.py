@@ -319,9 +319,10 @@ def time_stretch(y: np.ndarray, *, rate: float, **kwargs: Any) -> np.ndarray:
     silent gap, float32 and float64, rates 0.5 to 2 (``center=True``, even ``n_fft``, Hann).
     Not matched: after exact digital silence with an odd ``n_fft``, ``win_length < n_fft`` or
     a window with negative values, some zero bins of the silent frames carry the other sign
-    than numpy's FFT gives them, ``np.angle`` reads pi for -0.0 and the vocoder keeps that
-    phase (1.6e-2 to 0.8 of the peak from librosa after the silence); with ``center=False``
-    the edge samples, where the window sum is ~1e-7, differ as the two istfts' round-off.
+    than librosa's FFT (scipy.fft) gives them, ``np.angle`` reads pi for -0.0 and the vocoder
+    keeps that phase (1.6e-2 to 0.8 of the peak from librosa after the silence); with
+    ``center=False`` the edge samples, where the window sum is ~1e-7, differ as the two
+    istfts' round-off.
 
     Parameters
     ----------

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import scipy.fft
 
 from .. import _core
 from ..exceptions import ParameterError
@@ -144,8 +145,8 @@ def tempogram(
         frames = np.lib.stride_tricks.sliding_window_view(padded, win_length, axis=-1)
         x = frames[:, :n_frames, :] * window64
         n_pad = 2 * win_length - 1
-        spec = np.fft.rfft(x, n=n_pad, axis=-1)
-        ac = np.fft.irfft(spec.real**2 + spec.imag**2, n=n_pad, axis=-1)[..., :win_length]
+        spec = scipy.fft.rfft(x, n=n_pad, axis=-1)  # librosa.autocorrelate's fftlib: scipy.fft
+        ac = scipy.fft.irfft(spec.real**2 + spec.imag**2, n=n_pad, axis=-1)[..., :win_length]
         tg = np.swapaxes(ac, -1, -2)
     else:
         # librosa's default window: O(win_length) per frame through running trigonometric
