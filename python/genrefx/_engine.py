@@ -239,12 +239,14 @@ def compute(
     freq: Any = None,
     n_threads: int = 1,
     n_fft_name: str = "n_fft",
+    fft64: bool = False,
 ) -> dict[str, Any]:
     """Features ``names`` from audio ``y`` or a spectrogram ``S``, as librosa computes them.
 
     ``build(n_fft, freq, frames_shape)`` returns the feature-specific request entries once the
     effective ``n_fft`` (librosa's rule for S= input), the bin frequencies and the output's
-    ``(..., 1, T)`` shape are known.
+    ``(..., 1, T)`` shape are known. ``fft64``: the float64 FFT whatever the features (else
+    only for those that need it, below).
     """
     from ._framing import framing
     from ._validation import check_positive_number, check_threads
@@ -303,7 +305,8 @@ def compute(
     # by the float32 FFT's round-off turned librosa's -0.12 into 0.22 (chroma 0.25 off); the same
     # for estimate_tuning.
     req["fft64"] = bool(
-        {
+        fft64
+        or {
             "spectral_contrast",
             "spectral_bandwidth",
             "spectral_flatness",

@@ -1,7 +1,7 @@
 """Time-domain effects, mirroring ``librosa.effects``.
 
-* ``hpss``, ``harmonic``, ``percussive``: :func:`genrefx.stft`, :func:`genrefx.decompose.hpss`,
-  then :func:`genrefx.istft` with the input's length.
+* ``hpss``, ``harmonic``, ``percussive``: the STFT (from the float64 FFT, as librosa's),
+  :func:`genrefx.decompose.hpss`, then :func:`genrefx.istft` with the input's length.
 * ``trim``, ``split``: silence detection on RMS frames (:func:`genrefx.feature.rms`, the C++
   core) in decibels (:func:`genrefx.amplitude_to_db`), as librosa's
   ``_signal_to_frame_nonsilent``.
@@ -22,7 +22,7 @@ from ._validation import check_positive_int, check_threads, is_real, valid_audio
 from .decompose import hpss as _hpss_spectrogram
 from .exceptions import ParameterError
 from .feature.energy import rms as _rms
-from .spectrum import amplitude_to_db, stft
+from .spectrum import _stft, amplitude_to_db
 from .time_units import frames_to_samples
 from .vocoder import pitch_shift, time_stretch
 
@@ -65,8 +65,12 @@ def _separate(
         center=center,
         pad_mode=pad_mode,
     )
-    D = stft(
+    # librosa's stft: the float64 FFT (rounded to complex64 for float32 audio); the soft masks
+    # of bins at the float32 FFT's floor are ratios of round-off (a chirp's harmonic part was
+    # 3.4e-4 off at power=0.5)
+    D = _stft(
         y,
+        fft64=True,
         n_fft=n_fft,
         hop_length=hop_length,
         win_length=win_length,

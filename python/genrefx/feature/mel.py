@@ -12,7 +12,7 @@ from .._engine import compute
 from .._framing import stft_arguments
 from .._validation import filterbank_dtype, valid_audio
 from ..exceptions import ParameterError
-from ..spectrum import power_to_db, spectrogram, stft
+from ..spectrum import _stft, power_to_db, spectrogram
 
 __all__ = ["melspectrogram", "mfcc"]
 
@@ -48,6 +48,13 @@ def melspectrogram(
     librosa.feature.melspectrogram
     """
     framing_args = stft_arguments(n_fft, hop_length, win_length, window, center, pad_mode)
+    return _melspectrogram(y, sr, S, framing_args, power, kwargs, fft64=False)
+
+
+def _melspectrogram(y, sr, S, framing_args, power, kwargs, *, fft64: bool) -> np.ndarray:
+    """:func:`melspectrogram` of validated framing arguments; ``fft64``: from the float64 FFT
+    whatever the arguments (:func:`genrefx.onset.onset_strength`, whose envelope of a steady
+    tone is made of its mel's weakest bands)."""
     dtype = filterbank_dtype(kwargs.pop("dtype", np.float32))
     if dtype != np.float32:  # a filterbank in another dtype: librosa's product, in numpy
         return _mel_in_dtype(y, sr, S, power, framing_args, kwargs, dtype)
@@ -58,9 +65,7 @@ def melspectrogram(
         # below 1 lifts the weak bins, where the float32 FFT's round-off would show: a pure
         # tone's mel at power=0.5 was 5.4e-5 off)
         y = valid_audio(y)
-        D = stft(y.astype(np.float64), **framing_args)
-        if y.dtype != np.float64:
-            D = D.astype(np.complex64)
+        D = _stft(y, fft64=True, **framing_args)
         S = (np.abs(D) ** power).astype(np.float64 if y.dtype == np.float64 else np.float32)
     # with S (given, or |D|**power made above) the filterbank applies to S as it is: librosa
     # ignores power then
@@ -71,6 +76,7 @@ def melspectrogram(
         y=y,
         S=S,
         sr=sr,
+        fft64=fft64,
         **framing_args,
     )["melspectrogram"]
 
