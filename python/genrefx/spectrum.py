@@ -117,7 +117,7 @@ def _stft(
     fft64: bool = False,
 ) -> np.ndarray:
     """:func:`stft`, with ``fft64``: the FFT in float64 as librosa's (its float32 frames times
-    the float64 window go through numpy's float64 FFT, rounded once to the output; float64
+    the float64 window go through scipy.fft's float64 FFT, rounded once to the output; float64
     audio enters unrounded). ~1.6x slower than the float32 FFT; :func:`effects.time_stretch`
     needs it: the phase vocoder carries the float32 FFT's ~1e-7 differences from librosa into
     the phases of whole stretches of signal (after a silence, every bin's), while from this
