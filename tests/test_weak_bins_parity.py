@@ -178,3 +178,26 @@ def test_onset_strength_of_a_steady_tone_matches_librosa(sr, freq, kw):
     got = genrefx.onset.onset_strength(y=y, sr=sr, **kw)
     ref = librosa.onset.onset_strength(y=y, sr=sr, **kw)
     assert _rel(got, ref) <= 1e-5
+
+
+@pytest.mark.parametrize(
+    ("freq", "phase", "kw"),
+    [(3686.1, 4.24, {"center": False}), (2758.0, 0.67, {"center": False, "order": 2})],
+)
+def test_poly_features_of_a_pure_tone_match_librosa(freq, phase, kw):
+    # the fit runs over every bin, and a tone's off-peak bins sit at the FFT's floor: from the
+    # float32 FFT the coefficients were up to 8.9e-5 of a degree's largest off (26 of 60
+    # random tones above 1e-6)
+    sr = 11025
+    t = np.arange(11159) / sr
+    y = (0.3 * np.sin(2 * np.pi * freq * t + phase)).astype(np.float32)
+    got = genrefx.feature.poly_features(y=y, sr=sr, **kw)
+    ref = librosa.feature.poly_features(y=y, sr=sr, **kw)
+    for degree in range(ref.shape[0]):
+        assert _rel(got[degree], ref[degree]) <= 1e-6, degree
+
+
+def test_chroma_cqt_refuses_zero_chroma_bins():
+    # (librosa: a ZeroDivisionError, not a ValueError)
+    with pytest.raises(ParameterError, match="n_chroma"):
+        genrefx.feature.chroma_cqt(y=_tone(440.0), sr=SR, n_chroma=0)

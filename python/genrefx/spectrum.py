@@ -172,7 +172,9 @@ def spectrogram(y, S, power: float, framing_args: dict[str, Any]) -> tuple[np.nd
     """``(S, n_fft)`` as librosa's ``_spectrogram``: ``|stft(y)| ** power`` (float32 for
     float32 audio), or the given ``S`` with ``framing_args["n_fft"]`` if its bins fit S (an odd
     n_fft too), else the n_fft its bins imply. Used where a feature is computed by numpy's
-    products (a filterbank in another dtype); the fused paths do not.
+    products (a filterbank in another dtype, poly_features); the fused paths do not. The STFT
+    is librosa's: from the float64 FFT (a least-squares fit over every bin of a pure tone's
+    frame reads the bins at the float32 FFT's floor: poly_features was 1.8e-5 off).
     """
     if S is not None:
         S = np.asarray(S)
@@ -181,7 +183,7 @@ def spectrogram(y, S, power: float, framing_args: dict[str, Any]) -> tuple[np.nd
         return S, effective_n_fft(framing_args["n_fft"], S.shape[-2])
     if not np.isscalar(power) or not power > 0:
         raise ParameterError(f"power={power!r} must be a positive number")
-    return np.abs(stft(y, **framing_args)) ** power, framing_args["n_fft"]
+    return np.abs(_stft(y, fft64=True, **framing_args)) ** power, framing_args["n_fft"]
 
 
 def _check_top_db(top_db: Any, S: np.ndarray) -> None:

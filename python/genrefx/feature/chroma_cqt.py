@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import scipy.ndimage
 
+from .._validation import check_positive_int
 from ..constantq import cqt
 from ..exceptions import ParameterError
 from ..filters import cq_to_chroma, get_window
@@ -51,6 +52,7 @@ def chroma_cqt(
     """
     if cqt_mode != "full":
         raise ParameterError(f"cqt_mode={cqt_mode!r}: genrefx implements 'full' only")
+    n_chroma = check_positive_int(n_chroma, "n_chroma")  # (librosa: ZeroDivisionError for 0)
     if bins_per_octave is None:
         bins_per_octave = n_chroma
     elif np.remainder(bins_per_octave, n_chroma) != 0:

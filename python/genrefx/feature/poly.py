@@ -44,7 +44,7 @@ def poly_features(
     ``numpy.polyfit``, called exactly as librosa calls it (all frames of a channel in one
     least-squares solve for 1-D ``freq``; one solve per frame for per-frame frequencies), so
     for a given ``S`` the coefficients equal librosa's bit for bit. From ``y``, ``S`` is
-    ``abs(genrefx.stft(y))``, whose float32 round-off differs from librosa's STFT.
+    ``abs(stft(y))`` from the float64 FFT, as librosa's.
 
     Parameters
     ----------
