@@ -18,6 +18,7 @@ __all__ = [
     "as_signal_batch",
     "as_spectrogram_batch",
     "check_axis",
+    "check_dtype",
     "check_finite_scalar",
     "check_index",
     "check_nonnegative",
@@ -218,12 +219,18 @@ def filterbank_dtype(dtype: Any) -> np.dtype:
     ParameterError
         For anything else (librosa fails later, or returns complex spectrograms).
     """
+    return check_dtype(dtype, np.floating, "a real floating-point dtype")
+
+
+def check_dtype(dtype: Any, kind: type, description: str) -> np.dtype:
+    """``dtype`` as a numpy dtype of ``kind`` (``np.floating``, ``np.inexact`` ...); raises
+    ParameterError "dtype=... must be <description>" for anything else."""
     try:
         out = np.dtype(dtype)
     except TypeError:
         out = None
-    if out is None or not np.issubdtype(out, np.floating):
-        raise ParameterError(f"dtype={dtype!r} must be a real floating-point dtype")
+    if out is None or not np.issubdtype(out, kind):
+        raise ParameterError(f"dtype={dtype!r} must be {description}")
     return out
 
 

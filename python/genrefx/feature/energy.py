@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .._engine import compute, frames_of, zero_crossing_rate_of
-from .._validation import check_positive_int, check_threads, valid_audio
+from .._validation import check_dtype, check_positive_int, check_threads, valid_audio
 from ..exceptions import ParameterError
 
 __all__ = ["rms", "zero_crossing_rate"]
@@ -22,13 +22,7 @@ def _result_dtype(dtype: Any) -> np.dtype | None:
     own real dtype, as ``abs2(x, dtype=None)``)."""
     if dtype is None:
         return None
-    try:
-        resolved = np.dtype(dtype)
-    except TypeError:
-        resolved = None
-    if resolved is None or not np.issubdtype(resolved, np.inexact):
-        raise ParameterError(f"dtype={dtype!r} must be a floating-point or complex dtype")
-    return resolved
+    return check_dtype(dtype, np.inexact, "a floating-point or complex dtype")
 
 
 def rms(
