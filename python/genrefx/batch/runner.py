@@ -337,7 +337,10 @@ def _dask_client(workers: int, scheduler: str | None):
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            # its HTTP server on a port the system picks: the default, 8787, raced with another
+            # LocalCluster starting at the same moment ("Cluster failed to start: Port 8787 is
+            # already in use")
+            dashboard_address="127.0.0.1:0",
         )
         client = Client(cluster)
     else:
