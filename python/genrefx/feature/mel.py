@@ -10,7 +10,7 @@ import scipy.fft
 from .. import _requests, filters
 from .._engine import compute
 from .._framing import stft_arguments
-from .._validation import filterbank_dtype, valid_audio
+from .._validation import filterbank_dtype
 from ..exceptions import ParameterError
 from ..spectrum import _stft, power_to_db, spectrogram
 
@@ -64,8 +64,7 @@ def _melspectrogram(y, sr, S, framing_args, power, kwargs, *, fft64: bool) -> np
         # librosa's stft: the float64 FFT, rounded to complex64 for float32 audio (a power
         # below 1 lifts the weak bins, where the float32 FFT's round-off would show: a pure
         # tone's mel at power=0.5 was 5.4e-5 off)
-        y = valid_audio(y)
-        D = _stft(y, fft64=True, **framing_args)
+        D = _stft(y, fft64=True, **framing_args)  # (validates y)
         S = (np.abs(D) ** power).astype(np.float64 if y.dtype == np.float64 else np.float32)
     # with S (given, or |D|**power made above) the filterbank applies to S as it is: librosa
     # ignores power then
