@@ -221,7 +221,7 @@ struct TuningPeaks {
 
 // Everything an extraction allocates, kept per calling thread and reused by its next call.
 struct Buffers {
-    Scratch<float> mel_store, peaks, valleys, power_blocks;
+    Scratch<float> peaks, valleys, power_blocks, mel_db_blocks;
     std::vector<float> tuning_mags;  // estimate_tuning's magnitudes for the median
     TuningPeaks chroma_peaks;     // chroma_stft's tuning: piptrack on the power spectrogram
     TuningPeaks magnitude_peaks;  // estimate_tuning(y=...): piptrack on the magnitudes
@@ -230,7 +230,7 @@ struct Buffers {
     // Give back unusually large buffers (a huge batch) instead of keeping them for the thread.
     void trim() {
         constexpr size_t kKeep = size_t{16} << 20;  // floats (64 MB)
-        for (Scratch<float>* b : {&mel_store, &peaks, &valleys, &power_blocks}) {
+        for (Scratch<float>* b : {&peaks, &valleys, &power_blocks, &mel_db_blocks}) {
             if (b->capacity() > kKeep) b->release();
         }
         for (TuningPeaks* t : {&chroma_peaks, &magnitude_peaks}) {
@@ -275,7 +275,7 @@ public:
         n_items_per_signal = (T + W * kBlocksPerItem - 1) / (W * kBlocksPerItem);
         if (n_items_per_signal < 1) n_items_per_signal = 1;
         n_blocks = (T + W - 1) / W;
-        if (req.mfcc && out.mel == nullptr) mel_store.allocate(static_cast<size_t>(B * n_mels * T));
+        if (req.mfcc) mel_db_blocks.allocate(static_cast<size_t>(B * n_blocks * n_mels * W));
         if (req.contrast) {
             peaks.allocate(static_cast<size_t>(B * n_contrast * T));
             valleys.allocate(static_cast<size_t>(B * n_contrast * T));
@@ -294,7 +294,6 @@ public:
         return ((req.mel || req.mfcc) && !req.mel_magnitude) || req.chroma || req.rms_spectrum;
     }
     int64_t n_items() const { return B * n_items_per_signal; }
-    float* mel_rows(int64_t b) { return (out.mel ? out.mel : mel_store.data()) + b * n_mels * T; }
 
     Buffers& buf = thread_buffers();
     std::vector<Workspace>& ws = buf.ws;
@@ -344,11 +343,17 @@ public:
         const int64_t col = t0;
         if (req.mel || req.mfcc) {
             K.sparse_bank(req.mel_bank->view(), req.mel_magnitude ? mag : pw, rs, s.mel.data());
-            float* dst = mel_rows(b);
-            for (int m = 0; m < n_mels; ++m) {
-                const float* row = s.mel.data() + m * W;
-                scatter_row(row, dst + m * T + col, n_valid);
-                s.mel_max.add(row, n_valid);
+            if (out.mel != nullptr) {
+                float* dst = out.mel + b * n_mels * T;
+                for (int m = 0; m < n_mels; ++m) scatter_row(s.mel.data() + m * W, dst + m * T + col, n_valid);
+            }
+            if (req.mfcc) {
+                // mfcc's dB now, while the block's mel rows are in L1 (the second pass applies
+                // the clip's top_db floor): read back from the [n_mels][T] rows, a 64-byte run
+                // per row 5 kB apart, the dB took ~5 % of extract
+                for (int m = 0; m < n_mels; ++m) s.mel_max.add(s.mel.data() + m * W, n_valid);
+                K.db_rows(s.mel.data(), W, n_mels, req.db_amin, -std::numeric_limits<float>::infinity(),
+                          mel_db_block(b, t0));
             }
         }
         if (req.chroma && req.estimate_tuning) {
@@ -609,11 +614,11 @@ public:
             }
         }
         if (req.mfcc) {
-            size_t rs = 0;
-            const float* mel = block_view(mel_rows(b), T, n_mels, t0, n_valid, W,
-                                          s.view_scratch.data(), rs);
-            K.db_rows(mel, rs, n_mels, req.db_amin, mfcc_floors[group_of(b)], s.db.data());
-            K.dense_bank(req.dct.data(), req.n_mfcc, n_mels, s.db.data(), W, s.mfcc.data());
+            // db_rows's floor, on the dB the first pass kept (the same values bit for bit)
+            float* db = mel_db_block(b, t0);
+            const float floor = mfcc_floors[group_of(b)];
+            for (size_t i = 0; i < static_cast<size_t>(n_mels) * W; ++i) db[i] = db[i] > floor ? db[i] : floor;
+            K.dense_bank(req.dct.data(), req.n_mfcc, n_mels, db, W, s.mfcc.data());
             for (int m = 0; m < req.n_mfcc; ++m) {
                 scatter_row(s.mfcc.data() + m * W, out.mfcc + (b * req.n_mfcc + m) * T + col, n_valid);
             }
@@ -675,7 +680,11 @@ public:
     TuningHistogram magnitude_hist{req.tuning_estimate ? req.tuning_resolution : 0.01,
                                    req.tuning_bins_per_octave};
     std::vector<float>& tuning_mags = buf.tuning_mags;
-    Scratch<float>& mel_store = buf.mel_store;
+    // mfcc's dB of the mel rows, block by block ([signal][block][n_mels][W]), unfloored
+    Scratch<float>& mel_db_blocks = buf.mel_db_blocks;
+    float* mel_db_block(int64_t b, int64_t t0) {
+        return mel_db_blocks.data() + ((b * n_blocks + t0 / W) * n_mels) * W;
+    }
     Scratch<float>& peaks = buf.peaks;
     Scratch<float>& valleys = buf.valleys;
     // per group (see joint): chroma's filterbank for its tuning, mfcc's dB floor, contrast's
