@@ -319,9 +319,9 @@ public:
             }
             s.mag.resize(F * w);
             s.pow.resize(F * w);
-            s.view_scratch.resize(std::max<int64_t>(F, n_mels) * w);
+            s.view_scratch.resize(F * w);  // (chroma's power rows of a partial block)
             s.mel.resize(std::max(n_mels, 1) * w);
-            s.db.resize(std::max(n_mels, 4) * w);  // (also contrast's dB: 4 rows)
+            s.db.resize(4 * w);  // contrast's dB (mfcc's is kept in mel_db_blocks)
             s.chroma.resize(std::max(req.n_chroma, 1) * w);
             s.mfcc.resize(std::max(req.n_mfcc, 1) * w);
             s.contrast_work.resize(2 * static_cast<size_t>(contrast_view.max_count) * w);

@@ -1,6 +1,6 @@
 // spectral_contrast's peaks and valleys: per band and lane, the mean of the largest and of the
 // smallest values (librosa's quantile of the sorted band), by a sorted insertion network.
-// Included by kernels_impl.hpp into its per-level namespace, after its lane helpers; same rules.
+// Included by kernels_impl.hpp into its per-level namespace, after lanes_impl.hpp; same rules.
 
 namespace genrefx {
 namespace GENREFX_LEVEL {

@@ -1,6 +1,6 @@
 // Energy: rms's frame energies from the signal (each hop summed once), the power sum of a
 // spectrum (rms from S) and power_to_db's rows (mfcc).
-// Included by kernels_impl.hpp into its per-level namespace, after its lane helpers; same rules.
+// Included by kernels_impl.hpp into its per-level namespace, after lanes_impl.hpp; same rules.
 
 namespace genrefx {
 namespace GENREFX_LEVEL {

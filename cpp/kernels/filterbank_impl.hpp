@@ -1,6 +1,6 @@
 // Filterbank products over spectrum rows of W lanes: the sparse mel bank (one run of nonzeros
 // per row), the CQT's complex sparse basis and the dense chroma bank (G rows at a time).
-// Included by kernels_impl.hpp into its per-level namespace, after its lane helpers; same rules.
+// Included by kernels_impl.hpp into its per-level namespace, after lanes_impl.hpp; same rules.
 
 namespace genrefx {
 namespace GENREFX_LEVEL {

@@ -1,6 +1,6 @@
 // spectral_flatness over spectrum rows of W lanes: the geometric over the arithmetic mean of
 // max(amin, S^power), with numpy's float32 pairwise sums or an exact float64 log sum.
-// Included by kernels_impl.hpp into its per-level namespace, after its lane helpers; same rules.
+// Included by kernels_impl.hpp into its per-level namespace, after lanes_impl.hpp; same rules.
 
 namespace genrefx {
 namespace GENREFX_LEVEL {

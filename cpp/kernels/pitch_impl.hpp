@@ -1,6 +1,6 @@
 // Pitch: piptrack's interpolated peaks over spectrum rows of W lanes and the tuning
 // histogram's bins (librosa.estimate_tuning).
-// Included by kernels_impl.hpp into its per-level namespace, after its lane helpers; same rules.
+// Included by kernels_impl.hpp into its per-level namespace, after lanes_impl.hpp; same rules.
 
 namespace genrefx {
 namespace GENREFX_LEVEL {

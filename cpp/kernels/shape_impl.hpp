@@ -1,6 +1,6 @@
 // Spectral shape features over spectrum rows of W lanes: centroid and bandwidth (float64 sums
 // over bins) and rolloff (float32 running sums, as librosa's cumsum).
-// Included by kernels_impl.hpp into its per-level namespace, after its lane helpers; same rules.
+// Included by kernels_impl.hpp into its per-level namespace, after lanes_impl.hpp; same rules.
 
 namespace genrefx {
 namespace GENREFX_LEVEL {

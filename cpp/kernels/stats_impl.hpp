@@ -1,6 +1,6 @@
 // Row statistics for the feature table (cpp/stats.cpp): moments, min and max of a float32 row;
 // also the finite check and the division the Python layer asks for.
-// Included by kernels_impl.hpp into its per-level namespace, after its lane helpers; same rules.
+// Included by kernels_impl.hpp into its per-level namespace, after lanes_impl.hpp; same rules.
 
 namespace genrefx {
 namespace GENREFX_LEVEL {

@@ -1,6 +1,6 @@
 // zero_crossing_rate: sign changes of the signal (librosa's zero_pos and threshold rules) and
 // their counts per frame, as byte sums over each hop.
-// Included by kernels_impl.hpp into its per-level namespace, after its lane helpers; same rules.
+// Included by kernels_impl.hpp into its per-level namespace, after lanes_impl.hpp; same rules.
 
 namespace genrefx {
 namespace GENREFX_LEVEL {
