@@ -155,3 +155,81 @@ def test_parts_of_another_run_block_a_new_run(tmp_path, inputs):
     assert np.isfinite(table.column("rms_mean").to_numpy()).all()
     assert parts_dirs(out) == []
     assert os.path.exists(errors_path(out))
+
+
+def _covered(table: pa.Table, paths) -> float:
+    """Seconds of audio that the table's rows of ``paths`` cover (overlaps counted once)."""
+    total = 0.0
+    for path in paths:
+        rows = table.filter(pc.equal(table.column("path"), path))
+        starts = rows.column("start").to_pylist()
+        spans = sorted(zip(starts, rows.column("duration").to_pylist(), strict=True))
+        end = -np.inf
+        for start, length in spans:
+            if start + length > end:
+                total += start + length - max(start, end)
+                end = start + length
+    return total
+
+
+def test_resume_reports_the_audio_it_extracted(tmp_path, monkeypatch):
+    """A resumed run's result counts the whole table's audio and, apart, its own; overlapping
+    segments count their audio once (not once per segment)."""
+    from genrefx.batch import BatchOptions, run_batch, runner
+
+    folder = tmp_path / "in"
+    files = [write(folder / f"c{i}.wav", 1.0 + 0.2 * i, 22050, seed=i) for i in range(4)]
+    out = tmp_path / "out.parquet"
+    options = BatchOptions(segment=0.4, segment_hop=0.2, features=["rms"], stats=["mean"])
+
+    def killed(*args, **kwargs):
+        raise RuntimeError("killed before the merge")
+
+    with monkeypatch.context() as m:  # every shard committed, then the run dies
+        m.setattr(runner, "_merge", killed)
+        with pytest.raises(RuntimeError, match="killed"):
+            run_batch([folder], out, options, workers=1, shard_size=1)
+    shards = shard_files(out)
+    assert len(shards) == len(files)
+    redone = []
+    for shard in shards[1::2]:  # as if the kill came before these shards' commits
+        with np.load(shard, allow_pickle=False) as z:
+            redone.append(str(z["path"][0]))
+        os.remove(shard)
+
+    result = run_batch([folder], out, options, workers=1, shard_size=1, resume=True)
+    table = read_table(out)
+    assert result.n_ok == len(files)
+    assert result.audio_seconds == pytest.approx(_covered(table, files), abs=1e-9)
+    assert result.run_audio_seconds == pytest.approx(_covered(table, redone), abs=1e-9)
+    # overlapping 0.4-s windows every 0.2 s, which tile each clip: its audio once, not the
+    # windows' sum
+    assert result.audio_seconds == pytest.approx(sum(1.0 + 0.2 * i for i in range(4)), abs=1e-9)
+    assert sum(table.column("duration").to_pylist()) > 1.5 * result.audio_seconds
+
+
+def test_summary_gives_the_speed_of_this_run(tmp_path, monkeypatch, capsys):
+    from genrefx.batch import BatchResult
+    from genrefx.batch import command as batch_command_module
+
+    def result(run_audio):
+        return BatchResult(
+            output=str(tmp_path / "o.parquet"),
+            errors_path=str(tmp_path / "o.errors.csv"),
+            n_inputs=3,
+            n_ok=3,
+            n_failed=0,
+            n_rows=3,
+            audio_seconds=3600.0,
+            wall_seconds=10.0,
+            run_audio_seconds=run_audio,
+        )
+
+    for run_audio, expected in [
+        (3600.0, "1.000 h of audio in 10.0 s (360x real time)"),
+        (1800.0, "1.000 h of audio (0.500 h in this run) in 10.0 s (180x real time)"),
+    ]:
+        fake = lambda *args, r=run_audio, **kwargs: result(r)  # noqa: E731
+        monkeypatch.setattr(batch_command_module, "run_batch", fake)
+        assert run("batch-extract", tmp_path, "-o", tmp_path / "o.parquet") == 0
+        assert expected in capsys.readouterr().out

@@ -532,3 +532,29 @@ def test_a_killed_merges_temporary_table_is_removed(folder, tmp_path):
     assert run(*command([folder], out)) == 0
     assert not stale.exists()
     assert keep.exists()
+
+
+def test_shards_run_with_one_blas_thread_and_restore_it(tmp_path, monkeypatch):
+    """Each shard runs with BLAS limited to one thread (the workers are the parallelism), and
+    the limit is lifted after it (an in-process run or a dask worker goes on as before)."""
+    import threadpoolctl
+
+    def blas_threads():
+        info = threadpoolctl.threadpool_info()
+        return [i["num_threads"] for i in info if i["user_api"] == "blas"]
+
+    seen = []
+
+    def process(sources, options, base=""):
+        seen.append(blas_threads())
+        return [], [], 0.0
+
+    monkeypatch.setattr(runner, "_process_many", process)
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        assert blas_threads()
+        assert set(blas_threads()) == {2}
+        for index in range(3):
+            runner._run_shard(index, [], BatchOptions(), str(tmp_path), "run-id")
+        assert set(blas_threads()) == {2}
+    assert len(seen) == 3
+    assert all(set(threads) == {1} for threads in seen), seen

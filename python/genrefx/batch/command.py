@@ -189,12 +189,19 @@ def _run(args: argparse.Namespace) -> int:
         print(f"genrefx batch-extract: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if not args.quiet:
-        speed = result.audio_seconds / result.wall_seconds if result.wall_seconds else 0.0
+        # the speed of this call: after a resume, the audio it extracted, not the table's
+        run_audio = result.run_audio_seconds
+        speed = run_audio / result.wall_seconds if result.wall_seconds else 0.0
+        resumed = (
+            f" ({run_audio / 3600:.3f} h in this run)"
+            if abs(run_audio - result.audio_seconds) > 1e-6 * max(1.0, result.audio_seconds)
+            else ""
+        )
         print(
             f"genrefx batch-extract: {result.n_ok} ok, {result.n_failed} failed of "
             f"{result.n_inputs} inputs, {result.n_rows} rows, "
-            f"{result.audio_seconds / 3600:.3f} h of audio in {result.wall_seconds:.1f} s "
-            f"({speed:.0f}x real time) -> {utf8_text(result.output)}"
+            f"{result.audio_seconds / 3600:.3f} h of audio{resumed} in "
+            f"{result.wall_seconds:.1f} s ({speed:.0f}x real time) -> {utf8_text(result.output)}"
         )
         if result.n_failed:
             print(f"failures: {utf8_text(result.errors_path)}")
