@@ -12,10 +12,14 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from numpy.exceptions import ComplexWarning
 
 import genrefx as gx
 import signals
 from conftest import assert_identical
+
+# numpy.exceptions: ComplexWarning since NumPy 1.25, RankWarning since 2.0 (np.RankWarning before)
+RankWarning = getattr(np.exceptions, "RankWarning", None) or getattr(np, "RankWarning")  # noqa: B009
 
 
 @pytest.mark.parametrize(
@@ -117,7 +121,7 @@ def test_delta_bad_arguments(kwargs, name):
 
 def test_delta_of_complex_data_is_a_parameter_error():
     data = np.ones((3, 20)) + 1j
-    with pytest.warns(np.exceptions.ComplexWarning):  # librosa drops the imaginary part
+    with pytest.warns(ComplexWarning):  # librosa drops the imaginary part
         librosa.feature.delta(data)
     with pytest.raises(gx.ParameterError, match="data"):
         gx.feature.delta(data)
@@ -307,9 +311,9 @@ def test_poly_features_from_y_match_librosa(kwargs, shape, dtype):
 
 def test_poly_features_of_a_high_order_warn_as_librosa(magnitudes):
     S = magnitudes[0, :, :5]
-    with pytest.warns(np.exceptions.RankWarning):
+    with pytest.warns(RankWarning):
         expected = librosa.feature.poly_features(S=S, order=30)
-    with pytest.warns(np.exceptions.RankWarning):
+    with pytest.warns(RankWarning):
         got = gx.feature.poly_features(S=S, order=30)
     assert_identical(got, expected)
 

@@ -134,8 +134,9 @@ def test_frame_writeable_and_subok():
         assert type(got) is type(ref)
         np.testing.assert_array_equal(np.asarray(got), np.asarray(ref))
     # a list: librosa 0.11 asks numpy 2 for a copy-free array and raises; genrefx frames a copy
-    with pytest.raises(ValueError, match="copy"):
-        librosa.util.frame([1.0, 2.0, 3.0], frame_length=2, hop_length=1)
+    if np.lib.NumpyVersion(np.__version__) >= "2.0.0":  # (numpy 1's copy=False copies)
+        with pytest.raises(ValueError, match="copy"):
+            librosa.util.frame([1.0, 2.0, 3.0], frame_length=2, hop_length=1)
     np.testing.assert_array_equal(
         gx.util.frame([1.0, 2.0, 3.0], frame_length=2, hop_length=1), [[1, 2], [2, 3]]
     )
@@ -561,7 +562,12 @@ def test_peak_pick_other_dtypes(code, delta):
         try:
             ref = librosa.util.peak_pick(x, **kw)
         except TypeError:  # numba's dispatch: no loop for this (x, delta) pair
-            ref = librosa.util.peak_pick(x, **{**kw, "delta": np.float32(delta)})
+            try:
+                ref = librosa.util.peak_pick(x, **{**kw, "delta": np.float32(delta)})
+            except TypeError:
+                if np.lib.NumpyVersion(np.__version__) >= "2.0.0":
+                    raise
+                continue  # NumPy 1's type resolution finds no loop of librosa's gufunc at all
         assert_same(gx.util.peak_pick(x, **kw), ref)
 
 

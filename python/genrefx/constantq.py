@@ -306,6 +306,11 @@ def _build_octave_framings(frame_sizes: tuple[tuple[int, int], ...], pad_mode: A
     )
 
 
+#: Whether ``float32_array /= np.float64(x)`` divides in float64 (NumPy 2's promotion, NEP 50)
+#: or in float32 (NumPy 1's value-based casting), as librosa.resample's ``y_hat /= np.sqrt(ratio)``
+_DIVIDE64 = np.result_type(np.float64(0.5), np.ones(1, dtype=np.float32)) == np.float64
+
+
 def _decimate(y: np.ndarray, factor: int) -> np.ndarray:
     """librosa.resample(y, orig_sr=factor, target_sr=1, res_type="soxr_hq", scale=True)."""
     n_out = int(np.ceil(y.shape[-1] * (1.0 / factor)))
@@ -315,10 +320,10 @@ def _decimate(y: np.ndarray, factor: int) -> np.ndarray:
     for row, src in zip(out, flat, strict=True):
         res = soxr.resample(src, factor, 1, quality="soxr_hq")
         take = min(n_out, res.shape[-1])
-        if y.dtype == np.float32:  # out[:take] = res / divisor in float64, as numpy's /=
+        if y.dtype == np.float32 and _DIVIDE64:  # res / divisor in float64, as numpy 2's /=
             _core.divide(np.ascontiguousarray(res[:take]), divisor, row[:take])
         else:
-            np.divide(res[:take], divisor, out=row[:take])
+            np.divide(res[:take], np.float64(divisor), out=row[:take])
         row[take:] = 0
     return out.reshape(*y.shape[:-1], n_out)
 

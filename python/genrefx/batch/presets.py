@@ -188,7 +188,7 @@ def write_fma_csv(table, errors, path: str) -> None:
 
     columns = [c for c in table.column_names if c.rsplit("_", 2)[0] in FMA_FEATURES]
     split = [c.rsplit("_", 2) for c in columns]
-    values = {c: table.column(c).to_numpy(zero_copy_only=False) for c in columns}
+    values = {c: table.column(c).to_numpy() for c in columns}
     rows: list[tuple[int | str, list[str]]] = []
     for i, name in enumerate(table.column("path").to_pylist()):
         rows.append((track_id(name), [f"{float(values[c][i]):.10e}" for c in columns]))
@@ -308,7 +308,7 @@ def write_gtzan_csv(table, path: str, segmented: bool) -> None:
 
     names = table.column("path").to_pylist()
     segments = table.column("segment").to_pylist()
-    values = {c: table.column(c).to_numpy(zero_copy_only=False) for c in GTZAN_COLUMNS}
+    values = {c: table.column(c).to_numpy() for c in GTZAN_COLUMNS}
     with open(path + ".tmp", "w", newline="", encoding="utf-8") as f:
         out = csv.writer(f, lineterminator="\n")
         out.writerow(["filename", *GTZAN_COLUMNS, "label"])

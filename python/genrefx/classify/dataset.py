@@ -425,7 +425,7 @@ def join_labels(
             y[r, [index[c] for c in s]] = 1
     else:
         y = np.array([index[s[0]] for s in sets], dtype=np.int64)
-    X = np.stack([table.column(c).to_numpy(zero_copy_only=False) for c in names], axis=1)
+    X = np.stack([table.column(c).to_numpy() for c in names], axis=1)
     X = np.ascontiguousarray(X[keep], dtype=np.float32)
     if not np.isfinite(X).all():
         bad = sorted({paths[keep][r] for r in np.flatnonzero(~np.isfinite(X).all(axis=1))})

@@ -88,7 +88,7 @@ def chroma_cqt(
         (*C.shape[:-2], cq_to_chr.shape[0], C.shape[-1]), np.result_type(cq_to_chr, C)
     )
     for idx in np.ndindex(C.shape[:-2]):
-        chroma[idx] = np.matmul(cq_to_chr, C[idx])
+        chroma[idx] = np.matmul(cq_to_chr, np.asfortranarray(C[idx]))
     if threshold is not None:
         chroma[chroma < threshold] = 0.0
     return normalize(chroma, norm=norm, axis=-2)

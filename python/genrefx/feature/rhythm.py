@@ -122,15 +122,15 @@ def tempogram(
     lead = onset_envelope.shape[:-1]
     env = onset_envelope.reshape(-1, n)
     if center:
-        # np.pad(mode="linear_ramp", end_values=0): ramps from 0 towards each edge value
-        # (numpy passes the end value as an int64 array element: the ramp is computed in
-        # float64 and rounded to the envelope's dtype)
+        # librosa's np.pad(mode="linear_ramp", end_values=0) itself, on the envelope's own
+        # shape: under NumPy 1's value-based casting its ramp's rounding depends on the
+        # dtype and the number of dimensions (float64 for 1-d input, float32 for 2-d float32);
+        # under NumPy 2 (NEP 50) it is computed in float64
         p = win_length // 2
         if p > 0:
-            zero = np.int64(0)
-            left = np.linspace(zero, env[:, 0], p, endpoint=False, dtype=env.dtype, axis=-1)
-            right = np.linspace(zero, env[:, -1], p, endpoint=False, dtype=env.dtype, axis=-1)
-            env = np.concatenate([left, env, right[:, ::-1]], axis=-1)
+            pads = [(0, 0)] * (onset_envelope.ndim - 1) + [(p, p)]
+            env = np.pad(onset_envelope, pads, mode="linear_ramp", end_values=[0, 0])
+            env = env.reshape(-1, env.shape[-1])
     n_frames = 1 + env.shape[-1] - win_length
     if center:
         n_frames = min(n_frames, n)
