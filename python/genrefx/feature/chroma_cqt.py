@@ -80,10 +80,10 @@ def chroma_cqt(
         C.shape[-2], bins_per_octave=bins_per_octave, n_chroma=n_chroma, fmin=fmin, window=window
     )
     # librosa's einsum("cf,...ft->...ct", optimize=True) as a matmul: the same sums, ~200x
-    # faster on numpy 2.4. A stack goes one 2-D product at a time, each on its signal's own
-    # view (a cqt's bins are strided): numpy's stacked matmul may sum another way than the
-    # 2-D one (numpy 2.2: 2.4e-7 apart), and extract(independent=True) promises each
-    # signal's own call.
+    # faster on numpy 2.4. A stack goes one 2-D product at a time, each slice in the layout of
+    # one signal's cqt (Fortran order): numpy before 2.3 multiplied a stack's strided slices
+    # without BLAS (numpy 2.2: chroma 2.4e-7 apart), and extract(independent=True) promises
+    # each signal's own call.
     chroma = np.empty(
         (*C.shape[:-2], cq_to_chr.shape[0], C.shape[-1]), np.result_type(cq_to_chr, C)
     )
