@@ -348,9 +348,9 @@ public:
                 for (int m = 0; m < n_mels; ++m) scatter_row(s.mel.data() + m * W, dst + m * T + col, n_valid);
             }
             if (req.mfcc) {
-                // mfcc's dB now, while the block's mel rows are in L1 (the second pass applies
-                // the clip's top_db floor): read back from the [n_mels][T] rows, a 64-byte run
-                // per row 5 kB apart, the dB took ~5 % of extract
+                // mfcc's dB now, while the block's mel rows are in L1; the second pass only
+                // applies the clip's top_db floor. (Taken there from [n_mels][T] rows, a 64-byte
+                // run per row 5 kB apart, the dB was ~5 % of extract.)
                 for (int m = 0; m < n_mels; ++m) s.mel_max.add(s.mel.data() + m * W, n_valid);
                 K.db_rows(s.mel.data(), W, n_mels, req.db_amin, -std::numeric_limits<float>::infinity(),
                           mel_db_block(b, t0));
