@@ -259,13 +259,19 @@ inline void transpose8x64(__m512d* r) {
 #endif
 
 // Collects a block's bins in order and writes them to a frame-major complex64 output (librosa's
-// Fortran-ordered STFT: frame l's bin k at out[2 * (l * frame_stride + k)]), 8 bins at a time,
-// transposed so that each frame gets one contiguous 64-byte store instead of 8-byte scatters.
+// Fortran-ordered STFT: lane l's bin k at out[2 * (lane_offsets[l] + k)], or with no offsets at
+// out[2 * (l * frame_stride + k)]), 8 bins at a time, transposed so that each frame gets one
+// contiguous 64-byte store instead of 8-byte scatters.
 // The producer writes each bin straight into the tile (re_slot / im_slot), then commits it.
 class ComplexWriter {
 public:
-    ComplexWriter(float* out, size_t frame_stride, int n_valid)
-        : out_(out), stride_(frame_stride), n_valid_(n_valid) {}
+    ComplexWriter(float* out, size_t frame_stride, const size_t* lane_offsets, int n_valid)
+        : out_(out), n_valid_(n_valid) {
+        for (int l = 0; l < W; ++l) {
+            const size_t at = lane_offsets != nullptr ? lane_offsets[l] : static_cast<size_t>(l) * frame_stride;
+            offs_[l] = l < n_valid ? 2 * at : 0;
+        }
+    }
 
     float* re_slot() { return re_[count_]; }
     float* im_slot() { return im_[count_]; }
@@ -290,8 +296,38 @@ public:
             static constexpr int kFramesA[8] = {0, 1, 4, 5, 8, 9, 12, 13};
             for (int e = 0; e < 8; ++e) {
                 const size_t fa = static_cast<size_t>(kFramesA[e]);
-                _mm512_storeu_pd(reinterpret_cast<double*>(out_ + 2 * (fa * stride_ + k0_)), a[e]);
-                _mm512_storeu_pd(reinterpret_cast<double*>(out_ + 2 * ((fa + 2) * stride_ + k0_)), b[e]);
+                _mm512_storeu_pd(reinterpret_cast<double*>(out_ + offs_[fa] + 2 * k0_), a[e]);
+                _mm512_storeu_pd(reinterpret_cast<double*>(out_ + offs_[fa + 2] + 2 * k0_), b[e]);
+            }
+            k0_ += count_;
+            count_ = 0;
+            return;
+        }
+#elif defined(__AVX2__)
+        if (count_ == kTile && n_valid_ == W) {
+            // (re, im) pairs of bin c: a[c] for frames 0 1 | 4 5, b[c] for 2 3 | 6 7
+            __m256d a[8], b[8];
+            for (int c = 0; c < 8; ++c) {
+                const __m256 re = _mm256_load_ps(re_[c]);
+                const __m256 im = _mm256_load_ps(im_[c]);
+                a[c] = _mm256_castps_pd(_mm256_unpacklo_ps(re, im));
+                b[c] = _mm256_castps_pd(_mm256_unpackhi_ps(re, im));
+            }
+            // per half of the tile (bins h .. h + 3), a 4 x 4 transpose of each pair group
+            auto store4 = [&](const __m256d* v, int h, size_t f_lo, size_t f_hi) {
+                const __m256d t0 = _mm256_unpacklo_pd(v[h], v[h + 1]);
+                const __m256d t1 = _mm256_unpackhi_pd(v[h], v[h + 1]);
+                const __m256d t2 = _mm256_unpacklo_pd(v[h + 2], v[h + 3]);
+                const __m256d t3 = _mm256_unpackhi_pd(v[h + 2], v[h + 3]);
+                const size_t k = 2 * (k0_ + static_cast<size_t>(h));
+                _mm256_storeu_pd(reinterpret_cast<double*>(out_ + offs_[f_lo] + k), _mm256_permute2f128_pd(t0, t2, 0x20));
+                _mm256_storeu_pd(reinterpret_cast<double*>(out_ + offs_[f_lo + 1] + k), _mm256_permute2f128_pd(t1, t3, 0x20));
+                _mm256_storeu_pd(reinterpret_cast<double*>(out_ + offs_[f_hi] + k), _mm256_permute2f128_pd(t0, t2, 0x31));
+                _mm256_storeu_pd(reinterpret_cast<double*>(out_ + offs_[f_hi + 1] + k), _mm256_permute2f128_pd(t1, t3, 0x31));
+            };
+            for (int h = 0; h < 8; h += 4) {
+                store4(a, h, 0, 4);
+                store4(b, h, 2, 6);
             }
             k0_ += count_;
             count_ = 0;
@@ -299,7 +335,7 @@ public:
         }
 #endif
         for (int l = 0; l < n_valid_; ++l) {
-            float* o = out_ + 2 * (static_cast<size_t>(l) * stride_ + k0_);
+            float* o = out_ + offs_[l] + 2 * k0_;
             for (int c = 0; c < count_; ++c) {
                 o[2 * c] = re_[c][l];
                 o[2 * c + 1] = im_[c][l];
@@ -312,7 +348,7 @@ public:
 private:
     static constexpr int kTile = 8;
     float* out_;
-    size_t stride_;
+    size_t offs_[W];
     int n_valid_;
     size_t k0_ = 0;
     int count_ = 0;
@@ -334,7 +370,7 @@ template <unsigned Mode>
 class BinSink {
 public:
     BinSink(const SpectrumOut& out, int n_valid)
-        : writer_(out.complex_out, out.frame_stride, n_valid), out_(out) {}
+        : writer_(out.complex_out, out.frame_stride, out.lane_offsets, n_valid), out_(out) {}
 
     float* re(int k) {
         if constexpr ((Mode & kOutReIm) != 0) return out_.re + static_cast<size_t>(k) * W;
