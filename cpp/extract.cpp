@@ -92,9 +92,10 @@ void frame_pointers(const Framing& fr, const Sample* y, int64_t n, int64_t t0, i
 // Its frame-major output puts consecutive frames 8 n_bins bytes apart, which for n_fft 2048
 // (8200 bytes) is 8 bytes off a multiple of 4 KB: a block of 16 consecutive frames stored into
 // only 2-3 of the 64 sets of a 32 KB L1 cache, whose lines evicted each other half written.
-// Spread, the pairs fall 16 frames (~32 sets) apart. The same blocks with another framing:
-// 1.85-1.93 against 2.34-2.36 ms per 30-s clip in a C++ harness on the Zen 4 host (pairs 32
-// frames apart over 256; groups of 4, 8 or 16 frames gained less).
+// Spread 16 frames (131200 bytes, 2 lines off a multiple of 4 KB) apart, the 8 pairs store into
+// ~16 sets: 1.91-2.00 against 2.34-2.36 ms per 30-s
+// clip in a C++ harness on the Zen 4 host (groups of 4 or 8 frames, or single frames 8 apart,
+// gained less; bench/HISTORY.md).
 constexpr int64_t kPairSpacing = 16;
 static_assert(kBlocksPerItem * 2 == kPairSpacing, "the pairs of W / 2 groups fill an item");
 inline int64_t spread_frame(int64_t q, int l) { return kPairSpacing * (l / 2) + 2 * q + (l % 2); }
