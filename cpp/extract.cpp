@@ -87,15 +87,15 @@ void frame_pointers(const Framing& fr, const Sample* y, int64_t n, int64_t t0, i
     frame_pointers_at(fr, y, n, t, n_valid, frames, scratch);
 }
 
-// The complex STFT alone, over a whole item of W * kBlocksPerItem frames, takes its frames in
-// pairs spread over the item: block q's lane l is frame 16 (l / 2) + 2 q + l % 2 of the item.
-// Its frame-major output puts consecutive frames 8 n_bins bytes apart, which for n_fft 2048
-// (8200 bytes) is 8 bytes off a multiple of 4 KB: a block of 16 consecutive frames stored into
-// only 2-3 of the 64 sets of a 32 KB L1 cache, whose lines evicted each other half written.
-// Spread 16 frames (131200 bytes, 2 lines off a multiple of 4 KB) apart, the 8 pairs store into
-// ~16 sets: 1.91-2.00 against 2.34-2.36 ms per 30-s
-// clip in a C++ harness on the Zen 4 host (groups of 4 or 8 frames, or single frames 8 apart,
-// gained less; bench/HISTORY.md).
+// The complex STFT alone (complex64, or complex128 for float64 audio), over a whole item of
+// W * kBlocksPerItem frames, takes its frames in pairs spread over the item: block q's lane l
+// is frame 16 (l / 2) + 2 q + l % 2 of the item. Its frame-major output puts consecutive frames
+// n_bins elements apart, which for n_fft 2048 (8200 bytes in complex64) is 8 bytes off a
+// multiple of 4 KB: a block of 16 consecutive frames stored into only 2-3 of the 64 sets of a
+// 32 KB L1 cache, whose lines evicted each other half written. Spread 16 frames (131200 bytes,
+// 2 lines off a multiple of 4 KB) apart, the 8 pairs store into ~16 sets: 1.91-2.00 against
+// 2.34-2.36 ms per 30-s clip in a C++ harness on the Zen 4 host (groups of 4 or 8 frames, or
+// single frames 8 apart, gained less; bench/HISTORY.md).
 constexpr int64_t kPairSpacing = 16;
 static_assert(kBlocksPerItem * 2 == kPairSpacing, "the pairs of W / 2 groups fill an item");
 inline int64_t spread_frame(int64_t q, int l) { return kPairSpacing * (l / 2) + 2 * q + (l % 2); }
@@ -786,7 +786,7 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
     if (req.chroma) e.power_blocks.allocate(static_cast<size_t>(B * e.n_blocks * F * K.lanes));
     const int W = K.lanes;
     const bool mag = e.need_mag(), pw = e.need_pow();
-    const bool stft_only = req.stft && !req.stft64 && !req.rms && !mag && !pw;
+    const bool stft_only = (req.stft != req.stft64) && !req.rms && !mag && !pw;
     auto pass1 = [&](int64_t item, int worker) {
         Workspace& s = e.ws[worker];
         int64_t b, tb, te;
@@ -819,15 +819,15 @@ void run_from_signal(const KernelTable& K, const RfftPlan& fft, const float* win
                 so.lane_offsets = lane_offsets;
             }
             if (req.stft64) {
-                so.complex_out64 = reinterpret_cast<double*>(out.stft64 + (b * T + t0) * F);
-                so.frame_stride = static_cast<size_t>(F);
+                so.complex_out64 = reinterpret_cast<double*>(out.stft64 + (b * T + tb) * F);
+                so.lane_offsets = lane_offsets;
             }
             so.mag = mag ? s.mag.data() : nullptr;
             // chroma's power blocks are kept for the second pass: written there directly
             so.pow = !pw ? nullptr : (req.chroma ? e.power_block(b, t0) : s.pow.data());
             if (frames64) {
-                frame_pointers(framing, y64 + b * n, n, t0, n_valid, s.frames64.data(),
-                               s.frame_scratch64.data());
+                frame_pointers_at(framing, y64 + b * n, n, t, n_valid, s.frames64.data(),
+                                  s.frame_scratch64.data());
                 K.spectrum64d(fft.view(), window64, s.frames64.data(), n_valid, s.fft_work64.data(), so);
             } else if (req.fft64) {
                 K.spectrum64(fft.view(), window64, s.frames.data(), n_valid, s.fft_work64.data(), so);

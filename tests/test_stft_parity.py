@@ -331,8 +331,9 @@ def test_core_stft_alongside_features_matches(n_fft):
     assert np.abs(out["stft"] - ref).max() / np.abs(ref).max() <= 1e-5
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n_frames", [127, 128, 129, 255, 256, 257, 400])
-def test_frame_counts_around_the_cores_work_items(n_frames):
+def test_frame_counts_around_the_cores_work_items(n_frames, dtype):
     # The STFT alone takes a whole work item's frames (128 at AVX-512, 64 at AVX2) in pairs
     # spread over the item, and a shorter last item in order: every frame must land in its
     # own column. A chirp makes each frame's spectrum unlike its neighbours'.
@@ -340,12 +341,15 @@ def test_frame_counts_around_the_cores_work_items(n_frames):
     n = hop * (n_frames - 1)
     t = np.arange(n) / 22050.0
     sweep = 50.0 * (160.0 ** (t / t[-1]))  # 50 Hz to 8 kHz, exponential
-    y = np.sin(2 * np.pi * np.cumsum(sweep) / 22050.0).astype(np.float32)
+    y = np.sin(2 * np.pi * np.cumsum(sweep) / 22050.0).astype(dtype)
     Y = np.stack([y, y[::-1].copy(), 0.5 * y])
-    got, ref = check(Y, n_fft=1024, hop_length=hop)
+    tol = STFT_TOL if dtype == np.float32 else STFT64_TOL
+    ref = librosa.stft(Y, n_fft=1024, hop_length=hop)
+    got = genrefx.stft(Y, n_fft=1024, hop_length=hop)
+    assert_stft_close(got, ref, tol)
     assert got.shape[-1] == n_frames
     for t in range(n_frames):
-        assert_stft_close(got[..., t], ref[..., t])
+        assert_stft_close(got[..., t], ref[..., t], tol)
     assert got[0].flags.f_contiguous
     np.testing.assert_array_equal(genrefx.stft(Y, n_fft=1024, hop_length=hop, n_threads=2), got)
     # bit for bit the STFT written beside another feature (frames in order)
@@ -353,8 +357,11 @@ def test_frame_counts_around_the_cores_work_items(n_frames):
     from genrefx._framing import framing
 
     fr = framing(n_fft=1024, hop_length=hop)
-    out = _core.extract(fr.plan, Y, {"features": ["stft", "spectral_centroid"], "sr": 22050.0})
-    np.testing.assert_array_equal(out["stft"], got)
+    name = "stft" if dtype == np.float32 else "stft64"
+    request = {"features": [name, "spectral_centroid"], "sr": 22050.0}
+    args = (Y.astype(np.float32), request, 1) + ((Y,) if dtype == np.float64 else ())
+    out = _core.extract(fr.plan, *args)
+    np.testing.assert_array_equal(out[name], got)
 
 
 @pytest.mark.parametrize("n_fft", [2039, 4099])

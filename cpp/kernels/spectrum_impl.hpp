@@ -519,50 +519,130 @@ void emit_bins(const RfftView& f, const T* z, bool even, size_t dif_m, const T* 
     sink.finish();
 }
 
+// Collects a block's bins in order and writes them to a frame-major complex128 output (lane
+// l's bin k at out[2 * (lane_offsets[l] + k)], or with no offsets at
+// out[2 * (l * frame_stride + k)]), 4 bins at a time: at AVX-512 each frame's 4 bins (64 bytes)
+// come out of one in-register 8 x 8 transpose per 8 lanes, where a plain loop stored 8-byte
+// scalars. The producer writes each bin into the tile (re_slot / im_slot), then commits it.
+class Complex128Writer {
+public:
+    Complex128Writer(double* out, size_t frame_stride, const size_t* lane_offsets, int n_valid)
+        : out_(out), n_valid_(n_valid) {
+        for (int l = 0; l < W; ++l) {
+            const size_t at = lane_offsets != nullptr ? lane_offsets[l] : static_cast<size_t>(l) * frame_stride;
+            offs_[l] = l < n_valid ? 2 * at : 0;
+        }
+    }
+
+    double* re_slot() { return re_[count_]; }
+    double* im_slot() { return im_[count_]; }
+    void commit() {
+        if (++count_ == kTile) flush();
+    }
+
+    void flush() {
+        if (count_ == 0) return;
+#if defined(__AVX512F__)
+        if (count_ == kTile && n_valid_ == W && W % 8 == 0) {
+            for (int h = 0; h < W; h += 8) {
+                // rows re_0 im_0 re_1 im_1 ... over lanes h .. h + 7; transposed, r[e] is lane
+                // h + e's 4 bins as (re, im) pairs
+                __m512d r[8];
+                for (int c = 0; c < kTile; ++c) {
+                    r[2 * c] = _mm512_load_pd(re_[c] + h);
+                    r[2 * c + 1] = _mm512_load_pd(im_[c] + h);
+                }
+                transpose8x64(r);
+                for (int e = 0; e < 8; ++e) _mm512_storeu_pd(out_ + offs_[h + e] + 2 * k0_, r[e]);
+            }
+            k0_ += count_;
+            count_ = 0;
+            return;
+        }
+#endif
+        for (int l = 0; l < n_valid_; ++l) {
+            double* o = out_ + offs_[l] + 2 * k0_;
+            for (int c = 0; c < count_; ++c) {
+                o[2 * c] = re_[c][l];
+                o[2 * c + 1] = im_[c][l];
+            }
+        }
+        k0_ += count_;
+        count_ = 0;
+    }
+
+private:
+    static constexpr int kTile = 4;
+    double* out_;
+    size_t offs_[W];
+    int n_valid_;
+    size_t k0_ = 0;
+    int count_ = 0;
+    alignas(64) double re_[kTile][W];
+    alignas(64) double im_[kTile][W];
+};
+
 // The real spectrum of z in T, unrounded, into out.complex_out64 (frame-major complex128; the
-// split step as emit_bins's, without its rounding to float32). A plain loop: only float64
-// audio's stft asks for it.
+// split step as emit_bins's, without its rounding to float32). Only float64 audio's stft asks
+// for it.
 template <typename T>
 void emit_complex128(const RfftView& f, const T* z, bool even, size_t dif_m, const T* split,
                      const SpectrumOut& out, int n_valid) {
-    auto store = [&](int k, const T* re, const T* im) {
-        for (int l = 0; l < n_valid; ++l) {
-            double* o = out.complex_out64 + 2 * (static_cast<size_t>(l) * out.frame_stride + k);
-            o[0] = static_cast<double>(re[l]);
-            o[1] = static_cast<double>(im[l]);
-        }
-    };
+    Complex128Writer writer(out.complex_out64, out.frame_stride, out.lane_offsets, n_valid);
     auto row = [&](size_t k) { return z + (dif_m ? dif_row(k, dif_m) : k) * kRow; };
     if (!even) {
-        for (int k = 0; k < f.n_bins; ++k) store(k, row(static_cast<size_t>(k)), row(static_cast<size_t>(k)) + W);
+        for (int k = 0; k < f.n_bins; ++k) {
+            const T* zr = row(static_cast<size_t>(k));
+            double* GX_RESTRICT xr = writer.re_slot();
+            double* GX_RESTRICT xi = writer.im_slot();
+            for (int l = 0; l < W; ++l) {
+                xr[l] = static_cast<double>(zr[l]);
+                xi[l] = static_cast<double>(zr[W + l]);
+            }
+            writer.commit();
+        }
+        writer.flush();
         return;
     }
     const size_t n = static_cast<size_t>(f.n_complex);
-    alignas(64) T xr[W], xi[W], nr[W], zero[W];
+    alignas(64) double nr[W];
     const T* z0 = row(0);
-    for (int l = 0; l < W; ++l) {
-        xr[l] = z0[l] + z0[W + l];  // bins 0 and n are real
-        nr[l] = z0[l] - z0[W + l];
-        zero[l] = T(0);
+    {
+        double* GX_RESTRICT xr = writer.re_slot();
+        double* GX_RESTRICT xi = writer.im_slot();
+        for (int l = 0; l < W; ++l) {
+            xr[l] = static_cast<double>(z0[l] + z0[W + l]);  // bins 0 and n are real
+            xi[l] = 0.0;
+            nr[l] = static_cast<double>(z0[l] - z0[W + l]);
+        }
+        writer.commit();
     }
-    store(0, xr, zero);
     const T half = T(0.5);
     for (size_t k = 1; k < n; ++k) {
-        const T* ar = row(k);
-        const T* br = row(n - k);
-        const T* ai = ar + W;
-        const T* bi = br + W;
+        const T* GX_RESTRICT ar = row(k);
+        const T* GX_RESTRICT br = row(n - k);
+        const T* GX_RESTRICT ai = ar + W;
+        const T* GX_RESTRICT bi = br + W;
         const T c = split[2 * k], sn = split[2 * k + 1];
-        for (int l = 0; l < W; ++l) {
+        double* GX_RESTRICT xr = writer.re_slot();
+        double* GX_RESTRICT xi = writer.im_slot();
+        GX_SIMD for (int l = 0; l < W; ++l) {
             // as emit_bins's split_bin: X[k] = E + (-i w^k) O
             const T er = half * (ar[l] + br[l]), ei = half * (ai[l] - bi[l]);
             const T orr = half * (ar[l] - br[l]), oi = half * (ai[l] + bi[l]);
-            xr[l] = er + (oi * c + orr * sn);
-            xi[l] = ei + (oi * sn - orr * c);
+            xr[l] = static_cast<double>(er + (oi * c + orr * sn));
+            xi[l] = static_cast<double>(ei + (oi * sn - orr * c));
         }
-        store(static_cast<int>(k), xr, xi);
+        writer.commit();
     }
-    store(static_cast<int>(n), nr, zero);
+    double* GX_RESTRICT xr = writer.re_slot();
+    double* GX_RESTRICT xi = writer.im_slot();
+    for (int l = 0; l < W; ++l) {
+        xr[l] = nr[l];
+        xi[l] = 0.0;
+    }
+    writer.commit();
+    writer.flush();
 }
 
 template <typename T>
