@@ -9,7 +9,6 @@ The public wrappers (argument checks, axes, output layout) are in :mod:`genrefx.
 from __future__ import annotations
 
 import numpy as np
-import scipy.ndimage
 
 #: numba's loop dtypes, in the order numpy's type resolution tries them (first safe cast wins)
 LOCALMAX_LOOPS = (np.int16, np.int32, np.int64, np.float32, np.float64)
@@ -47,6 +46,8 @@ def local_extrema(xi: np.ndarray, out: np.ndarray, *, maxima: bool) -> None:
 def _window_max_candidates(x: np.ndarray, pre_max: int, post_max: int) -> np.ndarray:
     """``x[n] == max(x[max(0, n - pre_max) : min(n + post_max, N)])`` along the last axis,
     where (as numba's ``np.max``) a NaN anywhere in the window makes the maximum NaN."""
+    import scipy.ndimage
+
     n = x.shape[-1]
     pre_max = min(pre_max, n - 1)  # wider windows are cut at the edges all the same
     post_max = min(post_max, n)

@@ -12,8 +12,6 @@ import warnings
 from typing import Any
 
 import numpy as np
-import scipy.ndimage
-import scipy.signal
 
 from ._validation import (
     check_finite_scalar,
@@ -154,6 +152,9 @@ def pcen(
     >>> P.shape, P.dtype
     ((128, 44), dtype('float64'))
     """
+    import scipy.ndimage
+    import scipy.signal
+
     # librosa's checks, in its order, with NaN / Inf and non-numbers rejected too
     for value, name in ((power, "power"), (gain, "gain"), (bias, "bias")):
         check_nonnegative(value, name)

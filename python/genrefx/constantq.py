@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.fft
-import scipy.sparse
-import soxr
 
 from . import _core
 from ._framing import framing
@@ -183,6 +180,8 @@ def _sparsify_rows(x: np.ndarray, quantile: float):
 
 def _filter_fft(sr, freqs, filter_scale, norm, sparsity, window, alpha, dtype):
     """librosa's ``__vqt_filter_fft`` (gamma=0): the octave's wavelets, FFT'd and sparsified."""
+    import scipy.fft
+
     lengths, _ = _wavelet_lengths(freqs, sr, window, filter_scale, alpha)
     filters = []
     for ilen, freq in zip(lengths, freqs, strict=True):
@@ -313,6 +312,8 @@ _DIVIDE64 = np.result_type(np.float64(0.5), np.ones(1, dtype=np.float32)) == np.
 
 def _decimate(y: np.ndarray, factor: int) -> np.ndarray:
     """librosa.resample(y, orig_sr=factor, target_sr=1, res_type="soxr_hq", scale=True)."""
+    import soxr
+
     n_out = int(np.ceil(y.shape[-1] * (1.0 / factor)))
     flat = y.reshape(-1, y.shape[-1])
     out = np.empty((flat.shape[0], n_out), dtype=y.dtype)
@@ -331,6 +332,8 @@ def _decimate(y: np.ndarray, factor: int) -> np.ndarray:
 def _octave_response64(y: np.ndarray, octave: _Octave, pad_mode: Any) -> np.ndarray:
     """librosa's ``__cqt_response`` of float64 ``y`` (..., n): the octave's float64 STFT (a
     rectangular window, centred frames) times its complex128 basis; (B, rows, frames)."""
+    import scipy.sparse
+
     D = _stft(
         y,
         n_fft=octave.n_fft,

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import scipy.signal
 
 from ._framing import framing
 from ._inverse import istft
@@ -512,6 +511,8 @@ def _emphasis_input(y: Any, coef: Any, zi: Any) -> np.ndarray:
 
 def _lfilter(b: np.ndarray, a: np.ndarray, y: np.ndarray, zi: Any) -> tuple:
     """``scipy.signal.lfilter(b, a, y, zi=zi)`` with ``zi`` cast to ``y``'s dtype."""
+    import scipy.signal
+
     try:
         zi = np.asarray(zi, dtype=y.dtype)
     except (TypeError, ValueError):

@@ -12,8 +12,6 @@ import warnings
 from typing import Any
 
 import numpy as np
-import scipy.fft
-import scipy.signal
 
 from . import _core
 from ._validation import check_positive_int, check_positive_number, check_tuning
@@ -33,6 +31,8 @@ def get_window(window: Any, Nx: int, *, fftbins: bool = True) -> np.ndarray:
     if callable(window):
         return np.asarray(window(Nx))
     if isinstance(window, (str, tuple)) or np.isscalar(window):
+        import scipy.signal
+
         try:
             return scipy.signal.get_window(window, Nx, fftbins=fftbins)
         except (ValueError, TypeError) as exc:
@@ -259,6 +259,8 @@ def dct_matrix(n_mfcc: int, n_mels: int, dct_type: int, norm: str | None, lifter
     ``dct_matrix(...) @ x`` equals ``scipy.fft.dct(x, axis=0, ...)[:n_mfcc]`` times librosa's
     lifter ``1 + (lifter / 2) sin(pi k / lifter)``, k = 1..n_mfcc.
     """
+    import scipy.fft
+
     basis = scipy.fft.dct(np.eye(n_mels), type=dct_type, norm=norm, axis=0)[:n_mfcc]
     if lifter > 0:
         li = np.sin(np.pi * np.arange(1, 1 + n_mfcc, dtype=np.float64) / lifter)
@@ -309,6 +311,8 @@ def _cached_cq_to_chroma(
 
 def _build_cq_to_chroma(n_input, bins_per_octave, n_chroma, fmin, window, base_c, dtype):
     """librosa.filters.cq_to_chroma, step for step."""
+    import scipy.signal
+
     from .constantq import note_to_hz
 
     n_merge = float(bins_per_octave) / n_chroma

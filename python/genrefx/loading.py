@@ -16,9 +16,6 @@ import warnings
 from typing import Any
 
 import numpy as np
-import scipy.signal
-import soundfile
-import soxr
 
 from ._validation import check_axis, check_nonnegative, check_positive, is_real
 from .batch.audio import DecodeError, _decoding, _reason
@@ -43,8 +40,6 @@ _MISSING_RES_TYPES = {
 }
 # the sample types soundfile decodes to
 _READ_DTYPES = ("float32", "float64", "int16", "int32")
-# what soundfile raises for data it cannot decode (rather than a file it cannot open)
-_DECODE_ERRORS = (soundfile.LibsndfileError, RuntimeError, ValueError, EOFError)
 
 
 class _Deprecated:
@@ -95,6 +90,8 @@ def _opened(path: Any):
     as given (and closed, as librosa does); anything else (a file object, a file descriptor)
     is handed to soundfile.
     """
+    import soundfile
+
     name = _path_name(path)
     try:
         if name is not None:
@@ -106,7 +103,8 @@ def _opened(path: Any):
         else:
             with soundfile.SoundFile(path) as f:
                 yield f
-    except _DECODE_ERRORS as exc:
+    # what soundfile raises for data it cannot decode (rather than a file it cannot open)
+    except (soundfile.LibsndfileError, RuntimeError, ValueError, EOFError) as exc:
         if isinstance(exc, ParameterError):
             raise
         raise DecodeError(f"cannot decode {_describe(path)}: {_reason(exc)}") from exc
@@ -267,6 +265,8 @@ def get_duration(
         )
         path = filename
     if path is not None:
+        import soundfile
+
         if isinstance(path, soundfile.SoundFile):  # (librosa: soundfile cannot reopen it)
             return float(path.frames) / path.samplerate
         with _opened(path) as f:
@@ -313,6 +313,8 @@ def get_samplerate(path: Any) -> float:
     --------
     librosa.get_samplerate : the reference implementation.
     """
+    import soundfile
+
     if isinstance(path, soundfile.SoundFile):
         return path.samplerate
     with _opened(path) as f:
@@ -424,6 +426,8 @@ def resample(
     n_samples = int(np.ceil(y.shape[axis] * ratio))
 
     if res_type in ("scipy", "fft"):
+        import scipy.signal
+
         # (no samples: librosa fails with scipy's ZeroDivisionError; the result is empty)
         empty = y.shape[axis] == 0
         y_hat = y.copy() if empty else scipy.signal.resample(y, n_samples, axis=axis)
@@ -433,11 +437,15 @@ def resample(
                 "polyphase resampling is only supported for integer-valued sampling rates "
                 f"(orig_sr={orig_sr!r}, target_sr={target_sr!r})"
             )
+        import scipy.signal
+
         orig_sr = int(orig_sr)
         target_sr = int(target_sr)
         gcd = np.gcd(orig_sr, target_sr)
         y_hat = scipy.signal.resample_poly(y, target_sr // gcd, orig_sr // gcd, axis=axis)
     elif isinstance(res_type, str) and res_type.startswith("soxr"):
+        import soxr
+
         if y.dtype not in (np.float32, np.float64):  # (librosa: soxr's TypeError)
             raise ParameterError(
                 f"res_type={res_type!r} (soxr) takes float32 or float64 audio, not y of dtype "

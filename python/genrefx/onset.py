@@ -6,8 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import scipy.ndimage
-import scipy.signal
 
 from . import _core
 from ._framing import stft_arguments
@@ -137,7 +135,12 @@ def onset_strength(
     S = np.atleast_2d(np.asarray(S))
 
     if ref is None:
-        ref = S if max_size == 1 else scipy.ndimage.maximum_filter1d(S, max_size, axis=-2)
+        if max_size == 1:
+            ref = S
+        else:
+            import scipy.ndimage
+
+            ref = scipy.ndimage.maximum_filter1d(S, max_size, axis=-2)
     else:
         ref = np.asarray(ref)
         if ref.shape != S.shape:
@@ -173,6 +176,8 @@ def onset_strength(
     padding[-1] = (int(pad_width), 0)
     onset_env = np.pad(onset_env, padding, mode="constant")
     if detrend:
+        import scipy.signal
+
         onset_env = scipy.signal.lfilter([1.0, -1.0], [1.0, -0.99], onset_env, axis=-1)
     if center:
         onset_env = onset_env[..., : S.shape[-1]]

@@ -8,8 +8,6 @@ import io
 import os
 
 import numpy as np
-import soundfile
-import soxr
 
 from .. import _core
 from .._validation import valid_audio
@@ -81,6 +79,8 @@ def _decoding(source: Source):
     longer (MP3 ~10 %, FLAC ~5 %, WAV up to 20 %, OGG ~1 %). :func:`open_source` still opens
     it, so a missing file, a FIFO or a permission error fails as for any other input.
     """
+    import soundfile
+
     with open_source(source) as raw:
         if not source.archive:
             with soundfile.SoundFile(raw.fileno(), closefd=False) as f:
@@ -108,6 +108,8 @@ def seconds(source: Source, *, offset: float = 0.0, duration: float | None = Non
     DecodeError
         When the input is unreadable.
     """
+    import soundfile
+
     try:
         with _decoding(source) as f:
             total = f.frames / f.samplerate
@@ -136,6 +138,9 @@ def stream(
     DecodeError
         When the input is unreadable, has no samples, or decodes to NaN/Inf.
     """
+    import soundfile
+    import soxr
+
     got_any = False
     try:
         with _decoding(source) as f:
@@ -239,6 +244,8 @@ def load(
     DecodeError
         When the input is unreadable, or has no samples in the requested span.
     """
+    import soundfile
+
     if not isinstance(source, Source):
         source = as_source(source)
     try:
@@ -292,6 +299,8 @@ def resample(y: np.ndarray, native: int, target: int) -> np.ndarray:
     orig_sr=native, target_sr=target, res_type="soxr_hq")`` (soxr "HQ", librosa's output
     length); float32, C-contiguous. Returns ``y`` itself (as float32) when the rates are equal.
     """
+    import soxr
+
     if target != native:
         y = _fix_length(soxr.resample(y, native, target, quality="soxr_hq"), y.size, native, target)
     return np.ascontiguousarray(y, dtype=np.float32)

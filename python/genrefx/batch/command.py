@@ -8,8 +8,6 @@ import sys
 import tempfile
 import zipfile
 
-import soundfile
-
 from ..exceptions import ParameterError
 from ..extract import FEATURES
 from .features import BatchOptions, utf8_text
@@ -100,6 +98,8 @@ def add_parser(commands) -> None:
 def make_demo_archive(folder: str, n_clips: int = 8, seconds: float = 5.0) -> list[str]:
     """Write generated music-like clips to ``folder`` (WAV, FLAC, OGG, MP3, half of them in a
     zip archive); returns the inputs to extract."""
+    import soundfile
+
     from ..cli import synth_clip
 
     formats = [("wav", "PCM_16"), ("flac", "PCM_16"), ("ogg", "VORBIS"), ("mp3", "MPEG_LAYER_III")]

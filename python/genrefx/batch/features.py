@@ -9,10 +9,9 @@ import math
 import numbers
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pyarrow as pa
 
 from .. import _core
 from .._validation import check_positive_int
@@ -23,6 +22,9 @@ from .audio import DecodeError, as_mono, load, resample, seconds, stream
 from .presets import FMA_FEATURES, FMA_STATS, GTZAN_COLUMNS, fma_features, gtzan_values
 from .sources import Source
 from .summary import DEFAULT_STATS, check_stats, column_names, summarize
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = [
     "METADATA_KEY",
@@ -60,14 +62,20 @@ PRESETS = ("fma", "gtzan")
 #: Fields of :class:`BatchOptions` that are frame and filter sizes: positive integers.
 _SIZE_FIELDS = ("n_fft", "hop_length", "n_mels", "n_mfcc", "n_chroma", "n_bands")
 
-_META_COLUMNS = [
-    ("path", pa.string()),
-    ("segment", pa.int32()),
-    ("start", pa.float64()),
-    ("duration", pa.float64()),
-    ("sr", pa.int32()),
-    ("n_frames", pa.int32()),
-]
+
+def _meta_columns() -> list[tuple[str, pa.DataType]]:
+    """The table's first columns (path, segment, start, duration, sr, n_frames) and their
+    types."""
+    import pyarrow as pa
+
+    return [
+        ("path", pa.string()),
+        ("segment", pa.int32()),
+        ("start", pa.float64()),
+        ("duration", pa.float64()),
+        ("sr", pa.int32()),
+        ("n_frames", pa.int32()),
+    ]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -269,7 +277,9 @@ def utf8_text(text: str) -> str:
 def schema(options: BatchOptions) -> pa.Schema:
     """The table's schema: path, segment, start, duration, sr, n_frames, then the features;
     its metadata (:data:`METADATA_KEY`) records the genrefx version and the options."""
-    fields = [pa.field(n, t) for n, t in _META_COLUMNS]
+    import pyarrow as pa
+
+    fields = [pa.field(n, t) for n, t in _meta_columns()]
     fields += [pa.field(c, pa.float32()) for c in options.feature_columns()]
     record = {"version": _core.__version__, "options": options.extraction()}
     return pa.schema(fields, metadata={METADATA_KEY: json.dumps(record)})
@@ -578,10 +588,13 @@ def rows_to_table(rows: Sequence[dict[str, Any]], options: BatchOptions) -> pa.T
     appears with its undecodable bytes as backslash escapes (``caf\\xe9.wav``), see
     :func:`utf8_text`.
     """
+    import pyarrow as pa
+
     sch = schema(options)
-    n_meta = len(_META_COLUMNS)
+    meta_columns = _meta_columns()
+    n_meta = len(meta_columns)
     columns: list[Any] = [pa.array([utf8_text(r["meta"][0]) for r in rows], type=pa.string())]
-    for i, (_name, typ) in enumerate(_META_COLUMNS[1:], start=1):
+    for i, (_name, typ) in enumerate(meta_columns[1:], start=1):
         columns.append(pa.array([r["meta"][i] for r in rows], type=typ))
     n_feat = len(sch) - n_meta
     values = np.stack([r["values"] for r in rows]) if rows else np.zeros((0, n_feat), np.float32)

@@ -21,6 +21,7 @@ import contextlib
 import csv
 import dataclasses
 import functools
+import importlib
 import json
 import os
 import re
@@ -32,13 +33,9 @@ import time
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
-import threadpoolctl
 
 from ..exceptions import ParameterError
 from .features import (
@@ -52,12 +49,28 @@ from .features import (
 from .presets import check_track_ids, write_fma_csv, write_gtzan_csv
 from .sources import Source, close_archives, expand_inputs
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import threadpoolctl
+
 __all__ = ["BatchResult", "extract_files", "run_batch"]
 
 ERROR_COLUMNS = ("path", "error", "message")
 _META_KEYS = ("path", "segment", "start", "duration", "sr", "n_frames")
 #: Seconds between a pool worker's checks that the run's process is still alive.
 PARENT_POLL_SECONDS = 0.5
+#: What the extraction imports when it first needs it (``import genrefx`` does not): a run
+#: imports them before its pool forks the workers (which then share them, as when genrefx
+#: imported them itself) and before a worker's BLAS controller lists the loaded libraries
+#: (scipy brings an OpenBLAS of its own).
+EXTRACTION_MODULES = (
+    "scipy.fft",
+    "scipy.ndimage",
+    "scipy.signal",
+    "scipy.sparse",
+    "soundfile",
+    "soxr",
+)
 
 
 def _as_list(paths: Any) -> list[Any]:
@@ -195,7 +208,16 @@ def _blas_controller() -> threadpoolctl.ThreadpoolController:
     short clips with one worker; measured at 20,000 0.5-s inputs). Made at the first shard,
     after the extraction's modules are imported; a forked worker's copy sees the same
     libraries."""
+    import threadpoolctl
+
+    _import_extraction_modules()
     return threadpoolctl.ThreadpoolController()
+
+
+def _import_extraction_modules() -> None:
+    """Import :data:`EXTRACTION_MODULES` (a dictionary lookup each once imported)."""
+    for name in EXTRACTION_MODULES:
+        importlib.import_module(name)
 
 
 def _run_shard(
@@ -321,6 +343,7 @@ def _execute_local(todo, shards, options, parts, run, *, workers: int) -> Iterat
         for i in todo:
             yield _run_shard(i, shards[i], options, parts, run)
         return
+    _import_extraction_modules()  # (once here rather than in every forked worker)
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=min(workers, len(todo)), initializer=_exit_with_parent, initargs=(os.getpid(),)
     ) as pool:
@@ -528,6 +551,10 @@ def _merge(parts: str, n_shards: int, options, output: str, errors_path: str, fm
     errors are written first and the table's rename commits the run. A preset's CSV layout
     (sorted by track id, one file per table) is assembled whole: its tables are small.
     """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
     errors: list = []
     seconds = 0.0
 

@@ -6,16 +6,18 @@ import csv
 import dataclasses
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pyarrow as pa
 
 from ..batch.features import BatchOptions, options_of
 from ..batch.sources import MEMBER_SEPARATOR
 from ..batch.summary import STATS
 from ..exceptions import ParameterError
 from ..extract import FEATURES, RECIPE_FEATURES
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = [
     "KEYS",
@@ -46,6 +48,7 @@ def read_table(path: str) -> pa.Table:
     ParameterError
         When the file cannot be read as a table with a ``path`` column.
     """
+    import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
@@ -388,6 +391,8 @@ def join_labels(
             f"the table lacks {len(absent)} of the model's {len(names)} feature columns "
             f"(e.g. {absent[:3]}); it was extracted with other features or statistics"
         )
+    import pyarrow as pa
+
     numeric = (pa.types.is_integer, pa.types.is_floating)
     text = [c for c in names if not any(t(table.schema.field(c).type) for t in numeric)]
     if text:

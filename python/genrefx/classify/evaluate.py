@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from ..batch.features import options_of
 from ..exceptions import ParameterError
@@ -10,6 +10,9 @@ from .dataset import join_labels, normalized, read_table, same_value, table_opti
 from .model import GenreModel
 from .report import Report, make_report
 from .train import check_plot, track_truth
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["evaluate"]
 
@@ -54,6 +57,8 @@ def evaluate(
         Not a genrefx feature model, a table whose columns or extraction options differ from
         the model's, unusable labels.
     """
+    import pyarrow as pa
+
     inputs = [labels] + ([] if isinstance(features, pa.Table) else [features])
     if not isinstance(model, GenreModel):
         inputs.append(model)

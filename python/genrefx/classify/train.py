@@ -6,10 +6,9 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pyarrow as pa
 
 from .._core import __version__
 from ..exceptions import ParameterError
@@ -27,6 +26,9 @@ from .export import INPUT_NAME, OUTPUT_NAME, to_onnx
 from .metadata import FORMAT, save_model
 from .models import fit, make_pipeline
 from .report import Report, make_report
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["TrainResult", "check_output", "check_plot", "track_truth", "train"]
 
@@ -182,6 +184,8 @@ def train(
         none of the feature columns of its options, a single class, too few tracks per class
         for grouped cross-validation.
     """
+    import pyarrow as pa
+
     inputs = [labels] if isinstance(features, pa.Table) else [features, labels]
     output = check_output(output, "output", inputs=inputs)
     check_plot(plot, inputs=[*inputs, output])

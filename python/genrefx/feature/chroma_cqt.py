@@ -7,7 +7,6 @@ import functools
 from typing import Any
 
 import numpy as np
-import scipy.ndimage
 
 from .._validation import check_positive_int
 from ..constantq import cqt
@@ -126,6 +125,8 @@ def chroma_cens(
     --------
     librosa.feature.chroma_cens
     """
+    import scipy.ndimage
+
     if not (
         win_len_smooth is None
         or (isinstance(win_len_smooth, (int, np.integer)) and win_len_smooth > 0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.fft
 
 from .. import _requests, filters
 from .._engine import compute
@@ -116,6 +115,8 @@ def mfcc(
     librosa.feature.mfcc
     """
     if S is not None:
+        import scipy.fft
+
         S = np.asarray(S)
         if lifter < 0:
             raise ParameterError(f"MFCC lifter={lifter} must be a non-negative number")

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import scipy.fft
 
 from .. import _core
 from ..exceptions import ParameterError
@@ -142,6 +141,8 @@ def tempogram(
     padded = np.ascontiguousarray(env, dtype=np.float32)
     window64 = np.ascontiguousarray(ac_window, dtype=np.float64)
     if norm is None:
+        import scipy.fft
+
         frames = np.lib.stride_tricks.sliding_window_view(padded, win_length, axis=-1)
         x = frames[:, :n_frames, :] * window64
         n_pad = 2 * win_length - 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.signal
 
 from .._validation import check_axis, check_positive_int, is_integer
 from ..exceptions import ParameterError
@@ -81,6 +80,8 @@ def delta(
     >>> genrefx.feature.delta(mfcc, order=2).shape == mfcc.shape
     True
     """
+    import scipy.signal
+
     data = np.atleast_1d(data)
     axis = check_axis(axis, data.ndim, "data")
     if not is_integer(width) or width < 3 or width % 2 != 1:
