@@ -96,6 +96,7 @@ void frame_pointers(const Framing& fr, const Sample* y, int64_t n, int64_t t0, i
 // 2 lines off a multiple of 4 KB) apart, the 8 pairs store into ~16 sets: 1.91-2.00 against
 // 2.34-2.36 ms per 30-s clip in a C++ harness on the Zen 4 host (groups of 4 or 8 frames, or
 // single frames 8 apart, gained less; bench/HISTORY.md).
+// (W is 8 or 16 at every level: even, so the pairs fill the lanes)
 constexpr int64_t kPairSpacing = 16;
 static_assert(kBlocksPerItem * 2 == kPairSpacing, "the pairs of W / 2 groups fill an item");
 inline int64_t spread_frame(int64_t q, int l) { return kPairSpacing * (l / 2) + 2 * q + (l % 2); }
