@@ -99,29 +99,32 @@ def test_import_leaves_heavy_modules_alone(statements, tmp_path):
         "genrefx.feature.melspectrogram(y=y)",
         "genrefx.extract(y, sr=22050)",
         "genrefx.filters.get_window('hann', 2048)",
+        "genrefx.filters.get_window('ones', 2048)",
+        "genrefx.cqt(y)",
     ],
 )
-def test_the_default_hann_window_leaves_scipy_signal_alone(statements, tmp_path):
-    # librosa's default window is computed as scipy computes it (tested below, bit for bit)
-    # without importing scipy.signal, which alone takes ~0.6 s
+def test_the_default_windows_leave_scipy_signal_alone(statements, tmp_path):
+    # librosa's default window (and the CQT's "ones") is computed as scipy computes it (tested
+    # below, bit for bit) without importing scipy.signal, which alone takes ~0.6 s
     loaded, _ = heavy_after(
         f"import numpy as np, genrefx; y = np.ones(4096, np.float32); {statements}", tmp_path
     )
     assert "scipy.signal" not in loaded, f"{statements} imported {', '.join(loaded)}"
 
 
+@pytest.mark.parametrize("name", ["hann", "ones", "boxcar", "box", "rect", "rectangular"])
 @pytest.mark.parametrize("fftbins", [True, False])
-def test_hann_window_equals_scipys_bit_for_bit(fftbins):
+def test_numpy_windows_equal_scipys_bit_for_bit(name, fftbins):
     import scipy.signal
 
     for n in [*range(-1, 70), 511, 512, 1000, 1023, 1024, 2000, 2048, 2049, 4096, 65536]:
         try:
-            ref = scipy.signal.get_window("hann", n, fftbins=fftbins)
+            ref = scipy.signal.get_window(name, n, fftbins=fftbins)
         except ValueError:
             with pytest.raises(genrefx.ParameterError):
-                genrefx.filters.get_window("hann", n, fftbins=fftbins)
+                genrefx.filters.get_window(name, n, fftbins=fftbins)
             continue
-        got = genrefx.filters.get_window("hann", n, fftbins=fftbins)
+        got = genrefx.filters.get_window(name, n, fftbins=fftbins)
         assert got.dtype == ref.dtype, n
         assert got.shape == ref.shape, n
         np.testing.assert_array_equal(got, ref, err_msg=f"n={n}")
