@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+import types
 import zipfile
 
 import numpy as np
@@ -532,6 +533,19 @@ def test_a_killed_merges_temporary_table_is_removed(folder, tmp_path):
     assert run(*command([folder], out)) == 0
     assert not stale.exists()
     assert keep.exists()
+
+
+def test_blas_controller_follows_newly_imported_modules(monkeypatch):
+    """The controller is made again once a module was imported since (a feature's first call
+    may load a BLAS of its own, as scipy's submodules do), and not otherwise (finding the
+    libraries costs milliseconds a shard)."""
+    first = runner._blas_controller()
+    assert runner._blas_controller() is first
+    name = "genrefx_test_newly_imported"
+    monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    second = runner._blas_controller()
+    assert second is not first
+    assert runner._blas_controller() is second
 
 
 def test_shards_run_with_one_blas_thread_and_restore_it(tmp_path, monkeypatch):

@@ -59,18 +59,11 @@ ERROR_COLUMNS = ("path", "error", "message")
 _META_KEYS = ("path", "segment", "start", "duration", "sr", "n_frames")
 #: Seconds between a pool worker's checks that the run's process is still alive.
 PARENT_POLL_SECONDS = 0.5
-#: What the extraction imports when it first needs it (``import genrefx`` does not): a run
-#: imports them before its pool forks the workers (which then share them, as when genrefx
-#: imported them itself) and before a worker's BLAS controller lists the loaded libraries
-#: (scipy brings an OpenBLAS of its own).
-EXTRACTION_MODULES = (
-    "scipy.fft",
-    "scipy.ndimage",
-    "scipy.signal",
-    "scipy.sparse",
-    "soundfile",
-    "soxr",
-)
+#: What the default extraction imports when it first needs it (``import genrefx`` does not):
+#: a run with a pool imports them before forking the workers, which then share them. (Other
+#: features and the presets import more, scipy.signal / ndimage / sparse ~0.6 s, in each
+#: worker that needs them; the BLAS controller follows, see _blas_controller.)
+EXTRACTION_MODULES = ("scipy.fft", "soundfile", "soxr")
 
 
 def _as_list(paths: Any) -> list[Any]:
@@ -201,17 +194,24 @@ def _shard_name(parts: str, index: int, kind: str = "npz") -> str:
     return os.path.join(parts, f"shard-{index:06d}.{kind}")
 
 
-@functools.cache
+#: This process's threadpoolctl controller and how many modules were loaded when it was made.
+_controller: list = [None, -1]
+
+
 def _blas_controller() -> threadpoolctl.ThreadpoolController:
-    """This process's threadpoolctl controller, made once: ``threadpool_limits`` finds the
-    loaded BLAS / OpenMP libraries anew at every call, ~3-4 ms a shard (~20 % of a run of
-    short clips with one worker; measured at 20,000 0.5-s inputs). Made at the first shard,
-    after the extraction's modules are imported; a forked worker's copy sees the same
-    libraries."""
+    """This process's threadpoolctl controller, made again only when modules were imported
+    since: ``threadpool_limits`` finds the loaded BLAS / OpenMP libraries anew at every call,
+    ~3-4 ms a shard (~20 % of a run of short clips with one worker; measured at 20,000 0.5-s
+    inputs). A feature's first call may import a module that loads a BLAS of its own (scipy's
+    OpenBLAS): the next shard's controller lists it. A forked worker's copy starts from the
+    parent's."""
     import threadpoolctl
 
-    _import_extraction_modules()
-    return threadpoolctl.ThreadpoolController()
+    if _controller[1] != len(sys.modules):
+        _import_extraction_modules()
+        _controller[0] = threadpoolctl.ThreadpoolController()
+        _controller[1] = len(sys.modules)
+    return _controller[0]
 
 
 def _import_extraction_modules() -> None:
