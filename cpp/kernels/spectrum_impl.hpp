@@ -258,15 +258,17 @@ inline void transpose8x64(__m512d* r) {
 }
 #endif
 
-// Collects a block's bins in order and writes them to a frame-major complex64 output (librosa's
-// Fortran-ordered STFT: lane l's bin k at out[2 * (lane_offsets[l] + k)], or with no offsets at
-// out[2 * (l * frame_stride + k)]), 8 bins at a time, transposed in registers so that each frame
-// gets one contiguous 64-byte store (AVX-512; two 32-byte ones at AVX2) instead of 8-byte
-// scatters (the baseline level's plain loop).
+// Collects a block's bins in order and writes them to a frame-major complex output (T = float:
+// complex64, librosa's Fortran-ordered STFT; double: complex128): lane l's bin k at
+// out[2 * (lane_offsets[l] + k)], or with no offsets at out[2 * (l * frame_stride + k)]. A tile
+// of bins (one 64-byte line of complex values per frame: 8 in complex64, 4 in complex128) is
+// transposed in registers so that each frame gets one 64-byte store (AVX-512; two 32-byte ones
+// at AVX2 in complex64) instead of 8-byte scatters (the plain loop, elsewhere).
 // The producer writes each bin straight into the tile (re_slot / im_slot), then commits it.
+template <typename T>
 class ComplexWriter {
 public:
-    ComplexWriter(float* out, size_t frame_stride, const size_t* lane_offsets, int n_valid)
+    ComplexWriter(T* out, size_t frame_stride, const size_t* lane_offsets, int n_valid)
         : out_(out), n_valid_(n_valid) {
         for (int l = 0; l < W; ++l) {  // (lane_offsets holds n_valid entries)
             if (l >= n_valid) {
@@ -277,16 +279,35 @@ public:
         }
     }
 
-    float* re_slot() { return re_[count_]; }
-    float* im_slot() { return im_[count_]; }
+    T* re_slot() { return re_[count_]; }
+    T* im_slot() { return im_[count_]; }
     void commit() {
         if (++count_ == kTile) flush();
     }
 
     void flush() {
         if (count_ == 0) return;
+        if (count_ != kTile || n_valid_ != W || !store_tile()) {
+            for (int l = 0; l < n_valid_; ++l) {
+                T* o = out_ + offs_[l] + 2 * k0_;
+                for (int c = 0; c < count_; ++c) {
+                    o[2 * c] = re_[c][l];
+                    o[2 * c + 1] = im_[c][l];
+                }
+            }
+        }
+        k0_ += count_;
+        count_ = 0;
+    }
+
+private:
+    static constexpr int kTile = 64 / (2 * static_cast<int>(sizeof(T)));
+
+    // A whole tile of W valid lanes through the level's in-register transpose; false where the
+    // level has none.
+    bool store_tile() {
+        if constexpr (sizeof(T) == sizeof(float)) {
 #if defined(__AVX512F__)
-        if (count_ == kTile && n_valid_ == W) {
             // (re, im) pairs of bin c: a[c] for frames 0 1 4 5 8 9 12 13, b[c] for 2 3 6 7 ...
             __m512d a[8], b[8];
             for (int c = 0; c < 8; ++c) {
@@ -303,12 +324,8 @@ public:
                 _mm512_storeu_pd(reinterpret_cast<double*>(out_ + offs_[fa] + 2 * k0_), a[e]);
                 _mm512_storeu_pd(reinterpret_cast<double*>(out_ + offs_[fa + 2] + 2 * k0_), b[e]);
             }
-            k0_ += count_;
-            count_ = 0;
-            return;
-        }
+            return true;
 #elif defined(__AVX2__)
-        if (count_ == kTile && n_valid_ == W) {
             // (re, im) pairs of bin c: a[c] for frames 0 1 | 4 5, b[c] for 2 3 | 6 7
             __m256d a[8], b[8];
             for (int c = 0; c < 8; ++c) {
@@ -333,31 +350,34 @@ public:
                 store4(a, h, 0, 4);
                 store4(b, h, 2, 6);
             }
-            k0_ += count_;
-            count_ = 0;
-            return;
-        }
+            return true;
 #endif
-        for (int l = 0; l < n_valid_; ++l) {
-            float* o = out_ + offs_[l] + 2 * k0_;
-            for (int c = 0; c < count_; ++c) {
-                o[2 * c] = re_[c][l];
-                o[2 * c + 1] = im_[c][l];
+        } else {
+#if defined(__AVX512F__)
+            for (int h = 0; h < W; h += 8) {
+                // rows re_0 im_0 re_1 im_1 ... over lanes h .. h + 7; transposed, r[e] is lane
+                // h + e's 4 bins as (re, im) pairs
+                __m512d r[8];
+                for (int c = 0; c < kTile; ++c) {
+                    r[2 * c] = _mm512_load_pd(re_[c] + h);
+                    r[2 * c + 1] = _mm512_load_pd(im_[c] + h);
+                }
+                transpose8x64(r);
+                for (int e = 0; e < 8; ++e) _mm512_storeu_pd(out_ + offs_[h + e] + 2 * k0_, r[e]);
             }
+            return true;
+#endif
         }
-        k0_ += count_;
-        count_ = 0;
+        return false;
     }
 
-private:
-    static constexpr int kTile = 8;
-    float* out_;
+    T* out_;
     size_t offs_[W];
     int n_valid_;
     size_t k0_ = 0;
     int count_ = 0;
-    alignas(64) float re_[kTile][W];
-    alignas(64) float im_[kTile][W];
+    alignas(64) T re_[kTile][W];
+    alignas(64) T im_[kTile][W];
 };
 
 // What a SpectrumOut asks for, as bits of a compile-time sink mode.
@@ -422,7 +442,7 @@ public:
     }
 
 private:
-    ComplexWriter writer_;
+    ComplexWriter<float> writer_;
     const SpectrumOut& out_;
     alignas(64) float re_[W];
     alignas(64) float im_[W];
@@ -523,79 +543,13 @@ void emit_bins(const RfftView& f, const T* z, bool even, size_t dif_m, const T* 
     sink.finish();
 }
 
-// Collects a block's bins in order and writes them to a frame-major complex128 output (lane
-// l's bin k at out[2 * (lane_offsets[l] + k)], or with no offsets at
-// out[2 * (l * frame_stride + k)]), 4 bins at a time: at AVX-512 each frame's 4 bins (64 bytes)
-// come out of one in-register 8 x 8 transpose per 8 lanes, where a plain loop stored 8-byte
-// scalars. The producer writes each bin into the tile (re_slot / im_slot), then commits it.
-class Complex128Writer {
-public:
-    Complex128Writer(double* out, size_t frame_stride, const size_t* lane_offsets, int n_valid)
-        : out_(out), n_valid_(n_valid) {
-        for (int l = 0; l < W; ++l) {  // (lane_offsets holds n_valid entries)
-            if (l >= n_valid) {
-                offs_[l] = 0;
-            } else {
-                offs_[l] = 2 * (lane_offsets != nullptr ? lane_offsets[l] : static_cast<size_t>(l) * frame_stride);
-            }
-        }
-    }
-
-    double* re_slot() { return re_[count_]; }
-    double* im_slot() { return im_[count_]; }
-    void commit() {
-        if (++count_ == kTile) flush();
-    }
-
-    void flush() {
-        if (count_ == 0) return;
-#if defined(__AVX512F__)
-        if (count_ == kTile && n_valid_ == W && W % 8 == 0) {
-            for (int h = 0; h < W; h += 8) {
-                // rows re_0 im_0 re_1 im_1 ... over lanes h .. h + 7; transposed, r[e] is lane
-                // h + e's 4 bins as (re, im) pairs
-                __m512d r[8];
-                for (int c = 0; c < kTile; ++c) {
-                    r[2 * c] = _mm512_load_pd(re_[c] + h);
-                    r[2 * c + 1] = _mm512_load_pd(im_[c] + h);
-                }
-                transpose8x64(r);
-                for (int e = 0; e < 8; ++e) _mm512_storeu_pd(out_ + offs_[h + e] + 2 * k0_, r[e]);
-            }
-            k0_ += count_;
-            count_ = 0;
-            return;
-        }
-#endif
-        for (int l = 0; l < n_valid_; ++l) {
-            double* o = out_ + offs_[l] + 2 * k0_;
-            for (int c = 0; c < count_; ++c) {
-                o[2 * c] = re_[c][l];
-                o[2 * c + 1] = im_[c][l];
-            }
-        }
-        k0_ += count_;
-        count_ = 0;
-    }
-
-private:
-    static constexpr int kTile = 4;
-    double* out_;
-    size_t offs_[W];
-    int n_valid_;
-    size_t k0_ = 0;
-    int count_ = 0;
-    alignas(64) double re_[kTile][W];
-    alignas(64) double im_[kTile][W];
-};
-
 // The real spectrum of z in T, unrounded, into out.complex_out64 (frame-major complex128; the
 // split step as emit_bins's, without its rounding to float32). Only float64 audio's stft asks
 // for it.
 template <typename T>
 void emit_complex128(const RfftView& f, const T* z, bool even, size_t dif_m, const T* split,
                      const SpectrumOut& out, int n_valid) {
-    Complex128Writer writer(out.complex_out64, out.frame_stride, out.lane_offsets, n_valid);
+    ComplexWriter<double> writer(out.complex_out64, out.frame_stride, out.lane_offsets, n_valid);
     auto row = [&](size_t k) { return z + (dif_m ? dif_row(k, dif_m) : k) * kRow; };
     if (!even) {
         for (int k = 0; k < f.n_bins; ++k) {
