@@ -85,14 +85,12 @@ struct TuningView {
 
 // What a spectrum call writes (each output nullable). The complex bins go to a frame-major
 // complex64 array (librosa's Fortran-ordered STFT): lane l's bin k at
-// complex_out[2 * (lane_offsets[l] + k)], or with no lane_offsets at
-// complex_out[2 * (l * frame_stride + k)], l < n_valid; complex_out64 is the same in complex128,
+// complex_out[2 * (lane_offsets[l] + k)], l < n_valid; complex_out64 is the same in complex128,
 // unrounded (the float64 FFT's bins, for float64 audio's stft). mag/pow are [n_bins][W] lanes
 // arrays of |X| and |X|^2 computed from the complex64-rounded bins, as librosa does.
 struct SpectrumOut {
     float* complex_out;
-    size_t frame_stride;
-    const size_t* lane_offsets;  // [n_valid] complex elements, or null
+    const size_t* lane_offsets;  // [n_valid] complex elements (with complex_out / complex_out64)
     double* complex_out64;
     float* mag;
     float* pow;

@@ -260,7 +260,7 @@ inline void transpose8x64(__m512d* r) {
 
 // Collects a block's bins in order and writes them to a frame-major complex output (T = float:
 // complex64, librosa's Fortran-ordered STFT; double: complex128): lane l's bin k at
-// out[2 * (lane_offsets[l] + k)], or with no offsets at out[2 * (l * frame_stride + k)]. A tile
+// out[2 * (lane_offsets[l] + k)] (no output: out null, nothing written). A tile
 // of bins (one 64-byte line of complex values per frame: 8 in complex64, 4 in complex128) is
 // transposed in registers so that each frame gets one 64-byte store (AVX-512; two 32-byte ones
 // at AVX2 in complex64) instead of 8-byte scatters (the plain loop, elsewhere).
@@ -268,15 +268,9 @@ inline void transpose8x64(__m512d* r) {
 template <typename T>
 class ComplexWriter {
 public:
-    ComplexWriter(T* out, size_t frame_stride, const size_t* lane_offsets, int n_valid)
-        : out_(out), n_valid_(n_valid) {
-        for (int l = 0; l < W; ++l) {  // (lane_offsets holds n_valid entries)
-            if (l >= n_valid) {
-                offs_[l] = 0;
-            } else {
-                offs_[l] = 2 * (lane_offsets != nullptr ? lane_offsets[l] : static_cast<size_t>(l) * frame_stride);
-            }
-        }
+    ComplexWriter(T* out, const size_t* lane_offsets, int n_valid) : out_(out), n_valid_(n_valid) {
+        if (out == nullptr) return;
+        for (int l = 0; l < n_valid; ++l) offs_[l] = 2 * lane_offsets[l];  // (n_valid entries)
     }
 
     T* re_slot() { return re_[count_]; }
@@ -372,7 +366,7 @@ private:
     }
 
     T* out_;
-    size_t offs_[W];
+    size_t offs_[W] = {};
     int n_valid_;
     size_t k0_ = 0;
     int count_ = 0;
@@ -394,7 +388,7 @@ template <unsigned Mode>
 class BinSink {
 public:
     BinSink(const SpectrumOut& out, int n_valid)
-        : writer_(out.complex_out, out.frame_stride, out.lane_offsets, n_valid), out_(out) {}
+        : writer_(out.complex_out, out.lane_offsets, n_valid), out_(out) {}
 
     float* re(int k) {
         if constexpr ((Mode & kOutReIm) != 0) return out_.re + static_cast<size_t>(k) * W;
@@ -549,7 +543,7 @@ void emit_bins(const RfftView& f, const T* z, bool even, size_t dif_m, const T* 
 template <typename T>
 void emit_complex128(const RfftView& f, const T* z, bool even, size_t dif_m, const T* split,
                      const SpectrumOut& out, int n_valid) {
-    ComplexWriter<double> writer(out.complex_out64, out.frame_stride, out.lane_offsets, n_valid);
+    ComplexWriter<double> writer(out.complex_out64, out.lane_offsets, n_valid);
     auto row = [&](size_t k) { return z + (dif_m ? dif_row(k, dif_m) : k) * kRow; };
     if (!even) {
         for (int k = 0; k < f.n_bins; ++k) {
